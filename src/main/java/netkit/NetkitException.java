@@ -1,0 +1,137 @@
+package netkit;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Locale;
+
+/**
+ * The one exception type that ends a command: it carries the exit code (SPEC §1), the Node-style
+ * error code (ECONNREFUSED, …) and a one-line message. {@link #from} is the single mapping from
+ * JDK exceptions to that table.
+ */
+public final class NetkitException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final ExitCode exitCode;
+    private final String code;
+
+    public NetkitException(ExitCode exitCode, String code, String message, Throwable cause) {
+        super(message, cause);
+        this.exitCode = exitCode;
+        this.code = code;
+    }
+
+    public ExitCode exitCode() {
+        return exitCode;
+    }
+
+    /** Node-style error code, e.g. {@code ECONNREFUSED}; {@code EINVAL} for usage errors. */
+    public String code() {
+        return code;
+    }
+
+    public static NetkitException usage(String message) {
+        return new NetkitException(ExitCode.USAGE, "EINVAL", message, null);
+    }
+
+    /** A usage error about one value: {@code invalid value for NAME: 'VALUE' (EXPECTED)}. */
+    public static NetkitException invalidValue(String name, String value, String expected) {
+        return usage("invalid value for " + name + ": '" + value + "' (" + expected + ")");
+    }
+
+    public static NetkitException refused(String message) {
+        return new NetkitException(ExitCode.REFUSED, "ECONNREFUSED", message, null);
+    }
+
+    public static NetkitException timeout(String message) {
+        return new NetkitException(ExitCode.TIMEOUT, "ETIMEDOUT", message, null);
+    }
+
+    public static NetkitException unresolved(String host) {
+        return new NetkitException(ExitCode.UNRESOLVED, "ENOTFOUND", "cannot resolve host '" + host + "'", null);
+    }
+
+    public static NetkitException bind(String code, String message, Throwable cause) {
+        return new NetkitException(ExitCode.BIND, code, message, cause);
+    }
+
+    public static NetkitException failure(String code, String message, Throwable cause) {
+        return new NetkitException(ExitCode.FAILURE, code, message, cause);
+    }
+
+    /**
+     * Maps a JDK exception to the exit-code table. {@code context} says what was being done, e.g.
+     * {@code "connect to 127.0.0.1:9"} or {@code "bind 0.0.0.0:80"}; the message becomes
+     * {@code "CONTEXT: REASON"}.
+     */
+    public static NetkitException from(Throwable t, String context) {
+        if (t instanceof NetkitException n) {
+            return n;
+        }
+        String detail = t.getMessage() == null ? "" : t.getMessage();
+        String lower = detail.toLowerCase(Locale.ROOT);
+        String prefix = context == null || context.isEmpty() ? "" : context + ": ";
+        if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+            String host = t instanceof UnknownHostException && !detail.isEmpty() ? detail : context;
+            return new NetkitException(ExitCode.UNRESOLVED, "ENOTFOUND", prefix + "host not found", t);
+        }
+        if (t instanceof BindException || lower.contains("address already in use")
+                || lower.contains("cannot assign requested address")) {
+            String code = lower.contains("in use") ? "EADDRINUSE"
+                    : lower.contains("permission") ? "EACCES"
+                    : lower.contains("assign") || lower.contains("not available") ? "EADDRNOTAVAIL"
+                    : "EADDRINUSE";
+            return bind(code, prefix + reason(detail, code), t);
+        }
+        if (t instanceof PortUnreachableException || t instanceof ConnectException && lower.contains("refused")
+                || lower.contains("connection refused")) {
+            return new NetkitException(ExitCode.REFUSED, "ECONNREFUSED", prefix + "connection refused", t);
+        }
+        if (t instanceof SocketTimeoutException || t instanceof InterruptedByTimeoutException
+                || lower.contains("timed out")) {
+            return new NetkitException(ExitCode.TIMEOUT, "ETIMEDOUT", prefix + "timed out", t);
+        }
+        if (t instanceof NoRouteToHostException || lower.contains("no route to host")) {
+            return failure("EHOSTUNREACH", prefix + "no route to host", t);
+        }
+        if (lower.contains("network is unreachable")) {
+            return failure("ENETUNREACH", prefix + "network is unreachable", t);
+        }
+        if (lower.contains("connection reset")) {
+            return failure("ECONNRESET", prefix + "connection reset by peer", t);
+        }
+        if (lower.contains("broken pipe")) {
+            return failure("EPIPE", prefix + "broken pipe", t);
+        }
+        if (lower.contains("permission denied")) {
+            return bind("EACCES", prefix + "permission denied", t);
+        }
+        if (t instanceof InterruptedIOException || t instanceof InterruptedException
+                || t instanceof AsynchronousCloseException) {
+            return new NetkitException(ExitCode.INTERRUPTED, "EINTR", prefix + "interrupted", t);
+        }
+        if (t instanceof SocketException || t instanceof IOException) {
+            return failure("EIO", prefix + (detail.isEmpty() ? t.getClass().getSimpleName() : detail), t);
+        }
+        return failure("EIO", prefix + t, t);
+    }
+
+    private static String reason(String detail, String code) {
+        return switch (code) {
+            case "EADDRINUSE" -> "address already in use";
+            case "EACCES" -> "permission denied";
+            case "EADDRNOTAVAIL" -> "address not available";
+            default -> detail;
+        };
+    }
+}

@@ -1,0 +1,74 @@
+package netkit.cli;
+
+import netkit.ExitCode;
+import netkit.NetkitException;
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
+
+/** Turns every failure into one {@code netkit: } line (or a JSON error) and its exit code. */
+final class ErrorHandlers {
+    private ErrorHandlers() {}
+
+    /** Usage errors: exit 2 with a message naming the option and quoting the value. */
+    static final class Usage implements IParameterExceptionHandler {
+        private final Netkit root;
+
+        Usage(Netkit root) {
+            this.root = root;
+        }
+
+        @Override
+        public int handleParseException(ParameterException ex, String[] args) {
+            NetkitException e = ex.getCause() instanceof NetkitException n ? n : NetkitException.usage(message(ex));
+            root.output().error(e);
+            return ExitCode.USAGE.code;
+        }
+
+        static String message(ParameterException ex) {
+            ArgSpec arg = ex.getArgSpec();
+            Throwable cause = ex.getCause();
+            if (arg != null && cause instanceof TypeConversionException tce) {
+                return "invalid value for " + name(arg) + ": " + tce.getMessage();
+            }
+            String m = ex.getMessage();
+            if (m == null || m.isEmpty()) {
+                return "usage error";
+            }
+            // picocli capitalises its messages; ours are lower-case one-liners.
+            return Character.toLowerCase(m.charAt(0)) + m.substring(1);
+        }
+
+        static String name(ArgSpec arg) {
+            if (arg instanceof OptionSpec o) {
+                return o.longestName();
+            }
+            if (arg instanceof PositionalParamSpec p) {
+                return p.paramLabel();
+            }
+            return arg.paramLabel();
+        }
+    }
+
+    /** Failures while running: mapped through {@link NetkitException#from} to the exit-code table. */
+    static final class Execution implements IExecutionExceptionHandler {
+        private final Netkit root;
+
+        Execution(Netkit root) {
+            this.root = root;
+        }
+
+        @Override
+        public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
+            NetkitException e = NetkitException.from(ex, "");
+            root.output().error(e);
+            return e.exitCode().code;
+        }
+    }
+}

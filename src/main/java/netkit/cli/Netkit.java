@@ -1,0 +1,99 @@
+package netkit.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import java.nio.charset.StandardCharsets;
+import netkit.ExitCode;
+import netkit.NetkitException;
+import netkit.Stdio;
+import netkit.output.Output;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The root command {@code netkit}; {@link #commandLine} is the one factory for main, tests and the shell. */
+@Command(
+        name = "netkit",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        scope = CommandLine.ScopeType.INHERIT,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "An nc-like network toolkit: TCP and UDP relays, servers, port checks, chat, broadcast and multicast.",
+            "",
+            "Payload goes to stdout byte for byte; diagnostics go to stderr, one line each, prefixed 'netkit: '."
+        },
+        subcommands = {
+            IsipCommand.class,
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0   success (isip: every input valid; scans: at least one port open)",
+            "  1   other network or I/O failure; isip: some input invalid; scan: no port open",
+            "  2   usage error (unknown option, bad value, bad combination)",
+            "  3   connection refused",
+            "  4   timeout (connect, idle, accept or reply wait)",
+            "  5   host name could not be resolved",
+            "  6   cannot bind or join (in use, permission denied, not available, no such interface)",
+            "  130 interrupted (Ctrl-C)"
+        })
+public final class Netkit implements Callable<Integer> {
+    private final Stdio stdio;
+
+    @Mixin
+    GlobalOptions global = new GlobalOptions();
+
+    @Spec
+    CommandSpec spec;
+
+    private Output output;
+
+    public Netkit(Stdio stdio) {
+        this.stdio = stdio;
+    }
+
+    public Stdio stdio() {
+        return stdio;
+    }
+
+    public GlobalOptions global() {
+        return global;
+    }
+
+    /** The output for this invocation, built from the global options once they are parsed. */
+    public synchronized Output output() {
+        if (output == null) {
+            output = new Output(stdio.err(), stdio.out(), global.json, global.verbosity(),
+                    global.color(stdio), global.stacktrace);
+        }
+        return output;
+    }
+
+    @Override
+    public Integer call() {
+        // No command: the shell on a terminal (SPEC §9), else usage on stderr and exit 2 (SPEC §1).
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE.code;
+    }
+
+    /** Builds the command line over the given streams, with netkit's error handling installed. */
+    public static CommandLine commandLine(Stdio stdio) {
+        Netkit root = new Netkit(stdio);
+        CommandLine cl = new CommandLine(root);
+        cl.setOut(new PrintWriter(stdio.out(), true, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(stdio.err(), true, StandardCharsets.UTF_8));
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler(new ErrorHandlers.Usage(root));
+        cl.setExecutionExceptionHandler(new ErrorHandlers.Execution(root));
+        cl.setExitCodeExceptionMapper(t -> ExitCode.FAILURE.code);
+        return cl;
+    }
+
+    /** Raises the usage error for a bad combination of options. */
+    static NetkitException badCombination(String message) {
+        return NetkitException.usage(message);
+    }
+}
