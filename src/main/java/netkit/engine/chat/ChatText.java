@@ -1,0 +1,174 @@
+package netkit.engine.chat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * The text rules of the room, as pure functions: what a nickname may be, how received bytes
+ * become printable text, and how a line is encoded once for every member.
+ */
+public final class ChatText {
+    private ChatText() {}
+
+    public static final int MAX_NICKNAME = 32;
+
+    /**
+     * Why {@code name} cannot be a nickname, or {@code null} when it can: 1-32 characters of ASCII
+     * letters, digits, {@code _ - .}. ASCII only, so that no two users look alike through
+     * homoglyphs (Latin {@code a} and Cyrillic {@code а}).
+     */
+    public static String nicknameProblem(String name) {
+        if (name.isEmpty()) {
+            return "a nickname cannot be empty";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!isNicknameChar(c)) {
+                return "'" + escape(String.valueOf(Character.toChars(name.codePointAt(i))))
+                        + "' is not allowed (use letters, digits, _ - .)";
+            }
+        }
+        if (name.length() > MAX_NICKNAME) {
+            return "a nickname has at most " + MAX_NICKNAME + " characters (this one has " + name.length() + ")";
+        }
+        return null;
+    }
+
+    static boolean isNicknameChar(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '-' || c == '.';
+    }
+
+    /** The key under which a nickname is unique: nicknames are unique ignoring case. */
+    public static String key(String nickname) {
+        return nickname.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Decodes received bytes as UTF-8 into text that is safe to show on any terminal: control
+     * characters other than tab (C0, DEL, C1) become {@code \x1b}-style escapes, bidirectional
+     * overrides and line separators become {@code \u202e}-style escapes, and bytes that are not
+     * valid UTF-8 become {@code \xNN}. Total: never throws for any byte sequence.
+     */
+    public static String clean(byte[] b, int off, int len) {
+        StringBuilder sb = new StringBuilder(len);
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                appendCodePoint(sb, c);
+                i++;
+                continue;
+            }
+            int need;
+            int cp;
+            int min;
+            if (c >= 0xc2 && c <= 0xdf) {
+                need = 1; cp = c & 0x1f; min = 0x80;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                need = 2; cp = c & 0x0f; min = 0x800;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                need = 3; cp = c & 0x07; min = 0x10000;
+            } else {
+                hex(sb, c);
+                i++;
+                continue;
+            }
+            if (i + need >= end) { // the sequence is cut short
+                hex(sb, c);
+                i++;
+                continue;
+            }
+            boolean ok = true;
+            for (int k = 1; k <= need; k++) {
+                int cc = b[i + k] & 0xff;
+                if ((cc & 0xc0) != 0x80) {
+                    ok = false;
+                    break;
+                }
+                cp = (cp << 6) | (cc & 0x3f);
+            }
+            if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+                hex(sb, c);
+                i++;
+                continue;
+            }
+            appendCodePoint(sb, cp);
+            i += need + 1;
+        }
+        return sb.toString();
+    }
+
+    /** {@link #clean(byte[], int, int)} for text that is already a string (e.g. a nickname in an error). */
+    public static String escape(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        return clean(b, 0, b.length);
+    }
+
+    private static void appendCodePoint(StringBuilder sb, int cp) {
+        if (cp == '\t' || (cp >= 0x20 && cp < 0x7f)) {
+            sb.append((char) cp);
+        } else if (cp < 0x20 || cp == 0x7f) {
+            hex(sb, cp);
+        } else if (cp <= 0x9f) {
+            // C1 controls: U+009B is a CSI on terminals that honour 8-bit controls
+            sb.append("\\u00").append(Character.forDigit(cp >> 4, 16)).append(Character.forDigit(cp & 0xf, 16));
+        } else if (isInvisibleFormatting(cp)) {
+            sb.append(String.format("\\u%04x", cp));
+        } else {
+            sb.appendCodePoint(cp);
+        }
+    }
+
+    /** Characters that reorder or break what others see: bidi controls and line separators. */
+    private static boolean isInvisibleFormatting(int cp) {
+        return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029
+                || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+    }
+
+    private static void hex(StringBuilder sb, int b) {
+        sb.append("\\x").append(Character.forDigit(b >> 4, 16)).append(Character.forDigit(b & 0xf, 16));
+    }
+
+    /** A line of clean text, encoded once (UTF-8 plus LF, and the CRLF variant) and shared by every member. */
+    public static Line line(String text) {
+        return new Line(text);
+    }
+
+    /**
+     * One outgoing line, immutable: a broadcast builds one and enqueues the same arrays for every
+     * member (no per-member encoding). Members that sent CRLF line ends get the CRLF variant.
+     */
+    public static final class Line {
+        private final String text;
+        private final byte[] lf;
+        private final byte[] crlf;
+
+        private Line(String text) {
+            this.text = text;
+            byte[] t = text.getBytes(StandardCharsets.UTF_8);
+            lf = new byte[t.length + 1];
+            crlf = new byte[t.length + 2];
+            System.arraycopy(t, 0, lf, 0, t.length);
+            System.arraycopy(t, 0, crlf, 0, t.length);
+            lf[t.length] = '\n';
+            crlf[t.length] = '\r';
+            crlf[t.length + 1] = '\n';
+        }
+
+        public String text() {
+            return text;
+        }
+
+        /** The encoded bytes; callers must not modify them. */
+        byte[] bytes(boolean crlfLineEnds) {
+            return crlfLineEnds ? crlf : lf;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+}
