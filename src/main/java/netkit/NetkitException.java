@@ -2,17 +2,20 @@ package netkit;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Locale;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The one exception type that ends a command: it carries the exit code (SPEC §1), the Node-style
@@ -78,12 +81,20 @@ public final class NetkitException extends RuntimeException {
         if (t instanceof NetkitException n) {
             return n;
         }
+        // Wrappers say nothing themselves: map what they carry.
+        if ((t instanceof UncheckedIOException || t instanceof ExecutionException || t instanceof CompletionException)
+                && t.getCause() != null) {
+            return from(t.getCause(), context);
+        }
         String detail = t.getMessage() == null ? "" : t.getMessage();
         String lower = detail.toLowerCase(Locale.ROOT);
         String prefix = context == null || context.isEmpty() ? "" : context + ": ";
         if (t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
-            String host = t instanceof UnknownHostException && !detail.isEmpty() ? detail : context;
-            return new NetkitException(ExitCode.UNRESOLVED, "ENOTFOUND", prefix + "host not found", t);
+            // The JDK's message is "NAME" or "NAME: Name or service not known"; the context names the host otherwise.
+            int colon = detail.indexOf(": ");
+            String host = colon > 0 ? detail.substring(0, colon) : detail;
+            String what = host.isEmpty() ? "host not found" : "cannot resolve host '" + host + "'";
+            return new NetkitException(ExitCode.UNRESOLVED, "ENOTFOUND", prefix + what, t);
         }
         if (t instanceof BindException || lower.contains("address already in use")
                 || lower.contains("cannot assign requested address")) {
@@ -98,7 +109,7 @@ public final class NetkitException extends RuntimeException {
             return new NetkitException(ExitCode.REFUSED, "ECONNREFUSED", prefix + "connection refused", t);
         }
         if (t instanceof SocketTimeoutException || t instanceof InterruptedByTimeoutException
-                || lower.contains("timed out")) {
+                || t instanceof TimeoutException || lower.contains("timed out")) {
             return new NetkitException(ExitCode.TIMEOUT, "ETIMEDOUT", prefix + "timed out", t);
         }
         if (t instanceof NoRouteToHostException || lower.contains("no route to host")) {
@@ -117,13 +128,14 @@ public final class NetkitException extends RuntimeException {
             return bind("EACCES", prefix + "permission denied", t);
         }
         if (t instanceof InterruptedIOException || t instanceof InterruptedException
-                || t instanceof AsynchronousCloseException) {
+                || t instanceof ClosedByInterruptException) {
             return new NetkitException(ExitCode.INTERRUPTED, "EINTR", prefix + "interrupted", t);
         }
-        if (t instanceof SocketException || t instanceof IOException) {
+        if (t instanceof IOException) {
             return failure("EIO", prefix + (detail.isEmpty() ? t.getClass().getSimpleName() : detail), t);
         }
-        return failure("EIO", prefix + t, t);
+        // Not an I/O failure: a bug. Still one line; --stacktrace shows where.
+        return failure("EIO", prefix + "internal error: " + t + " (rerun with --stacktrace for details)", t);
     }
 
     private static String reason(String detail, String code) {

@@ -1,5 +1,7 @@
 package netkit.cli;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import picocli.CommandLine;
@@ -11,6 +13,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /** Turns every failure into one {@code netkit: } line (or a JSON error) and its exit code. */
 final class ErrorHandlers {
@@ -35,7 +38,13 @@ final class ErrorHandlers {
             ArgSpec arg = ex.getArgSpec();
             Throwable cause = ex.getCause();
             if (arg != null && cause instanceof TypeConversionException tce) {
-                return "invalid value for " + name(arg) + ": " + tce.getMessage();
+                return "invalid value for " + name(arg) + ": " + quoted(ex.getValue(), tce.getMessage(), arg);
+            }
+            if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+                    && !u.getUnmatched().get(0).startsWith("-")
+                    && ex.getCommandLine().getCommandSpec().parent() == null
+                    && !ex.getCommandLine().getSubcommands().isEmpty()) {
+                return "unknown command: '" + u.getUnmatched().get(0) + "' (see netkit --help)";
             }
             String m = ex.getMessage();
             if (m == null || m.isEmpty()) {
@@ -44,6 +53,28 @@ final class ErrorHandlers {
             // picocli capitalises its messages; ours are lower-case one-liners.
             return Character.toLowerCase(m.charAt(0)) + m.substring(1);
         }
+
+        /**
+         * The converter's message in our form {@code 'VALUE' (expected ...)}. Ours already are; picocli's
+         * built-in ones ({@code 'x' is not an int}, {@code expected one of [a, b] but was 'x'}) are rewritten.
+         */
+        static String quoted(String value, String message, ArgSpec arg) {
+            if (message != null && message.startsWith("'")) {
+                Matcher m = NOT_A.matcher(message);
+                return m.matches() ? "'" + m.group(1) + "' (expected " + m.group(2) + ")" : message;
+            }
+            Class<?> type = arg.type();
+            if (type != null && type.isEnum()) {
+                StringBuilder names = new StringBuilder();
+                for (Object c : type.getEnumConstants()) {
+                    names.append(names.length() == 0 ? "" : ", ").append(c);
+                }
+                return "'" + value + "' (expected one of " + names + ")";
+            }
+            return "'" + value + "' (" + message + ")";
+        }
+
+        private static final Pattern NOT_A = Pattern.compile("'(.*)' is not (an? .+)", Pattern.DOTALL);
 
         static String name(ArgSpec arg) {
             if (arg instanceof OptionSpec o) {

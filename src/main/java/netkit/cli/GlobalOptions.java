@@ -23,7 +23,7 @@ public final class GlobalOptions {
     boolean json;
 
     @Option(names = "--color", scope = ScopeType.INHERIT, paramLabel = "WHEN", defaultValue = "auto",
-            description = "Colour on stderr: ${COMPLETION-CANDIDATES}. auto = stderr is a terminal and NO_COLOR is unset. Default: ${DEFAULT-VALUE}.")
+            description = "Colour on stderr: ${COMPLETION-CANDIDATES}. auto = stderr is a terminal and NO_COLOR is unset or empty; always wins over NO_COLOR. Default: ${DEFAULT-VALUE}.")
     ColorMode color = ColorMode.auto;
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
@@ -46,7 +46,13 @@ public final class GlobalOptions {
         return switch (color) {
             case always -> true;
             case never -> false;
-            case auto -> stdio.stderrIsTerminal() && !stdio.env().containsKey("NO_COLOR");
+            case auto -> stdio.stderrIsTerminal() && noColorUnset(stdio);
         };
+    }
+
+    /** no-color.org: NO_COLOR disables colour when it is present and not empty, whatever its value. */
+    private static boolean noColorUnset(Stdio stdio) {
+        String v = stdio.env().get("NO_COLOR");
+        return v == null || v.isEmpty();
     }
 }

@@ -1,9 +1,8 @@
 package netkit.cli;
 
 import java.io.BufferedOutputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,7 +25,7 @@ import picocli.CommandLine.Parameters;
             "",
             "Strict dotted quads (no leading zeros, no shorthand such as 127.1), IPv6 with an optional %zone, "
                     + "no brackets, no prefix length, no surrounding spaces. Without ADDRESS, reads one input "
-                    + "per line from stdin (a trailing CR of CRLF line ends is not part of the input). "
+                    + "per line from stdin (lines end at LF; a CR before the LF is not part of the input). "
                     + "Never resolves a name or touches the network.",
             "",
             "Exit 0 when every input is valid, 1 otherwise, 2 when there was no input."
@@ -59,11 +58,48 @@ public final class IsipCommand extends BaseCommand {
                 count++;
             }
         } else {
-            BufferedReader in = new BufferedReader(new InputStreamReader(stdio().in(), StandardCharsets.UTF_8), 1 << 16);
-            String a;
-            while ((a = in.readLine()) != null) {
-                allValid &= check(a, verbose, json, line, out);
+            // Bulk mode: lines split on LF only (a CR before it is dropped), scanned as bytes. Every valid
+            // literal is ASCII, so a line with any other byte is 0 without decoding it, unless -v/--json
+            // need its text.
+            InputStream in = stdio().in();
+            byte[] buf = new byte[1 << 16];
+            AsciiLine view = new AsciiLine(buf);
+            int start = 0;
+            int end = 0;
+            while (true) {
+                int nl = -1;
+                for (int i = start; i < end; i++) {
+                    if (buf[i] == '\n') {
+                        nl = i;
+                        break;
+                    }
+                }
+                if (nl < 0) {
+                    // no complete line buffered: compact, grow when one line fills the buffer, read more
+                    if (start > 0) {
+                        System.arraycopy(buf, start, buf, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    if (end == buf.length) {
+                        buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                        view = new AsciiLine(buf);
+                    }
+                    int r = in.read(buf, end, buf.length - end);
+                    if (r < 0) {
+                        if (end > start) {
+                            allValid &= checkLine(view, buf, start, end, verbose, json, line, out);
+                            count++;
+                        }
+                        break;
+                    }
+                    end += r;
+                    continue;
+                }
+                int lineEnd = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
+                allValid &= checkLine(view, buf, start, lineEnd, verbose, json, line, out);
                 count++;
+                start = nl + 1;
             }
         }
         out.flush();
@@ -71,6 +107,61 @@ public final class IsipCommand extends BaseCommand {
             throw NetkitException.usage("no input: give ADDRESS arguments or lines on stdin");
         }
         return allValid ? ExitCode.OK : ExitCode.FAILURE;
+    }
+
+    private boolean checkLine(AsciiLine view, byte[] buf, int from, int to, boolean verbose, boolean json,
+            StringBuilder line, OutputStream out) throws IOException {
+        boolean ascii = true;
+        for (int i = from; i < to && ascii; i++) {
+            ascii = buf[i] >= 0;
+        }
+        if (verbose || json) {
+            return check(new String(buf, from, to - from, StandardCharsets.UTF_8), verbose, json, line, out);
+        }
+        int family = ascii ? IpLiteral.family(view.set(from, to)) : 0;
+        if ((only4 && family != 4) || (only6 && family != 6)) {
+            family = 0;
+        }
+        out.write('0' + family);
+        out.write('\n');
+        return family != 0;
+    }
+
+    /** A reusable view of one ASCII line of the input buffer, so the bulk path allocates nothing per line. */
+    private static final class AsciiLine implements CharSequence {
+        private final byte[] buf;
+        private int from;
+        private int to;
+
+        AsciiLine(byte[] buf) {
+            this.buf = buf;
+        }
+
+        AsciiLine set(int from, int to) {
+            this.from = from;
+            this.to = to;
+            return this;
+        }
+
+        @Override
+        public int length() {
+            return to - from;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) buf[from + index];
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new AsciiLine(buf).set(from + start, from + end);
+        }
+
+        @Override
+        public String toString() {
+            return new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
+        }
     }
 
     private boolean check(String input, boolean verbose, boolean json, StringBuilder line, OutputStream out)
