@@ -100,6 +100,30 @@ public final class Output {
         }
     }
 
+    /**
+     * The line {@link #record} would write (text or JSON, with its newline), for producers of
+     * bursts of records that write them together with {@link #writeRecords}.
+     */
+    public String recordLine(String text, Json record) {
+        return (json ? record.toString() : text) + "\n";
+    }
+
+    /** Writes record lines made by {@link #recordLine} with one write, and flushes. */
+    public void writeRecords(CharSequence lines) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        byte[] bytes = lines.toString().getBytes(StandardCharsets.UTF_8);
+        synchronized (lock) {
+            try {
+                recordStream.write(bytes);
+                recordStream.flush();
+            } catch (java.io.IOException e) {
+                throw NetkitException.from(e, "write to stdout");
+            }
+        }
+    }
+
     private void diagnostic(String line) {
         synchronized (lock) {
             diagnostics.println(line);

@@ -1,0 +1,15 @@
+package netkit.cli;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+/**
+ * A port scan as {@code tcp-connect -z} asks for it.
+ *
+ * @param host        HOST as the user wrote it (printed in every result line)
+ * @param address     HOST resolved once, with the family options applied
+ * @param ports       the ports to probe
+ * @param timeout     the connect timeout of each probe (zero: none)
+ * @param concurrency the most probes in flight at once
+ */
+record ScanRequest(String host, InetAddress address, PortList ports, Duration timeout, int concurrency) {}

@@ -1,0 +1,173 @@
+package netkit.engine.scan;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketTimeoutException;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import netkit.NetkitException;
+
+/**
+ * Checks which TCP ports of one host accept connections: a connect per port (no data is sent),
+ * many at once, each bounded by the connect timeout.
+ *
+ * <p>{@code concurrency} virtual threads take the next port from the list, connect with a
+ * timeout, close, and take the next one. A connect that is answered at once (a reset from a
+ * closed port, the usual case on loopback and in a LAN) costs no wait at all; only silent ports
+ * hold a thread until the timeout, so {@code concurrency} bounds both the probes in flight and
+ * the time filtered ports cost: about {@code ceil(filtered / concurrency) × timeout}.
+ *
+ * <p>Probes finish out of order; results are handed to the {@link ScanListener} in list order, each
+ * as soon as it and every port before it are known (a filtered port holds back the ports behind
+ * it for at most the timeout).
+ *
+ * <p>A local failure that says nothing about the port (no file descriptors or ephemeral ports
+ * left, an interrupt) ends the scan with a {@link NetkitException} instead of a wrong state.
+ */
+public final class PortScanner {
+    private final InetAddress address;
+    private final int[] ports;
+    private final int timeoutMillis;
+    private final int concurrency;
+    private final ProtocolFamily family;
+
+    private final AtomicInteger next = new AtomicInteger();
+    private final ReentrantLock deliveryLock = new ReentrantLock();
+    private final PortState[] states;
+    private final long[] nanos;
+    private int delivered; // guarded by deliveryLock
+    private final int[] counts = new int[PortState.values().length]; // guarded by deliveryLock
+    private volatile RuntimeException failure;
+    private ScanListener listener;
+
+    /**
+     * @param address     the host to probe (resolved once by the caller; probes never resolve)
+     * @param ports       the ports to probe, in the order results are delivered
+     * @param timeout     per-probe connect timeout; zero means none (the kernel's own, minutes)
+     * @param concurrency the most probes in flight at once, at least 1
+     */
+    public PortScanner(InetAddress address, int[] ports, Duration timeout, int concurrency) {
+        if (concurrency < 1) {
+            throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
+        }
+        this.address = address;
+        this.ports = ports.clone();
+        this.timeoutMillis = timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        this.concurrency = concurrency;
+        this.family = address instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+        this.states = new PortState[ports.length];
+        this.nanos = new long[ports.length];
+    }
+
+    /** How many ports were found in each state, and how long the whole scan took. */
+    public record Summary(int open, int closed, int filtered, long nanos) {
+        public int ports() {
+            return open + closed + filtered;
+        }
+    }
+
+    /**
+     * Probes every port and returns when all results have been delivered to {@code listener}.
+     *
+     * @throws NetkitException      on a local failure (see the class comment) or one thrown by the listener
+     * @throws InterruptedException when the calling thread is interrupted; the probes are stopped
+     */
+    public Summary scan(ScanListener listener) throws InterruptedException {
+        this.listener = listener;
+        long start = System.nanoTime();
+        Thread[] workers = new Thread[Math.min(concurrency, ports.length)];
+        Runnable worker = this::probeUntilDone;
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = Thread.ofVirtual().name("netkit-scan-" + i).start(worker);
+        }
+        try {
+            for (Thread w : workers) {
+                w.join();
+            }
+        } catch (InterruptedException e) {
+            failure = NetkitException.from(e, "scan " + address.getHostAddress());
+            for (Thread w : workers) {
+                w.interrupt();
+            }
+            throw e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return new Summary(counts[PortState.OPEN.ordinal()], counts[PortState.CLOSED.ordinal()],
+                counts[PortState.FILTERED.ordinal()], System.nanoTime() - start);
+    }
+
+    private void probeUntilDone() {
+        int i;
+        while (failure == null && (i = next.getAndIncrement()) < ports.length) {
+            try {
+                long t0 = System.nanoTime();
+                PortState state = probe(ports[i]);
+                complete(i, state, System.nanoTime() - t0);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+                return;
+            }
+        }
+    }
+
+    /** One connect with the timeout; the address is already resolved, so nothing here looks up a name. */
+    private PortState probe(int port) {
+        InetSocketAddress target = new InetSocketAddress(address, port);
+        try (SocketChannel ch = SocketChannel.open(family)) {
+            // The socket adaptor's timed connect tries a non-blocking connect and looks at the
+            // socket once before it parks: a reset that is already there costs no wait.
+            ch.socket().connect(target, timeoutMillis);
+            // A connect to a free port of the ephemeral range can meet itself (TCP simultaneous
+            // open when the kernel picks that very port as the source port): nothing listens.
+            return target.equals(ch.getLocalAddress()) ? PortState.CLOSED : PortState.OPEN;
+        } catch (ConnectException e) {
+            // ECONNREFUSED is the common case: decide it without building a mapped exception.
+            return "Connection refused".equals(e.getMessage()) ? PortState.CLOSED : classify(e, port);
+        } catch (SocketTimeoutException e) {
+            return PortState.FILTERED;
+        } catch (IOException e) {
+            return classify(e, port);
+        }
+    }
+
+    private PortState classify(IOException e, int port) {
+        NetkitException mapped = NetkitException.from(e, "probe " + address.getHostAddress() + " port " + port);
+        return switch (mapped.code()) {
+            case "ECONNREFUSED" -> PortState.CLOSED;
+            case "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH" -> PortState.FILTERED;
+            default -> throw mapped;
+        };
+    }
+
+    /** Records port {@code i}'s state and delivers every result that is now next in order. */
+    private void complete(int i, PortState state, long probeNanos) {
+        deliveryLock.lock();
+        try {
+            states[i] = state;
+            nanos[i] = probeNanos;
+            if (i != delivered) {
+                return;
+            }
+            while (delivered < ports.length && states[delivered] != null) {
+                PortState s = states[delivered];
+                counts[s.ordinal()]++;
+                listener.result(new PortResult(ports[delivered], s, nanos[delivered]));
+                delivered++;
+            }
+            listener.burstEnd();
+        } finally {
+            deliveryLock.unlock();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package netkit.engine.scan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import netkit.NetkitException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class PortScannerTest {
+    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+    /** Collects results with the time each arrived. */
+    private static final class Recorder implements ScanListener {
+        final List<PortResult> results = new ArrayList<>();
+        final List<Long> arrivals = new ArrayList<>();
+        int bursts;
+
+        @Override
+        public synchronized void result(PortResult r) {
+            results.add(r);
+            arrivals.add(System.nanoTime());
+        }
+
+        @Override
+        public synchronized void burstEnd() {
+            bursts++;
+        }
+
+        synchronized List<Integer> ports() {
+            return results.stream().map(PortResult::port).toList();
+        }
+
+        synchronized PortState state(int port) {
+            return results.stream().filter(r -> r.port() == port).findFirst().orElseThrow().state();
+        }
+    }
+
+    /** A port on loopback that was free a moment ago: bound to port 0, then closed. */
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, LOOPBACK)) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void reportsOpenClosedAndFilteredPortsInPortOrder() throws Exception {
+        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK);
+                FullBacklogListener filtered = new FullBacklogListener()) {
+            int closed = closedPort();
+            int[] ports = IntStream.of(open.getLocalPort(), closed, filtered.port()).sorted().toArray();
+            Recorder rec = new Recorder();
+
+            PortScanner.Summary summary = new PortScanner(LOOPBACK, ports, Duration.ofMillis(300), 200).scan(rec);
+
+            assertEquals(IntStream.of(ports).boxed().toList(), rec.ports());
+            assertEquals(PortState.OPEN, rec.state(open.getLocalPort()));
+            assertEquals(PortState.CLOSED, rec.state(closed));
+            assertEquals(PortState.FILTERED, rec.state(filtered.port()));
+            assertEquals(new PortScanner.Summary(1, 1, 1, summary.nanos()), summary);
+        }
+    }
+
+    @Test
+    void filteredPortTakesAboutTheTimeoutNotTheKernelsMinutes() throws Exception {
+        try (FullBacklogListener filtered = new FullBacklogListener()) {
+            Recorder rec = new Recorder();
+            long t0 = System.nanoTime();
+            new PortScanner(LOOPBACK, new int[] {filtered.port()}, Duration.ofMillis(200), 1).scan(rec);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+
+            assertEquals(PortState.FILTERED, rec.state(filtered.port()));
+            assertTrue(ms >= 190 && ms < 5_000, "took " + ms + " ms");
+            assertTrue(rec.results.get(0).millis() >= 190, "probe time " + rec.results.get(0).millis());
+        }
+    }
+
+    @Test
+    void filteredPortsAreProbedConcurrentlyUpToTheLimit() throws Exception {
+        List<FullBacklogListener> listeners = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                listeners.add(new FullBacklogListener());
+            }
+            int[] ports = listeners.stream().mapToInt(FullBacklogListener::port).sorted().toArray();
+            Duration timeout = Duration.ofMillis(500);
+
+            long t0 = System.nanoTime();
+            PortScanner.Summary all = new PortScanner(LOOPBACK, ports, timeout, 6).scan(new Recorder());
+            long parallelMs = (System.nanoTime() - t0) / 1_000_000;
+            t0 = System.nanoTime();
+            new PortScanner(LOOPBACK, ports, timeout, 2).scan(new Recorder());
+            long twoAtATimeMs = (System.nanoTime() - t0) / 1_000_000;
+
+            assertEquals(6, all.filtered());
+            // six at once: one timeout; two at a time: three timeouts in a row
+            assertTrue(parallelMs < 1_400, "6 filtered ports, concurrency 6, took " + parallelMs + " ms");
+            assertTrue(twoAtATimeMs >= 1_450, "6 filtered ports, concurrency 2, took only " + twoAtATimeMs + " ms");
+        } finally {
+            for (FullBacklogListener l : listeners) {
+                l.close();
+            }
+        }
+    }
+
+    @Test
+    void resultsBeforeAFilteredPortAreDeliveredWithoutWaitingForIt() throws Exception {
+        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK);
+                FullBacklogListener filtered = new FullBacklogListener()) {
+            int[] ports = {open.getLocalPort(), filtered.port()};
+            Recorder rec = new Recorder();
+            long t0 = System.nanoTime();
+
+            new PortScanner(LOOPBACK, ports, Duration.ofSeconds(2), 10).scan(rec);
+
+            long firstMs = (rec.arrivals.get(0) - t0) / 1_000_000;
+            long lastMs = (rec.arrivals.get(1) - t0) / 1_000_000;
+            assertEquals(List.of(open.getLocalPort(), filtered.port()), rec.ports());
+            assertTrue(firstMs < 1_000, "the open port's result came " + firstMs + " ms after the start");
+            assertTrue(lastMs >= 1_900, "the filtered port's result came after " + lastMs + " ms");
+            assertTrue(rec.bursts >= 2, "a burst end after the open port, another after the filtered one");
+        }
+    }
+
+    @Test
+    void aLargeRangeOfClosedPortsComesBackCompleteAndInOrder() throws Exception {
+        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK)) {
+            int p = open.getLocalPort();
+            int lo = Math.max(1025, p - 1000);
+            int hi = Math.min(65535, lo + 2000);
+            int[] ports = IntStream.rangeClosed(lo, hi).toArray();
+            Recorder rec = new Recorder();
+
+            PortScanner.Summary summary = new PortScanner(LOOPBACK, ports, Duration.ofSeconds(2), 200).scan(rec);
+
+            assertEquals(IntStream.of(ports).boxed().toList(), rec.ports());
+            assertEquals(PortState.OPEN, rec.state(p));
+            assertEquals(ports.length, summary.ports());
+            assertTrue(summary.open() >= 1);
+        }
+    }
+
+    @Test
+    void aListenerFailureEndsTheScanWithItsError() throws Exception {
+        int closed = closedPort();
+        NetkitException boom = NetkitException.failure("EPIPE", "write to stdout: broken pipe", null);
+        ScanListener failing = r -> {
+            throw boom;
+        };
+
+        NetkitException e = assertThrows(NetkitException.class,
+                () -> new PortScanner(LOOPBACK, new int[] {closed}, Duration.ofSeconds(1), 4).scan(failing));
+
+        assertEquals(boom, e);
+    }
+
+    @Test
+    void ipv6LoopbackIsProbedWithAnIpv6Socket() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        try (ServerSocket open = new ServerSocket()) {
+            try {
+                open.bind(new java.net.InetSocketAddress(v6, 0));
+            } catch (IOException noIpv6) {
+                org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + noIpv6.getMessage());
+            }
+            Recorder rec = new Recorder();
+            new PortScanner(v6, new int[] {open.getLocalPort()}, Duration.ofSeconds(1), 1).scan(rec);
+            assertEquals(PortState.OPEN, rec.state(open.getLocalPort()));
+        }
+    }
+}
