@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
         description = {
             "Print 4, 6 or 0 for each ADDRESS, one per line in order: exactly Node's net.isIP.",
             "",
-            "Strict dotted quads (no leading zeros, no shorthand such as 127.1), IPv6 with an optional %zone, "
+            "Strict dotted quads (no leading zeros, no shorthand such as 127.1), IPv6 with an optional %%zone, "
                     + "no brackets, no prefix length, no surrounding spaces. Without ADDRESS, reads one input "
                     + "per line from stdin (lines end at LF; a CR before the LF is not part of the input). "
                     + "Never resolves a name or touches the network.",

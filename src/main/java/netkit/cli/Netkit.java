@@ -7,6 +7,8 @@ import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.Stdio;
 import netkit.output.Output;
+import netkit.repl.Interactive;
+import netkit.repl.Shell;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -75,6 +77,10 @@ public final class Netkit implements Callable<Integer> {
     @Override
     public Integer call() {
         // No command: the shell on a terminal (SPEC §9), else usage on stderr and exit 2 (SPEC §1).
+        // Shell is only touched here, so JLine is never loaded when a command is given.
+        if (stdio.stdinIsTerminal() && stdio.stdoutIsTerminal() && !Interactive.insideShell()) {
+            return Shell.runOnSystemTerminal(stdio, Netkit::commandLine, global.color(stdio));
+        }
         spec.commandLine().usage(spec.commandLine().getErr());
         return ExitCode.USAGE.code;
     }
