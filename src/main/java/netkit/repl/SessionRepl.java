@@ -95,8 +95,8 @@ public final class SessionRepl {
             endedLatch.countDown();
         });
         try {
-            session.listen(new ScreenListener());
             notice("session with " + session.name() + "; /help lists the commands, Ctrl-C ends it");
+            session.listen(new ScreenListener());
             return loop();
         } finally {
             session.close();
