@@ -132,21 +132,64 @@ class PortScannerTest {
         }
     }
 
+    /** Binds a listener to a port of [lo, hi] on {@code address}, or aborts the test. */
+    private static ServerSocket listenerIn(InetAddress address, int lo, int hi) throws IOException {
+        for (int p = lo + 17; p <= hi; p += 97) {
+            ServerSocket s = new ServerSocket();
+            try {
+                s.bind(new java.net.InetSocketAddress(address, p), 50);
+                return s;
+            } catch (IOException busy) {
+                s.close();
+            }
+        }
+        org.junit.jupiter.api.Assumptions.abort("no free port to listen on in " + lo + "-" + hi);
+        return null;
+    }
+
+    /** A quiet window (see {@link QuietPorts}) plus the given ports of the test's own listeners. */
+    private static int[] windowPlus(int lo, int size, int... own) {
+        return IntStream.concat(IntStream.range(lo, lo + size), IntStream.of(own)).sorted().distinct().toArray();
+    }
+
     @Test
-    void aLargeRangeOfClosedPortsComesBackCompleteAndInOrder() throws Exception {
-        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK)) {
-            int p = open.getLocalPort();
-            int lo = Math.max(1025, p - 1000);
-            int hi = Math.min(65535, lo + 2000);
-            int[] ports = IntStream.rangeClosed(lo, hi).toArray();
+    void aLargeLoopbackRangeIsSweptCompletelyAndInOrderWithTheFastProbe() throws Exception {
+        int size = 2 * PortScanner.LOOPBACK_FAST_PATH_MIN_PORTS;
+        int lo = QuietPorts.window(size);
+        try (ServerSocket open = listenerIn(LOOPBACK, lo, lo + size - 1);
+                FullBacklogListener filtered = new FullBacklogListener()) {
+            int[] ports = windowPlus(lo, size, filtered.port());
             Recorder rec = new Recorder();
 
-            PortScanner.Summary summary = new PortScanner(LOOPBACK, ports, Duration.ofSeconds(2), 200).scan(rec);
+            PortScanner.Summary summary = new PortScanner(LOOPBACK, ports, Duration.ofMillis(300), 200).scan(rec);
 
             assertEquals(IntStream.of(ports).boxed().toList(), rec.ports());
-            assertEquals(PortState.OPEN, rec.state(p));
-            assertEquals(ports.length, summary.ports());
-            assertTrue(summary.open() >= 1);
+            assertEquals(PortState.OPEN, rec.state(open.getLocalPort()));
+            assertEquals(PortState.FILTERED, rec.state(filtered.port()), "the fast probe hands a dropped SYN to the timed one");
+            assertEquals(new PortScanner.Summary(1, ports.length - 2, 1, summary.nanos()), summary);
+        }
+    }
+
+    @Test
+    void theFastProbeAlsoSweepsIpv6Loopback() throws Exception {
+        InetAddress v6 = InetAddress.getByName("::1");
+        int size = PortScanner.LOOPBACK_FAST_PATH_MIN_PORTS;
+        int lo = QuietPorts.window(size);
+        try (ServerSocket probe = new ServerSocket()) {
+            try {
+                probe.bind(new java.net.InetSocketAddress(v6, 0));
+            } catch (IOException noIpv6) {
+                org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + noIpv6.getMessage());
+            }
+        }
+        try (ServerSocket open = listenerIn(v6, lo, lo + size - 1)) {
+            int[] ports = windowPlus(lo, size);
+            Recorder rec = new Recorder();
+
+            PortScanner.Summary summary = new PortScanner(v6, ports, Duration.ofMillis(300), 50).scan(rec);
+
+            assertEquals(PortState.OPEN, rec.state(open.getLocalPort()));
+            assertEquals(new PortScanner.Summary(1, size - 1, 0, summary.nanos()), summary);
         }
     }
 
