@@ -37,7 +37,7 @@ final class ScanRunner {
         PortScanner scanner = new PortScanner(request.address(), request.ports().ports(), request.timeout(),
                 request.concurrency());
         PortScanner.Summary summary = scanner.scan(printer);
-        if (!request.ports().single()) {
+        if (!request.ports().single() && output.enabled(1)) {
             output.event(1, String.format(Locale.ROOT, "scanned %d ports of %s in %.3f s: %d open, %d closed, %d filtered",
                             summary.ports(), request.host(), summary.nanos() / 1e9,
                             summary.open(), summary.closed(), summary.filtered()),

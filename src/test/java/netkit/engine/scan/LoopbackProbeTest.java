@@ -30,6 +30,31 @@ class LoopbackProbeTest {
     }
 
     @Test
+    void isChosenOnlyForBigScansOfALoopbackAddressUnlessOverridden() throws Exception {
+        InetAddress remote = InetAddress.getByName("192.0.2.1"); // a literal: nothing is looked up or sent
+        int big = PortScanner.LOOPBACK_FAST_PATH_MIN_PORTS;
+        boolean available = LoopbackProbe.available();
+
+        assertEquals(false, PortScanner.useLoopbackProbe(remote, 65535));
+        assertEquals(false, PortScanner.useLoopbackProbe(LOOPBACK, big - 1));
+        assertEquals(available, PortScanner.useLoopbackProbe(LOOPBACK, big));
+        String before = System.getProperty("netkit.scan.loopbackProbe");
+        try {
+            System.setProperty("netkit.scan.loopbackProbe", "false");
+            assertEquals(false, PortScanner.useLoopbackProbe(LOOPBACK, 65535));
+            System.setProperty("netkit.scan.loopbackProbe", "always");
+            assertEquals(available, PortScanner.useLoopbackProbe(LOOPBACK, 1));
+            assertEquals(false, PortScanner.useLoopbackProbe(remote, 1));
+        } finally {
+            if (before == null) {
+                System.clearProperty("netkit.scan.loopbackProbe");
+            } else {
+                System.setProperty("netkit.scan.loopbackProbe", before);
+            }
+        }
+    }
+
+    @Test
     void oneSocketServesRefusedPortsAndAnOpenPortInBetween() throws Exception {
         assumeTrue(LoopbackProbe.available());
         try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK); LoopbackProbe probe = new LoopbackProbe(LOOPBACK)) {

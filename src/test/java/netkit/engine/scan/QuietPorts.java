@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Assumptions;
 final class QuietPorts {
     private QuietPorts() {}
 
-    /** The first port of {@code size} consecutive ports in 10000-19999 where nothing listens. */
+    /** The first port of {@code size} consecutive ports in 1024-19999 where nothing listens. */
     static int window(int size) throws IOException {
         BitSet listening = new BitSet(65536);
         boolean read = false;
@@ -33,13 +33,13 @@ final class QuietPorts {
             }
         }
         Assumptions.assumeTrue(read, "no /proc/net/tcp: cannot tell which ports are quiet");
-        for (int start = 10000; start + size <= 20000; start += 512) {
+        for (int start = 1024; start + size <= 20000; start += 512) {
             int next = listening.nextSetBit(start);
             if (next < 0 || next >= start + size) {
                 return start;
             }
         }
-        Assumptions.abort("no quiet window of " + size + " ports in 10000-19999");
+        Assumptions.abort("no quiet window of " + size + " ports in 1024-19999");
         return -1;
     }
 }
