@@ -6,7 +6,11 @@ import netkit.cli.Netkit;
 public final class Main {
     private Main() {}
 
-    public static void main(String[] args) {
-        System.exit(Netkit.commandLine(Stdio.system()).execute(args));
+    public static void main(String[] args) throws Exception {
+        if (System.getProperty("netkit.aot.train") != null) {
+            netkit.cli.AotTraining.run(); // the launcher's cache-recording run (see ./netkit)
+            return;
+        }
+        System.exit(Netkit.commandLine(Stdio.system(), args).execute(args));
     }
 }

@@ -1,8 +1,9 @@
 package netkit.cli;
 
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.Stdio;
@@ -28,9 +29,6 @@ import picocli.CommandLine.Spec;
             "",
             "Payload goes to stdout byte for byte; diagnostics go to stderr, one line each, prefixed 'netkit: '."
         },
-        subcommands = {
-            IsipCommand.class,
-        },
         footerHeading = "%nExit codes:%n",
         footer = {
             "  0   success (isip: every input valid; scans: at least one port open)",
@@ -43,6 +41,14 @@ import picocli.CommandLine.Spec;
             "  130 interrupted (Ctrl-C)"
         })
 public final class Netkit implements Callable<Integer> {
+    /**
+     * Every subcommand, in the order {@code --help} lists them. <b>Register a new command here (one line)</b>,
+     * not in {@code @Command(subcommands)}: {@link #commandLine(Stdio, String[])} then builds only the model of
+     * the command being run, which is most of a cold start.
+     */
+    static final List<Class<? extends BaseCommand>> COMMANDS = List.of(
+            IsipCommand.class);
+
     private final Stdio stdio;
 
     @Mixin
@@ -85,10 +91,46 @@ public final class Netkit implements Callable<Integer> {
         return ExitCode.USAGE.code;
     }
 
-    /** Builds the command line over the given streams, with netkit's error handling installed. */
+    /** Builds the command line with every subcommand: for tests, the shell and the generated docs. */
     public static CommandLine commandLine(Stdio stdio) {
+        return build(stdio, COMMANDS);
+    }
+
+    /**
+     * Builds the command line for one run of {@code args}: when they name a subcommand, only that one's model
+     * is built (start-up time); otherwise (help, no command, an unknown one) every subcommand is.
+     */
+    public static CommandLine commandLine(Stdio stdio, String[] args) {
+        Class<? extends BaseCommand> invoked = invoked(args);
+        return build(stdio, invoked == null ? COMMANDS : List.of(invoked));
+    }
+
+    /** The subcommand the first non-option argument names, or null. */
+    static Class<? extends BaseCommand> invoked(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return null;
+            }
+            if (a.startsWith("-")) {
+                continue;
+            }
+            for (Class<? extends BaseCommand> c : COMMANDS) {
+                Command command = c.getAnnotation(Command.class);
+                if (command.name().equals(a) || List.of(command.aliases()).contains(a)) {
+                    return c;
+                }
+            }
+            return null;
+        }
+        return null;
+    }
+
+    private static CommandLine build(Stdio stdio, List<Class<? extends BaseCommand>> commands) {
         Netkit root = new Netkit(stdio);
         CommandLine cl = new CommandLine(root);
+        for (Class<? extends BaseCommand> c : commands) {
+            cl.addSubcommand(c);
+        }
         cl.setOut(new PrintWriter(stdio.out(), true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(stdio.err(), true, StandardCharsets.UTF_8));
         cl.setCaseInsensitiveEnumValuesAllowed(true);

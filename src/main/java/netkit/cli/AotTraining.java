@@ -1,0 +1,66 @@
+package netkit.cli;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import netkit.Stdio;
+import picocli.CommandLine.Command;
+
+/**
+ * The workload the launcher records into the JVM's AOT cache (JDK 25) or dynamic CDS archive (JDK 21)
+ * once per build and JDK: it runs the commands a shell loop runs (help, isip, port checks against a
+ * loopback listener of its own) in-process with output discarded, so their classes start pre-parsed
+ * and pre-linked. Loopback only; every step is bounded.
+ */
+public final class AotTraining {
+    private AotTraining() {}
+
+    public static void run() throws IOException {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (ServerSocket open = new ServerSocket(0, 64, lo)) {
+            open.setSoTimeout(2000);
+            int openPort = open.getLocalPort();
+            int closedPort;
+            try (ServerSocket s = new ServerSocket(0, 1, lo)) {
+                closedPort = s.getLocalPort();
+            }
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 16; i++) {
+                    try (Socket s = open.accept()) {
+                        s.getOutputStream().flush();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            List<String[]> runs = new ArrayList<>();
+            runs.add(new String[] {"--help"});
+            runs.add(new String[] {"--version"});
+            runs.add(new String[] {"--no-such-option"});
+            for (Class<? extends BaseCommand> c : Netkit.COMMANDS) {
+                runs.add(new String[] {c.getAnnotation(Command.class).name(), "--help"});
+            }
+            runs.add(new String[] {"isip", "127.0.0.1", "::1", "fe80::1%lo", "127.1"});
+            runs.add(new String[] {"isip", "-v", "--json", "10.0.0.1"});
+            runs.add(new String[] {"isip"}); // stdin bulk mode
+            String lit = "127.0.0.1";
+            runs.add(new String[] {"tcp-connect", "-z", lit, String.valueOf(openPort)});
+            runs.add(new String[] {"tcp-connect", "-z", lit, String.valueOf(closedPort)});
+            runs.add(new String[] {"tcp-connect", "-z", "-v", lit, openPort + "," + closedPort});
+            runs.add(new String[] {"tcp-connect", "-z", "--json", lit, String.valueOf(openPort)});
+            for (String[] args : runs) {
+                PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+                Stdio stdio = Stdio.of(new ByteArrayInputStream("127.0.0.1\n::1\nx\n".getBytes()),
+                        OutputStream.nullOutputStream(), nowhere);
+                Netkit.commandLine(stdio, args).execute(args);
+            }
+            acceptor.interrupt();
+        }
+    }
+}
