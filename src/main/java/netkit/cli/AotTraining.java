@@ -54,7 +54,14 @@ public final class AotTraining {
             runs.add(new String[] {"tcp-connect", "-z", lit, String.valueOf(closedPort)});
             runs.add(new String[] {"tcp-connect", "-z", "-v", lit, openPort + "," + closedPort});
             runs.add(new String[] {"tcp-connect", "-z", "--json", lit, String.valueOf(openPort)});
+            runs.add(null); // from here on, the scanner's loopback fast path as well (PortScanner)
+            runs.add(new String[] {"tcp-connect", "-z", lit, String.valueOf(openPort)});
+            runs.add(new String[] {"tcp-connect", "-z", lit, closedPort + "," + openPort});
             for (String[] args : runs) {
+                if (args == null) {
+                    System.setProperty("netkit.scan.loopbackProbe", "always");
+                    continue;
+                }
                 PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
                 Stdio stdio = Stdio.of(new ByteArrayInputStream("127.0.0.1\n::1\nx\n".getBytes()),
                         OutputStream.nullOutputStream(), nowhere);
