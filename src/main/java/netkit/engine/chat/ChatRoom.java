@@ -7,11 +7,15 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -28,6 +32,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ChatRoom implements AutoCloseable {
     private static final long CLOSE_WAIT_MILLIS = 2_000;
+    /** Most broadcast lines one flush carries; bounds the per-member work for those who joined meanwhile. */
+    private static final int MAX_PENDING = 512;
+    /** Pause between two flushes per member in the room (10,000 members: 30 ms). */
+    private static final long FLUSH_NANOS_PER_MEMBER = 3_000;
+    private static final long MAX_FLUSH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    /** A broadcast line waiting for the flusher; {@code seq} orders it against joins. */
+    private record Pending(ChatText.Line line, Member sender, long seq) {}
 
     private final ChatOptions options;
     private final RoomEvents events;
@@ -35,8 +47,11 @@ public final class ChatRoom implements AutoCloseable {
     private final Map<String, Member> named = new HashMap<>();
     private final Set<Member> connected = new HashSet<>();
     private final Outbox log;
-    private final Thread logWriter;
     private final ChatText.Line help;
+    private final List<Pending> pending = new ArrayList<>();
+    private final Condition pendingReady = lock.newCondition();
+    private final Thread flusher;
+    private long seq;
     private boolean closed;
     private long logLinesDropped;
 
@@ -47,14 +62,22 @@ public final class ChatRoom implements AutoCloseable {
     public ChatRoom(ChatOptions options, OutputStream log, RoomEvents events) {
         this.options = options;
         this.events = events == null ? RoomEvents.NONE : events;
-        if (log != null) {
-            this.log = new Outbox(Math.max(16L << 20, options.outboxBytes()));
-            this.logWriter = Thread.ofVirtual().name("chat-log").start(() -> writeLog(log));
-        } else {
-            this.log = null;
-            this.logWriter = null;
-        }
-        this.help = ChatText.line(String.join("\n",
+        this.log = log == null ? null : new Outbox(Math.max(16L << 20, options.outboxBytes()), "chat-log",
+                new Outbox.Writer() {
+                    @Override
+                    public void write(byte[][] batch) throws IOException {
+                        for (byte[] b : batch) {
+                            log.write(b);
+                        }
+                        log.flush();
+                    }
+
+                    @Override
+                    public void failed(Exception e) {
+                        ChatRoom.this.events.failed("room log", e);
+                    }
+                });
+        this.help = ChatText.lines(List.of(
                 "* commands:",
                 "*   /nick NEW        change your nickname",
                 "*   /msg NAME TEXT   private message to NAME (they see *YOU* TEXT)",
@@ -63,6 +86,7 @@ public final class ChatRoom implements AutoCloseable {
                 "*   /quit, byebye    leave the room",
                 "*   //TEXT           send a line that starts with /",
                 "* any other line goes to everyone else as <YOU> TEXT"));
+        this.flusher = Thread.ofVirtual().name("chat-flusher").start(this::flushLoop);
     }
 
     public ChatOptions options() {
@@ -104,26 +128,12 @@ public final class ChatRoom implements AutoCloseable {
     }
 
     /**
-     * Makes {@code channel} (connected, in blocking mode) a member of the room. When the room holds
-     * {@link ChatOptions#maxConnections()} already, the channel gets a {@code server full} line and
-     * is closed. Returns false when the channel was not admitted.
+     * Makes {@code channel} (connected, in blocking mode) a member of the room, served by its own
+     * virtual threads. When the room holds {@link ChatOptions#maxConnections()} already, the
+     * channel gets a {@code server full} line and is closed. Returns false when it was not admitted.
      */
     public boolean admit(SocketChannel channel) {
-        SocketAddress remote = remoteOf(channel);
-        Member member;
-        lock.lock();
-        try {
-            if (closed) {
-                member = null;
-            } else if (options.maxConnections() > 0 && connected.size() >= options.maxConnections()) {
-                member = null;
-            } else {
-                member = new Member(this, channel, remote, options);
-                connected.add(member);
-            }
-        } finally {
-            lock.unlock();
-        }
+        Member member = enter(ChatTransport.of(channel));
         if (member == null) {
             rejectFull(channel);
             return false;
@@ -133,25 +143,59 @@ public final class ChatRoom implements AutoCloseable {
     }
 
     /**
-     * Turns a connection away because the room (or the listener's {@code -m} limit) is full: one
-     * {@code server full} line, then close. Never blocks for long: the socket's send buffer is empty.
+     * Serves one member in the calling thread until it leaves (for hosts that give every
+     * connection its own thread and close it afterwards). Returns false at once, without writing,
+     * when the room is closed or full: the host then rejects the connection itself.
+     */
+    public boolean serve(ChatTransport transport) {
+        Member member = enter(transport);
+        if (member == null) {
+            return false;
+        }
+        member.run();
+        return true;
+    }
+
+    private Member enter(ChatTransport transport) {
+        lock.lock();
+        try {
+            if (closed || (options.maxConnections() > 0 && connected.size() >= options.maxConnections())) {
+                return null;
+            }
+            Member member = new Member(this, transport, options);
+            connected.add(member);
+            return member;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Turns a connection away because the room (or the host's {@code -m} limit) is full: one
+     * {@code server full} line, then close. Never blocks: the write is non-blocking, and the
+     * socket's send buffer is empty.
      */
     public void rejectFull(SocketChannel channel) {
         SocketAddress remote = remoteOf(channel);
-        String limit = options.maxConnections() > 0 ? " (" + options.maxConnections() + " connections)" : "";
         try (channel) {
             channel.configureBlocking(false);
-            channel.write(ByteBuffer.wrap(ChatText.line("! server full" + limit + ", try again later").bytes(false)));
+            channel.write(ByteBuffer.wrap(serverFullLine().bytes(false)));
         } catch (IOException | RuntimeException ignored) {
             // the client may be gone already; it is closed either way
         }
         events.rejected(remote, "server full");
     }
 
+    /** The line a client turned away for the connection limit gets before the close. */
+    public ChatText.Line serverFullLine() {
+        String limit = options.maxConnections() > 0 ? " (" + options.maxConnections() + " connections)" : "";
+        return ChatText.line("! server full" + limit + ", try again later");
+    }
+
     void greet(Member m) {
         int online = online();
-        sendOrDrop(m, ChatText.line("* welcome to netkit chat (" + online + " online)\n"
-                + "* choose a nickname (1-" + ChatText.MAX_NICKNAME + " letters, digits, _ - .):"));
+        sendOrDrop(m, ChatText.lines(List.of("* welcome to netkit chat (" + online + " online)",
+                "* choose a nickname (1-" + ChatText.MAX_NICKNAME + " letters, digits, _ - .):")));
     }
 
     /**
@@ -219,6 +263,7 @@ public final class ChatRoom implements AutoCloseable {
             problem = nicknameProblemLocked(name, null);
             if (problem == null) {
                 m.nickname(name);
+                m.joinSeq = seq;
                 named.put(ChatText.key(name), m);
                 online = onlineLocked();
                 sendLocked(m, ChatText.line("* welcome, " + name + " (" + online + " online). /help lists the commands"),
@@ -269,9 +314,7 @@ public final class ChatRoom implements AutoCloseable {
                 named.remove(ChatText.key(old));
                 named.put(ChatText.key(name), m);
                 m.nickname(name);
-                ChatText.Line line = ChatText.line("* " + old + " is now known as " + name);
-                sendLocked(m, line, slow);
-                broadcastLocked(m, line, slow);
+                broadcastLocked(null, ChatText.line("* " + old + " is now known as " + name), slow);
             }
         } finally {
             lock.unlock();
@@ -318,26 +361,113 @@ public final class ChatRoom implements AutoCloseable {
         disconnectSlow(slow);
     }
 
+    /**
+     * Queues {@code line} for every member with a nickname except {@code sender} (null: everyone)
+     * and writes it to the log. The line waits in {@link #pending} for the flusher, which sends
+     * everything pending as one buffer per member: a storm of joins costs one pass over the room
+     * per flush, not one per join.
+     */
     private void broadcastLocked(Member sender, ChatText.Line line, List<Member> slow) {
-        for (Member m : named.values()) {
-            if (m != sender) {
-                sendLocked(m, line, slow);
-            }
-        }
+        pending.add(new Pending(line, sender, ++seq));
         logLocked(line);
+        if (pending.size() == 1) {
+            pendingReady.signal();
+        } else if (pending.size() >= MAX_PENDING) {
+            flushLocked(slow);
+        }
     }
 
+    /** A line for one member; lines broadcast before it are sent first, so the order holds. */
     private void sendLocked(Member m, ChatText.Line line, List<Member> slow) {
+        if (!pending.isEmpty() && m.joinSeq < seq) {
+            flushLocked(slow);
+        }
         if (!m.send(line)) {
             slow.add(m);
         }
     }
 
+    /**
+     * Sends every pending line: members that were in the room before the first pending line and
+     * sent none of them get one shared buffer with all of them; the few others (who joined or
+     * spoke during the batch) get the lines meant for them one by one, still shared arrays.
+     */
+    private void flushLocked(List<Member> slow) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        long first = pending.get(0).seq();
+        Set<Member> senders = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Pending p : pending) {
+            if (p.sender() != null) {
+                senders.add(p.sender());
+            }
+        }
+        ChatText.Line all = pending.size() == 1 ? pending.get(0).line() : ChatText.join(pending.stream().map(Pending::line).toList());
+        for (Member m : named.values()) {
+            if (m.joinSeq < first && !senders.contains(m)) {
+                if (!m.send(all)) {
+                    slow.add(m);
+                }
+                continue;
+            }
+            for (Pending p : pending) {
+                if (p.seq() > m.joinSeq && p.sender() != m && !m.send(p.line())) {
+                    slow.add(m);
+                    break;
+                }
+            }
+        }
+        pending.clear();
+    }
+
+    /**
+     * The flusher thread: sends pending broadcasts as soon as there are some, but in a big room
+     * not more often than every {@link #FLUSH_NANOS_PER_MEMBER} per member: a flush wakes a
+     * writer for every member, so during a storm of joins the pause lets the next flush carry
+     * many notices at once. In a quiet room a line goes out at once.
+     */
+    private void flushLoop() {
+        long lastFlush = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            List<Member> slow = new ArrayList<>();
+            lock.lock();
+            try {
+                while (pending.isEmpty() && !closed) {
+                    pendingReady.await();
+                }
+                long gap = Math.min((long) named.size() * FLUSH_NANOS_PER_MEMBER, MAX_FLUSH_GAP_NANOS);
+                long wait = lastFlush + gap - System.nanoTime();
+                while (wait > 0 && !closed && !pending.isEmpty()) {
+                    wait = pendingReady.awaitNanos(wait);
+                }
+                flushLocked(slow);
+                lastFlush = System.nanoTime();
+                if (closed) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                events.failed("room flusher", e);
+                pending.clear();
+            } finally {
+                lock.unlock();
+            }
+            disconnectSlow(slow);
+        }
+    }
+
     /** A reply to one member outside any broadcast; a member that does not read is disconnected. */
     private void sendOrDrop(Member m, ChatText.Line line) {
-        if (!m.send(line)) {
-            disconnectSlow(List.of(m));
+        List<Member> slow = new ArrayList<>();
+        lock.lock();
+        try {
+            sendLocked(m, line, slow);
+        } finally {
+            lock.unlock();
         }
+        disconnectSlow(slow);
     }
 
     private void disconnectSlow(List<Member> slow) {
@@ -471,23 +601,6 @@ public final class ChatRoom implements AutoCloseable {
         }
     }
 
-    private void writeLog(OutputStream out) {
-        try {
-            byte[][] batch;
-            while ((batch = log.take()) != null) {
-                for (byte[] b : batch) {
-                    out.write(b);
-                }
-                out.flush();
-            }
-        } catch (IOException e) {
-            events.failed("room log", e);
-            log.abort();
-        } catch (InterruptedException e) {
-            log.abort();
-        }
-    }
-
     /**
      * Tells every member the room is closing, gives their writers a moment to deliver it, closes
      * every connection and flushes the log. Idempotent; waits a bounded time.
@@ -502,6 +615,9 @@ public final class ChatRoom implements AutoCloseable {
             }
             closed = true;
             all = new ArrayList<>(connected);
+            List<Member> ignored = new ArrayList<>();
+            flushLocked(ignored);
+            pendingReady.signalAll();
         } finally {
             lock.unlock();
         }
@@ -528,7 +644,7 @@ public final class ChatRoom implements AutoCloseable {
         if (log != null) {
             log.finish();
             try {
-                logWriter.join(java.time.Duration.ofMillis(CLOSE_WAIT_MILLIS));
+                log.awaitIdle(java.time.Duration.ofMillis(CLOSE_WAIT_MILLIS));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

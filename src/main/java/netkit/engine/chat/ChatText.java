@@ -1,6 +1,7 @@
 package netkit.engine.chat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -136,6 +137,32 @@ public final class ChatText {
         return new Line(text);
     }
 
+    /** Several lines of clean text as one buffer. */
+    public static Line lines(List<String> texts) {
+        return join(texts.stream().map(Line::new).toList());
+    }
+
+    /** Several lines as one buffer (encoded from the lines' bytes, never re-encoded per member). */
+    static Line join(List<Line> lines) {
+        int lf = 0;
+        int crlf = 0;
+        for (Line l : lines) {
+            lf += l.lf.length;
+            crlf += l.crlf.length;
+        }
+        byte[] a = new byte[lf];
+        byte[] b = new byte[crlf];
+        int i = 0;
+        int j = 0;
+        for (Line l : lines) {
+            System.arraycopy(l.lf, 0, a, i, l.lf.length);
+            System.arraycopy(l.crlf, 0, b, j, l.crlf.length);
+            i += l.lf.length;
+            j += l.crlf.length;
+        }
+        return new Line(null, a, b);
+    }
+
     /**
      * One outgoing line, immutable: a broadcast builds one and enqueues the same arrays for every
      * member (no per-member encoding). Members that sent CRLF line ends get the CRLF variant.
@@ -144,6 +171,12 @@ public final class ChatText {
         private final String text;
         private final byte[] lf;
         private final byte[] crlf;
+
+        private Line(String text, byte[] lf, byte[] crlf) {
+            this.text = text;
+            this.lf = lf;
+            this.crlf = crlf;
+        }
 
         private Line(String text) {
             this.text = text;
@@ -162,7 +195,7 @@ public final class ChatText {
         }
 
         /** The encoded bytes; callers must not modify them. */
-        byte[] bytes(boolean crlfLineEnds) {
+        public byte[] bytes(boolean crlfLineEnds) {
             return crlfLineEnds ? crlf : lf;
         }
 

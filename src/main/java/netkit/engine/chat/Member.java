@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SocketChannel;
 
 /**
  * One client of the room: a reader thread that turns its lines into commands, and a writer
@@ -16,21 +15,36 @@ public final class Member {
     private static final int READ_BUFFER = 1024;
 
     private final ChatRoom room;
-    private final SocketChannel channel;
+    private final ChatTransport channel;
     private final SocketAddress remote;
     private final Outbox outbox;
     private final LineSplitter splitter;
     private volatile String nickname;
     private volatile boolean crlf;
     private volatile String disconnectReason;
+    /** The room's broadcast sequence number when this member joined; guarded by the room lock. */
+    long joinSeq = Long.MAX_VALUE;
     private Thread reader;
-    private Thread writer;
 
-    Member(ChatRoom room, SocketChannel channel, SocketAddress remote, ChatOptions options) {
+    Member(ChatRoom room, ChatTransport channel, ChatOptions options) {
         this.room = room;
         this.channel = channel;
-        this.remote = remote;
-        this.outbox = new Outbox(options.outboxBytes());
+        this.remote = channel.remote();
+        this.outbox = new Outbox(options.outboxBytes(), "chat-writer", new Outbox.Writer() {
+            @Override
+            public void write(byte[][] batch) throws IOException {
+                writeAll(batch);
+            }
+
+            @Override
+            public void failed(Exception e) {
+                // The peer is gone: closing makes the reader end and the member leave.
+                if (!(e instanceof IOException)) {
+                    room.events().failed("writer of " + remote, e);
+                }
+                closeChannel();
+            }
+        });
         this.splitter = new LineSplitter(options.maxLineBytes());
     }
 
@@ -48,10 +62,13 @@ public final class Member {
     }
 
     void start() {
-        writer = Thread.ofVirtual().name("chat-writer").unstarted(this::write);
-        reader = Thread.ofVirtual().name("chat-reader").unstarted(this::read);
-        writer.start();
-        reader.start();
+        reader = Thread.ofVirtual().name("chat-reader").start(this::read);
+    }
+
+    /** Runs the reader in the calling thread, until the member has left. */
+    void run() {
+        reader = Thread.currentThread();
+        read();
     }
 
     /** Queues a line for this member; false when its outbox is full (it does not read) or closed. */
@@ -76,11 +93,9 @@ public final class Member {
         outbox.finish();
     }
 
-    /** Waits up to {@code millis} for the writer to end (after {@link #finish}). */
+    /** Waits up to {@code millis} until everything queued was written (after {@link #finish}). */
     void awaitWriter(long millis) throws InterruptedException {
-        if (writer != null) {
-            writer.join(java.time.Duration.ofMillis(millis));
-        }
+        outbox.awaitIdle(java.time.Duration.ofMillis(millis));
     }
 
     /** Waits up to {@code millis} for the reader to end (the member has left then). */
@@ -128,7 +143,7 @@ public final class Member {
             outbox.finish();
             try {
                 // A peer that stopped reading must not keep this thread: bounded wait, then close.
-                writer.join(java.time.Duration.ofSeconds(2));
+                outbox.awaitIdle(java.time.Duration.ofSeconds(2));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -142,36 +157,16 @@ public final class Member {
         return room.received(this, text, cut);
     }
 
-    private void write() {
-        try {
-            byte[][] batch;
-            while ((batch = outbox.take()) != null) {
-                ByteBuffer[] buffers = new ByteBuffer[batch.length];
-                for (int i = 0; i < batch.length; i++) {
-                    buffers[i] = ByteBuffer.wrap(batch[i]);
-                }
-                ByteBuffer last = buffers[buffers.length - 1];
-                while (last.hasRemaining()) {
-                    channel.write(buffers);
-                }
-            }
-        } catch (IOException e) {
-            // The peer is gone: closing makes the reader end and the member leave.
-            closeChannel();
-        } catch (InterruptedException e) {
-            closeChannel();
-        } catch (RuntimeException | Error e) {
-            room.events().failed("writer of " + remote, e);
-            closeChannel();
+    private void writeAll(byte[][] batch) throws IOException {
+        ByteBuffer[] buffers = new ByteBuffer[batch.length];
+        for (int i = 0; i < batch.length; i++) {
+            buffers[i] = ByteBuffer.wrap(batch[i]);
         }
+        channel.write(buffers);
     }
 
     private void closeChannel() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing is best effort; the descriptor is released either way
-        }
+        channel.close();
     }
 
     @Override

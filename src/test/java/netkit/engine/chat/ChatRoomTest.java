@@ -299,4 +299,103 @@ class ChatRoomTest {
             assertTrue(f.failures.isEmpty(), f.failures.toString());
         }
     }
+
+    @Test
+    void joinStormAnnouncesEveryLaterJoinToEachMemberOnceAndInOrder() throws Exception {
+        int n = 150;
+        try (RoomFixture f = new RoomFixture()) {
+            java.util.List<ChatClient> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                ChatClient c = f.connect();
+                c.awaitLine(l -> l.startsWith("* choose"));
+                clients.add(c);
+            }
+            // everyone sends a nickname at once; then everyone says one line
+            for (int i = 0; i < n; i++) {
+                clients.get(i).send("u" + i);
+            }
+            int[] countAtWelcome = new int[n];
+            for (int i = 0; i < n; i++) {
+                String w = clients.get(i).awaitLine(l -> l.startsWith("* welcome, "));
+                countAtWelcome[i] = Integer.parseInt(w.substring(w.indexOf('(') + 1, w.indexOf(" online)")));
+            }
+            for (ChatClient c : clients) {
+                c.send("end");
+            }
+            // each member saw a strictly increasing online count in the join notices, no own
+            // notice, no duplicate, and then the n - 1 "end" lines of the others
+            for (int i = 0; i < n; i++) {
+                ChatClient c = clients.get(i);
+                java.util.Set<String> joined = new java.util.HashSet<>();
+                int ends = 0;
+                int lastCount = 0;
+                while (ends < n - 1) {
+                    String l = c.next();
+                    if (l.endsWith(" online)") && l.contains(" joined (")) {
+                        String who = l.substring(2, l.indexOf(" joined"));
+                        int count = Integer.parseInt(l.substring(l.indexOf('(') + 1, l.indexOf(" online)")));
+                        assertTrue(count > lastCount, l);
+                        lastCount = count;
+                        assertTrue(joined.add(who), "twice: " + l);
+                        assertFalse(who.equals("u" + i), "own notice: " + l);
+                        assertEquals(0, ends, "a join notice after the chat lines: " + l);
+                    } else if (l.endsWith("> end")) {
+                        ends++;
+                    } else if (!l.startsWith("* ")) {
+                        throw new AssertionError("unexpected " + l);
+                    }
+                }
+                // a member hears of exactly those who joined after it, the last one with the full room
+                assertEquals(n + 1 - countAtWelcome[i], joined.size(), "u" + i + " heard " + joined);
+                if (!joined.isEmpty()) {
+                    assertEquals(n + 1, lastCount, "the last notice shows the full room for u" + i);
+                }
+            }
+            clients.get(0).send("/list");
+            String list = clients.get(0).next();
+            assertTrue(list.startsWith("* " + (n + 1) + " online: "), list);
+            assertTrue(f.failures.isEmpty(), f.failures.toString());
+        }
+    }
+
+    @Test
+    void hostThreadsServeMembersUntilTheyLeave() throws Exception {
+        try (ChatRoom room = new ChatRoom(ChatOptions.defaults(), null, RoomEvents.NONE);
+                java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
+            server.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
+            int port = ((java.net.InetSocketAddress) server.getLocalAddress()).getPort();
+            java.util.concurrent.BlockingQueue<Boolean> served = new java.util.concurrent.LinkedBlockingQueue<>();
+            Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 2; i++) {
+                    try {
+                        java.nio.channels.SocketChannel ch = server.accept();
+                        // like a listener: one thread per connection, closed when serve returns
+                        Thread.ofVirtual().start(() -> {
+                            try (ch) {
+                                served.add(room.serve(ChatTransport.of(ch)));
+                            } catch (java.io.IOException e) {
+                                served.add(false);
+                            }
+                        });
+                    } catch (java.io.IOException e) {
+                        return;
+                    }
+                }
+            });
+            try (ChatClient a = new ChatClient(port, false).reading(); ChatClient b = new ChatClient(port, false).reading()) {
+                a.awaitLine(l -> l.startsWith("* choose"));
+                a.send("a");
+                b.awaitLine(l -> l.startsWith("* choose"));
+                b.send("b");
+                a.awaitLine(l -> l.equals("* b joined (3 online)"));
+                b.awaitLine(l -> l.startsWith("* welcome, b "));
+                b.send("hi a");
+                a.expect("<b> hi a");
+                b.send("/quit");
+                b.expect("* bye");
+                assertEquals(Boolean.TRUE, served.poll(5, TimeUnit.SECONDS));
+                a.expect("* b left (2 online)");
+            }
+        }
+    }
 }
