@@ -1,8 +1,6 @@
 package netkit.repl;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -131,10 +129,10 @@ public final class Shell {
 
     /**
      * Runs one command on this thread with a fresh command line (picocli keeps option state), the
-     * terminal's input as stdin, and Ctrl-C interrupting it.
+     * terminal's lines as stdin (Ctrl-D ends them), and Ctrl-C interrupting it.
      */
     int execute(String[] args) {
-        Stdio inner = new Stdio(new NonClosing(terminal.input()), stdio.out(), stdio.err(),
+        Stdio inner = new Stdio(new LineInput(terminal), stdio.out(), stdio.err(),
                 true, true, stdio.stderrIsTerminal(), stdio.env());
         Thread self = Thread.currentThread();
         Terminal.SignalHandler previous = terminal.handle(Signal.INT, s -> self.interrupt());
@@ -161,18 +159,6 @@ public final class Shell {
             return provided.length > 0 ? provided[0].replace("netkit ", "") : "";
         } catch (Exception e) {
             return "";
-        }
-    }
-
-    /** The commands' stdin inside the shell: the terminal's input, which a command must not close. */
-    private static final class NonClosing extends FilterInputStream {
-        NonClosing(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public void close() {
-            // the shell still reads from it
         }
     }
 

@@ -76,6 +76,19 @@ class ShellTest {
     }
 
     @Test
+    void aCommandReadingStdinGetsTypedLinesUntilCtrlD() throws Exception {
+        try (TestTerminal term = new TestTerminal()) {
+            CompletableFuture<Integer> shell = start(term, Netkit::commandLine, null);
+            term.type("isip\r");
+            term.type("1.2.3.4\r::1\r\u0004");
+            term.type("isip 10.1.1.1\r");
+            term.type("exit\r");
+            assertEquals(0, shell.get(10, TimeUnit.SECONDS));
+            assertEquals("4\n6\n4\n", out.toString(StandardCharsets.UTF_8), "Ctrl-D ended isip's input, not the shell");
+        }
+    }
+
+    @Test
     void ctrlDLeavesAndHelpPrintsUsage() throws Exception {
         try (TestTerminal term = new TestTerminal()) {
             CompletableFuture<Integer> shell = start(term, Netkit::commandLine, null);
