@@ -1,5 +1,7 @@
 package netkit.repl;
 
+import netkit.ExitCode;
+import netkit.NetkitException;
 import netkit.Stdio;
 
 /**
@@ -23,6 +25,11 @@ public final class Interactive {
      */
     public static boolean wanted(Boolean flag, Stdio stdio) {
         return flag != null ? flag : stdio.stdinIsTerminal() && stdio.stdoutIsTerminal();
+    }
+
+    /** The error that ends a session the user interrupted with Ctrl-C: exit 130. */
+    public static NetkitException interrupted() {
+        return new NetkitException(ExitCode.INTERRUPTED, "EINTR", "interrupted", null);
     }
 
     /**

@@ -74,7 +74,7 @@ public final class SessionRepl {
     public SessionRepl(Terminal terminal, ReplSession session, ReplOptions options) {
         this.terminal = terminal;
         this.session = session;
-        this.color = options.color();
+        this.color = options.color() && !terminal.getType().startsWith(Terminal.TYPE_DUMB);
         this.crlf = options.crlf();
         this.hexDump = options.hex() ? hexDumpToScreen() : null;
     }
@@ -124,8 +124,7 @@ public final class SessionRepl {
                 if (ended) {
                     return End.SESSION_ENDED;
                 }
-                notice("interrupted");
-                return End.INTERRUPTED;
+                return End.INTERRUPTED; // the command reports it (exit 130)
             } catch (EndOfFileException e) {
                 if (ended) {
                     return End.SESSION_ENDED;

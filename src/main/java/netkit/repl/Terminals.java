@@ -51,7 +51,7 @@ final class Terminals {
                     .system(true)
                     .name("netkit")
                     .nativeSignals(true)
-                    .signalHandler(Terminal.SignalHandler.SIG_IGN)
+                    .signalHandler(Terminal.SignalHandler.SIG_DFL)
                     .dumb(true)
                     .build();
         } catch (IOException e) {

@@ -75,8 +75,12 @@ final class Tmux implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        new ProcessBuilder(TMUX.toString(), "-L", socket, "kill-server").redirectErrorStream(true).start()
-                .waitFor(10, TimeUnit.SECONDS);
+    public void close() throws IOException {
+        Process p = new ProcessBuilder(TMUX.toString(), "-L", socket, "kill-server").redirectErrorStream(true).start();
+        try {
+            p.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
