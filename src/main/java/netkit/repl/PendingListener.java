@@ -32,6 +32,16 @@ final class PendingListener implements ReplSession.Listener {
     }
 
     @Override
+    public synchronized void message(String source, byte[] data, int off, int len) {
+        if (target != null) {
+            target.message(source, data, off, len);
+        } else {
+            byte[] copy = java.util.Arrays.copyOfRange(data, off, off + len);
+            pending.add(() -> target.message(source, copy, 0, copy.length));
+        }
+    }
+
+    @Override
     public synchronized void notice(String text) {
         if (target != null) {
             target.notice(text);

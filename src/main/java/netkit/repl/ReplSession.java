@@ -26,8 +26,15 @@ public interface ReplSession {
         MEMBERSHIP
     }
 
-    /** Node's socket counters, summed over the session's connections. */
-    record Stats(long bytesRead, long bytesWritten, long bufferSize, int connections) {}
+    /**
+     * Node's socket counters, summed over the session's connections; {@code detail} (may be null)
+     * adds what else the session counts, e.g. datagrams.
+     */
+    record Stats(long bytesRead, long bytesWritten, long bufferSize, int connections, String detail) {
+        public Stats(long bytesRead, long bytesWritten, long bufferSize, int connections) {
+            this(bytesRead, bytesWritten, bufferSize, connections, null);
+        }
+    }
 
     /** One connected client of a listener, as {@code /clients} shows it. */
     record Client(String id, String address, long bytesRead, long bytesWritten) {}
@@ -39,6 +46,12 @@ public interface ReplSession {
          * id, a datagram's sender), or is null for the one peer of a connection.
          */
         void data(String source, byte[] data, int off, int len);
+
+        /**
+         * One whole message (a datagram) from {@code source}: shown at once, a last line without a
+         * newline included, and an empty one announced.
+         */
+        void message(String source, byte[] data, int off, int len);
 
         /** A local notice (a client joined, the peer half-closed, …): shown unlike peer data. */
         void notice(String text);

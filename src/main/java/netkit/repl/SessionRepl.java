@@ -296,7 +296,7 @@ public final class SessionRepl {
     private void stats() {
         ReplSession.Stats s = session.stats();
         notice("bytesRead " + s.bytesRead() + ", bytesWritten " + s.bytesWritten() + ", bufferSize " + s.bufferSize()
-                + ", connections " + s.connections());
+                + ", connections " + s.connections() + (s.detail() == null ? "" : ", " + s.detail()));
     }
 
     private void hex(String arg) {
@@ -550,6 +550,21 @@ public final class SessionRepl {
         @Override
         public void data(String source, byte[] data, int off, int len) {
             incoming(source, data, off, len);
+        }
+
+        @Override
+        public void message(String source, byte[] data, int off, int len) {
+            if (len == 0) {
+                SessionRepl.this.notice("empty datagram" + (source == null ? "" : " from " + source));
+                return;
+            }
+            incoming(source, data, off, len);
+            synchronized (partials) {
+                Partial partial = partials.remove(source);
+                if (partial != null) {
+                    partial.flush(source);
+                }
+            }
         }
 
         @Override
