@@ -132,13 +132,15 @@ public final class Shell {
      * terminal's lines as stdin (Ctrl-D ends them), and Ctrl-C interrupting it.
      */
     int execute(String[] args) {
-        Stdio inner = new Stdio(new LineInput(terminal), stdio.out(), stdio.err(),
+        LineInput input = new LineInput(terminal);
+        Stdio inner = new Stdio(input, stdio.out(), stdio.err(),
                 true, true, stdio.stderrIsTerminal(), stdio.env());
         Thread self = Thread.currentThread();
         Terminal.SignalHandler previous = terminal.handle(Signal.INT, s -> self.interrupt());
         try {
             return commandLines.apply(inner).execute(args);
         } finally {
+            input.shutdown(); // a stdin pump the command left behind must not read the next prompt's keys
             terminal.handle(Signal.INT, previous);
             Thread.interrupted();
             stdio.err().flush();
