@@ -89,6 +89,42 @@ class ShellTest {
     }
 
     @Test
+    void aStdinReadLeftBehindByACommandDoesNotStealTheNextPromptsLine() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<Integer> leftover = new java.util.concurrent.LinkedBlockingQueue<>();
+        @Command(name = "leaver")
+        class Leaver implements java.util.concurrent.Callable<Integer> {
+            @picocli.CommandLine.Parameters(arity = "0..*")
+            List<String> words;
+
+            Stdio stdio;
+
+            @Override
+            public Integer call() {
+                // like a relay whose peer closed first: the stdin pump is still reading
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        leftover.add(stdio.in().read(new byte[64]));
+                    } catch (java.io.IOException e) {
+                        leftover.add(-2);
+                    }
+                });
+                return 0;
+            }
+        }
+        try (TestTerminal term = new TestTerminal()) {
+            CompletableFuture<Integer> shell = start(term, s -> {
+                Leaver l = new Leaver();
+                l.stdio = s;
+                return new CommandLine(l);
+            }, null);
+            term.type("leaver\r");
+            assertEquals(-1, leftover.poll(5, TimeUnit.SECONDS), "the leftover read ended with end of input");
+            term.type("exit\r");
+            assertEquals(0, shell.get(10, TimeUnit.SECONDS), "the shell read 'exit' itself");
+        }
+    }
+
+    @Test
     void ctrlDLeavesAndHelpPrintsUsage() throws Exception {
         try (TestTerminal term = new TestTerminal()) {
             CompletableFuture<Integer> shell = start(term, Netkit::commandLine, null);
