@@ -155,10 +155,22 @@ function compReplyArray() {
 function _complete_netkit() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} isip" ];    then _picocli_netkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp-send" ];    then _picocli_netkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp-listen" ];    then _picocli_netkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broadcast" ];    then _picocli_netkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} multicast-join" ];    then _picocli_netkit; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(isip)
+  local cmds1=(udp-send)
+  local cmds2=(udp-listen)
+  local cmds3=(broadcast)
+  local cmds4=(multicast-join)
 
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_netkit_multicastjoin; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_netkit_broadcast; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_netkit_udplisten; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_netkit_udpsend; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_netkit_isip; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
@@ -171,7 +183,7 @@ function _picocli_netkit() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="isip"
+  local commands="isip udp-send udp-listen broadcast multicast-join"
   local flag_opts="'--json' '--stacktrace' '-h' '--help' '-V' '--version'"
   local arg_opts="'--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -212,6 +224,252 @@ function _picocli_netkit_isip() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `udp-send` subcommand.
+function _picocli_netkit_udpsend() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-4' '-6' '--broadcast' '--multicast-loopback' '--append' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'-s' '--source' '-p' '--source-port' '-c' '--count' '--interval' '-r' '--wait-reply' '--ttl' '--interface' '--multicast-ttl' '--chunk' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--source')
+      return
+      ;;
+    '-p'|'--source-port')
+      return
+      ;;
+    '-c'|'--count')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '-r'|'--wait-reply')
+      return
+      ;;
+    '--ttl')
+      return
+      ;;
+    '--interface')
+      return
+      ;;
+    '--multicast-ttl')
+      return
+      ;;
+    '--chunk')
+      return
+      ;;
+    '-x'|'--hexdump')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `udp-listen` subcommand.
+function _picocli_netkit_udplisten() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-4' '-6' '--echo' '--reuse-address' '--append' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'-c' '--count' '-i' '--idle-timeout' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-c'|'--count')
+      return
+      ;;
+    '-i'|'--idle-timeout')
+      return
+      ;;
+    '--recv-buffer-size')
+      return
+      ;;
+    '-x'|'--hexdump')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `broadcast` subcommand.
+function _picocli_netkit_broadcast() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-4' '-6' '--listen' '--append' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'--address' '--interface' '-c' '--count' '--interval' '-r' '--wait-reply' '-p' '--source-port' '--reply' '-i' '--idle-timeout' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--address')
+      return
+      ;;
+    '--interface')
+      return
+      ;;
+    '-c'|'--count')
+      return
+      ;;
+    '--interval')
+      return
+      ;;
+    '-r'|'--wait-reply')
+      return
+      ;;
+    '-p'|'--source-port')
+      return
+      ;;
+    '--reply')
+      return
+      ;;
+    '-i'|'--idle-timeout')
+      return
+      ;;
+    '-x'|'--hexdump')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `multicast-join` subcommand.
+function _picocli_netkit_multicastjoin() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'--send' '--loopback' '--append' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'--interface' '--source' '-c' '--count' '-i' '--idle-timeout' '--ttl' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--interface')
+      return
+      ;;
+    '--source')
+      return
+      ;;
+    '-c'|'--count')
+      return
+      ;;
+    '-i'|'--idle-timeout')
+      return
+      ;;
+    '--ttl')
+      return
+      ;;
+    '--recv-buffer-size')
+      return
+      ;;
+    '-x'|'--hexdump')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )

@@ -47,7 +47,11 @@ public final class Netkit implements Callable<Integer> {
      * the command being run, which is most of a cold start.
      */
     static final List<Class<? extends BaseCommand>> COMMANDS = List.of(
-            IsipCommand.class);
+            IsipCommand.class,
+            UdpSendCommand.class,
+            UdpListenCommand.class,
+            BroadcastCommand.class,
+            MulticastJoinCommand.class);
 
     private final Stdio stdio;
 

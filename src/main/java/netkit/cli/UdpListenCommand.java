@@ -1,0 +1,123 @@
+package netkit.cli;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.time.Duration;
+import java.util.List;
+import netkit.ExitCode;
+import netkit.NetkitException;
+import netkit.engine.udp.Addresses;
+import netkit.engine.udp.Datagram;
+import netkit.engine.udp.DatagramEndpoint;
+import netkit.engine.udp.DatagramSink;
+import netkit.engine.udp.EndpointConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code netkit udp-listen [ADDRESS] PORT}: SPEC §6, Node's dgram bind + on('message'). */
+@Command(
+        name = "udp-listen",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Bind a UDP port and receive datagrams from any number of senders (never locked to the first, "
+                    + "unlike nc -lu).",
+            "",
+            "Payload bytes go to stdout unchanged. -v prints each sender as 'from ADDRESS:PORT (IPv4, N bytes)' "
+                    + "on stderr; --json prints one message record per datagram on stdout instead of the payload: "
+                    + "{\"event\":\"message\",\"address\":…,\"family\":\"IPv4\",\"port\":…,\"size\":N,\"text\":…} "
+                    + "(\"base64\" instead of \"text\" when the payload is not UTF-8). Empty datagrams are reported "
+                    + "(size 0) and end nothing; a 65,507-byte datagram arrives whole.",
+            "",
+            "Lines typed or piped on stdin are sent as datagrams (newline included) to the most recent sender; "
+                    + "before the first datagram there is nobody to answer and the line is dropped with a warning. "
+                    + "The socket asks for an 8 MiB receive buffer (the kernel caps it at net.core.rmem_max); -v "
+                    + "reports the size granted.",
+            "",
+            "ADDRESS defaults to :: (every interface, IPv6 and IPv4); PORT 0 picks a free port, reported by -v."
+        })
+public final class UdpListenCommand extends DatagramCommand {
+    @Option(names = "-4", description = "IPv4 only: bind 0.0.0.0 (or ADDRESS).")
+    boolean ipv4;
+
+    @Option(names = "-6", description = "IPv6 only: bind :: with IPV6_V6ONLY (or ADDRESS); IPv4 senders are not heard.")
+    boolean ipv6;
+
+    @Option(names = "--echo", description = "Send every datagram back to its sender (the classic UDP echo server); "
+            + "it is still printed.")
+    boolean echo;
+
+    @Option(names = {"-c", "--count"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
+            description = "Exit 0 after N datagrams.")
+    Integer count;
+
+    @Option(names = {"-i", "--idle-timeout"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "Exit 4 after DUR without a datagram (250ms, 2s, 1.5s, 3m, 1h; 0 = no limit, the default).")
+    Duration idleTimeout;
+
+    @Option(names = "--reuse-address", description = "SO_REUSEADDR, so several receivers can share the port.")
+    boolean reuseAddress;
+
+    @Option(names = "--recv-buffer-size", paramLabel = "BYTES", defaultValue = "" + EndpointConfig.LARGE_RECEIVE_BUFFER,
+            converter = Converters.PositiveIntConverter.class,
+            description = "SO_RCVBUF to ask for (Node recvBufferSize). Default: ${DEFAULT-VALUE} (8 MiB), so bursts "
+                    + "of small datagrams are kept; the kernel caps it at net.core.rmem_max.")
+    int recvBufferSize;
+
+    @Mixin
+    UdpOutputOptions outputOptions = new UdpOutputOptions();
+
+    @Parameters(paramLabel = "[ADDRESS] PORT", arity = "1..2",
+            description = "Local address to bind (default: every interface) and port (0 = any free port).")
+    List<String> args;
+
+    @Override
+    protected ExitCode run() throws IOException, Exception {
+        if (ipv4 && ipv6) {
+            throw NetkitException.usage("-4 and -6 cannot be combined");
+        }
+        ProtocolFamily only = ipv4 ? StandardProtocolFamily.INET : ipv6 ? StandardProtocolFamily.INET6 : null;
+        int port = port(args.get(args.size() - 1), 0);
+        InetAddress address = args.size() == 2 ? Addresses.resolve(args.get(0), only, "ADDRESS")
+                : InetAddress.getByName(only == StandardProtocolFamily.INET ? "0.0.0.0" : "::");
+        EndpointConfig config = EndpointConfig.defaults()
+                .withFamily(DatagramEndpoint.familyOf(address))
+                .withV6Only(ipv6 && args.size() == 1)
+                .withBind(new InetSocketAddress(address, port))
+                .withReuseAddress(reuseAddress)
+                .withReceiveBufferSize(recvBufferSize);
+        try (DatagramEndpoint endpoint = DatagramEndpoint.open(config);
+                DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
+                AutoCloseable hook = onShutdown(() -> closeQuietly(printer))) {
+            endpoint.onSent(printer.sent());
+            listening(endpoint);
+            DatagramSink sink = echo ? answering(endpoint, printer, Datagram::payload) : printer;
+            stdinLines(payload -> {
+                InetSocketAddress to = endpoint.lastSender();
+                if (to == null) {
+                    output().warn("no datagram received yet: nobody to send " + payload.length + " bytes to (dropped)");
+                } else {
+                    endpoint.send(payload, to);
+                }
+            });
+            try {
+                return receive(endpoint, sink, count == null ? 0 : count, idleTimeout);
+            } finally {
+                summary(endpoint);
+            }
+        }
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // at shutdown: best effort
+        }
+    }
+}
