@@ -454,8 +454,11 @@ public final class SessionRepl {
     }
 
     private void showData(String source, String text) {
-        String label = source == null ? "" : color ? Style.DIM.apply("[" + source + "] ") : "[" + source + "] ";
-        show(label + text);
+        show(label(source) + text);
+    }
+
+    private String label(String source) {
+        return source == null ? "" : color ? Style.DIM.apply("[" + source + "] ") : "[" + source + "] ";
     }
 
     private HexDump hexDumpToScreen() {
@@ -521,15 +524,26 @@ public final class SessionRepl {
             }
             int end = off + len;
             int start = off;
+            // Every complete line of the chunk goes up in one print: one redraw of the prompt per
+            // chunk, not per line, so a flood does not slow the socket down to the terminal's pace.
+            StringBuilder lines = null;
             for (int i = off; i < end; i++) {
                 if (data[i] == '\n') {
                     partial.append(data, start, i - start);
                     byte[] line = partial.bytes;
                     int n = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
-                    showData(source, Printable.escape(line, 0, n));
+                    if (lines == null) {
+                        lines = new StringBuilder(Math.min(len * 2, 1 << 20));
+                    } else {
+                        lines.append('\n');
+                    }
+                    lines.append(label(source)).append(Printable.escape(line, 0, n));
                     partial.bytes = new byte[0];
                     start = i + 1;
                 }
+            }
+            if (lines != null) {
+                show(lines.toString());
             }
             if (start < end) {
                 partial.append(data, start, end - start);
