@@ -52,6 +52,9 @@ public final class SessionRepl {
 
     private static final int SEND_CHUNK = 64 * 1024;
 
+    /** A partial line this long is shown at once, so data without newlines is neither held nor copied over and over. */
+    static final int LONGEST_PARTIAL_LINE = 4096;
+
     private final Terminal terminal;
     private final ReplSession session;
     private final boolean color;
@@ -547,6 +550,10 @@ public final class SessionRepl {
             }
             if (start < end) {
                 partial.append(data, start, end - start);
+                if (partial.bytes.length >= LONGEST_PARTIAL_LINE) {
+                    partial.flush(source); // a stream without newlines: show it as it comes
+                    return;
+                }
                 try {
                     partial.pending = flusher.schedule(() -> {
                         synchronized (partials) {

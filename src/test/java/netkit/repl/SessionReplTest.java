@@ -129,6 +129,14 @@ class SessionReplTest {
     }
 
     @Test
+    void dataWithoutNewlinesIsShownAsItComes() throws Exception {
+        start();
+        String blob = "z".repeat(SessionRepl.LONGEST_PARTIAL_LINE);
+        peerWrites(blob);
+        term.await(blob, java.time.Duration.ofMillis(SessionRepl.PARTIAL_LINE_FLUSH_MS * 50));
+    }
+
+    @Test
     void controlBytesFromThePeerAreShownEscaped() throws Exception {
         start();
         peerWrites("red \u001b[31malert\u0007 caf\u00e9\n");
