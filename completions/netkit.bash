@@ -250,7 +250,7 @@ function _picocli_netkit_udpsend() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-4' '-6' '--broadcast' '--multicast-loopback' '--append' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '--broadcast' '--multicast-loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
   local arg_opts="'-s' '--source' '-p' '--source-port' '-c' '--count' '--interval' '-r' '--wait-reply' '--ttl' '--interface' '--multicast-ttl' '--chunk' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -319,7 +319,7 @@ function _picocli_netkit_udplisten() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-4' '-6' '--echo' '--reuse-address' '--append' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '--echo' '--reuse-address' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
   local arg_opts="'-c' '--count' '-i' '--idle-timeout' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -436,7 +436,7 @@ function _picocli_netkit_multicastjoin() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--send' '--loopback' '--append' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'--send' '--loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
   local arg_opts="'--interface' '--source' '-c' '--count' '-i' '--idle-timeout' '--ttl' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 

@@ -77,6 +77,9 @@ public final class MulticastJoinCommand extends DatagramCommand {
     @Mixin
     UdpOutputOptions outputOptions = new UdpOutputOptions();
 
+    @Mixin
+    InteractiveOption interactive = new InteractiveOption();
+
     @Parameters(index = "0", paramLabel = "GROUP", description = "The multicast group: 224.0.0.0/4 or ff00::/8.")
     String groupText;
 
@@ -112,8 +115,18 @@ public final class MulticastJoinCommand extends DatagramCommand {
                             .put("group", AddressFormat.text(group))
                             .put("interface", nif.getName())
                             .put("source", from == null ? null : AddressFormat.text(from)));
+            InetSocketAddress target = new InetSocketAddress(group, port);
+            if (interactive.wanted(stdio())) {
+                try {
+                    return DatagramRepl.run(output(), endpoint, AddressFormat.hostPort(target),
+                            () -> send ? target : null, "typed lines go to the group only with --send", nif,
+                            count == null ? 0 : count, idleTimeout, null, null);
+                } finally {
+                    leaveAll(endpoint);
+                    summary(endpoint);
+                }
+            }
             if (send) {
-                InetSocketAddress target = new InetSocketAddress(group, port);
                 stdinLines(payload -> endpoint.send(payload, target));
             }
             try {

@@ -13,6 +13,7 @@ import netkit.engine.udp.Addresses;
 import netkit.engine.udp.Datagram;
 import netkit.engine.udp.DatagramEndpoint;
 import netkit.engine.udp.DatagramSink;
+import netkit.net.AddressFormat;
 import netkit.engine.udp.EndpointConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,6 +73,9 @@ public final class UdpListenCommand extends DatagramCommand {
     @Mixin
     UdpOutputOptions outputOptions = new UdpOutputOptions();
 
+    @Mixin
+    InteractiveOption interactive = new InteractiveOption();
+
     @Parameters(paramLabel = "[ADDRESS] PORT", arity = "1..2",
             description = "Local address to bind (default: every interface) and port (0 = any free port).")
     List<String> args;
@@ -96,6 +100,12 @@ public final class UdpListenCommand extends DatagramCommand {
                 AutoCloseable hook = onShutdown(() -> closeQuietly(printer))) {
             endpoint.onSent(printer.sent());
             listening(endpoint);
+            if (interactive.wanted(stdio())) {
+                return DatagramRepl.run(output(), endpoint, "udp " + AddressFormat.hostPort(endpoint.localAddress()),
+                        endpoint::lastSender, "no datagram received yet: nobody to send to", null,
+                        count == null ? 0 : count, idleTimeout, null,
+                        echo ? answering(endpoint, DatagramSink.NONE, Datagram::payload) : null);
+            }
             DatagramSink sink = echo ? answering(endpoint, printer, Datagram::payload) : printer;
             stdinLines(payload -> {
                 InetSocketAddress to = endpoint.lastSender();

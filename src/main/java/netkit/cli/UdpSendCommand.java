@@ -7,6 +7,7 @@ import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import netkit.net.AddressFormat;
 import java.util.List;
 import netkit.ExitCode;
 import netkit.NetkitException;
@@ -100,6 +101,9 @@ public final class UdpSendCommand extends DatagramCommand {
     @Mixin
     UdpOutputOptions outputOptions = new UdpOutputOptions();
 
+    @Mixin
+    InteractiveOption interactive = new InteractiveOption();
+
     @Parameters(index = "0", paramLabel = "HOST", description = "Destination host name or address.")
     String host;
 
@@ -174,6 +178,15 @@ public final class UdpSendCommand extends DatagramCommand {
             endpoint.onSent(printer.sent());
             if (output().enabled(2) && ttl != null) {
                 output().event(2, "TTL " + endpoint.ttl() + " (read back with getsockopt)", null);
+            }
+            if (stdinMode && chunk == null && interactive.wanted(stdio())) {
+                try {
+                    // Ctrl-D ends the session, after --wait-reply DUR when given
+                    return DatagramRepl.run(output(), endpoint, AddressFormat.hostPort(target), () -> target, null,
+                            null, 0, null, waitReply == null ? Duration.ZERO : waitReply, null);
+                } finally {
+                    summary(endpoint);
+                }
             }
             return exchange(endpoint, printer, new Exchange(target, payload, count == null ? 1 : count, interval,
                     chunk, waitReply, connect));
