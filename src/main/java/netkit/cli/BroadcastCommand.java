@@ -131,7 +131,7 @@ public final class BroadcastCommand extends DatagramCommand {
                 .withFamily(StandardProtocolFamily.INET)
                 .withBind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), sourcePort == null ? 0 : sourcePort))
                 .withBroadcast(true)
-                .withReceiveBufferSize(EndpointConfig.LARGE_RECEIVE_BUFFER);
+                .withReceiveBufferSize(EndpointConfig.REPLY_RECEIVE_BUFFER);
         byte[] payload = hasMessage ? String.join(" ", message).getBytes(StandardCharsets.UTF_8) : null;
         try (DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
                 DatagramEndpoint endpoint = DatagramEndpoint.open(config)) {

@@ -71,7 +71,7 @@ public final class MulticastJoinCommand extends DatagramCommand {
 
     @Option(names = "--recv-buffer-size", paramLabel = "BYTES", defaultValue = "" + EndpointConfig.LARGE_RECEIVE_BUFFER,
             converter = Converters.PositiveIntConverter.class,
-            description = "SO_RCVBUF to ask for. Default: ${DEFAULT-VALUE} (8 MiB, capped at net.core.rmem_max).")
+            description = "SO_RCVBUF to ask for. Default: ${DEFAULT-VALUE} (32 MiB; capped at net.core.rmem_max except for root).")
     int recvBufferSize;
 
     @Mixin

@@ -37,8 +37,9 @@ import picocli.CommandLine.Parameters;
             "",
             "Lines typed or piped on stdin are sent as datagrams (newline included) to the most recent sender; "
                     + "before the first datagram there is nobody to answer and the line is dropped with a warning. "
-                    + "The socket asks for an 8 MiB receive buffer (the kernel caps it at net.core.rmem_max); -v "
-                    + "reports the size granted.",
+                    + "The socket asks for a 32 MiB receive buffer (the kernel caps it at net.core.rmem_max unless "
+                    + "netkit runs with CAP_NET_ADMIN, e.g. as root, where SO_RCVBUFFORCE gets it); -v reports the "
+                    + "size granted.",
             "",
             "ADDRESS defaults to :: (every interface, IPv6 and IPv4); PORT 0 picks a free port, reported by -v."
         })
@@ -66,8 +67,8 @@ public final class UdpListenCommand extends DatagramCommand {
 
     @Option(names = "--recv-buffer-size", paramLabel = "BYTES", defaultValue = "" + EndpointConfig.LARGE_RECEIVE_BUFFER,
             converter = Converters.PositiveIntConverter.class,
-            description = "SO_RCVBUF to ask for (Node recvBufferSize). Default: ${DEFAULT-VALUE} (8 MiB), so bursts "
-                    + "of small datagrams are kept; the kernel caps it at net.core.rmem_max.")
+            description = "SO_RCVBUF to ask for (Node recvBufferSize). Default: ${DEFAULT-VALUE} (32 MiB), so bursts "
+                    + "of small datagrams are kept; the kernel caps it at net.core.rmem_max, except for root (SO_RCVBUFFORCE).")
     int recvBufferSize;
 
     @Mixin

@@ -171,7 +171,7 @@ public final class UdpSendCommand extends DatagramCommand {
                 .withConnect(connect ? target : null);
         boolean receiving = waitReply != null || stdinMode;
         if (receiving) {
-            config = config.withReceiveBufferSize(EndpointConfig.LARGE_RECEIVE_BUFFER);
+            config = config.withReceiveBufferSize(EndpointConfig.REPLY_RECEIVE_BUFFER);
         }
         try (DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
                 DatagramEndpoint endpoint = open(config)) {

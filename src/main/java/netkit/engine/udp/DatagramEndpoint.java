@@ -80,7 +80,7 @@ public final class DatagramEndpoint implements Closeable {
                 ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
             }
             if (config.receiveBufferSize() > 0) {
-                ch.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBufferSize());
+                setReceiveBuffer(ch, config.receiveBufferSize());
             }
             if (config.multicastInterface() != null) {
                 ch.setOption(StandardSocketOptions.IP_MULTICAST_IF, config.multicastInterface());
@@ -111,6 +111,23 @@ public final class DatagramEndpoint implements Closeable {
             throw NetkitException.from(e, "connect to " + AddressFormat.hostPort(config.connect()));
         }
         return endpoint;
+    }
+
+    /**
+     * SO_RCVBUF as asked; where the kernel caps it at net.core.rmem_max and the process has
+     * CAP_NET_ADMIN (root), SO_RCVBUFFORCE gets the full size, because a burst that overflows the
+     * buffer is lost for good. Best effort: what was granted is what {@link #receiveBufferSize} reports.
+     */
+    private static void setReceiveBuffer(DatagramChannel ch, int bytes) throws IOException {
+        ch.setOption(StandardSocketOptions.SO_RCVBUF, bytes);
+        // Linux reports twice what it keeps for bookkeeping; the JDK halves it back.
+        if (ch.getOption(StandardSocketOptions.SO_RCVBUF) < bytes && NativeSocketOptions.canForceBuffers()) {
+            try {
+                NativeSocketOptions.setInt(ch, NativeSocketOptions.SO_RCVBUFFORCE, bytes);
+            } catch (UnsupportedOperationException e) {
+                // keep the capped size; -v shows it
+            }
+        }
     }
 
     /** The bound address and port (the real port when 0 was asked for). */

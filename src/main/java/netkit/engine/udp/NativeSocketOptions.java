@@ -37,6 +37,30 @@ public final class NativeSocketOptions {
     /** IPV6_V6ONLY: an IPv6 socket that does not take IPv4 traffic (the JDK has no option for it). */
     public static final Option IPV6_V6ONLY = new Option("IPV6_V6ONLY", 41, LINUX ? 26 : 27);
 
+    /** SO_RCVBUFFORCE (Linux): a receive buffer above net.core.rmem_max, for a process with CAP_NET_ADMIN. */
+    public static final Option SO_RCVBUFFORCE = new Option("SO_RCVBUFFORCE", 1, LINUX ? 33 : -1);
+
+    /**
+     * Whether this process may use {@link #SO_RCVBUFFORCE}: Linux, and CAP_NET_ADMIN in the effective
+     * set (read from /proc, so no native code is loaded to find out).
+     */
+    public static boolean canForceBuffers() {
+        if (!LINUX) {
+            return false;
+        }
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("CapEff:")) {
+                    long caps = Long.parseUnsignedLong(line.substring(7).trim(), 16);
+                    return (caps & (1L << 12)) != 0; // CAP_NET_ADMIN
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
     /** Sets an int option; throws {@link UnsupportedOperationException} with a one-line reason when impossible. */
     public static void setInt(Channel channel, Option option, int value) {
         Ffm ffm = Ffm.get();
