@@ -40,4 +40,38 @@ class UdpLauncherIT {
         assertEquals(3, r.exit());
         assertEquals(List.of("netkit: receive from 127.0.0.1:" + closed + ": connection refused"), r.errLines());
     }
+
+    @Test
+    @Timeout(90)
+    void ctrlCLeavesTheMulticastGroupAndExits130() throws Exception {
+        String group = "239.255.211." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255);
+        int port;
+        try (DatagramSocket s = new DatagramSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder(LauncherIT.ROOT.resolve("netkit").toString(), "multicast-join", "-v",
+                "--interface", "lo", group, String.valueOf(port)).directory(LauncherIT.ROOT.toFile());
+        pb.environment().put("NETKIT_NO_BUILD", "1");
+        pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+        Process p = pb.start();
+        try {
+            java.io.BufferedReader err = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
+            String line;
+            do {
+                line = err.readLine();
+            } while (line != null && !line.contains("joined " + group + " on lo"));
+            assertTrue(line != null, "multicast-join never said it joined");
+            new ProcessBuilder("kill", "-INT", String.valueOf(p.pid())).start().waitFor();
+            StringBuilder rest = new StringBuilder();
+            while ((line = err.readLine()) != null) {
+                rest.append(line).append('\n');
+            }
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+            assertEquals(130, p.exitValue());
+            assertTrue(rest.toString().contains("netkit: left " + group + " on lo"), rest.toString());
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }

@@ -186,6 +186,15 @@ class MulticastJoinCommandTest {
     }
 
     @Test
+    void theInterfaceMayBeNamedByOneOfItsAddresses() throws Exception {
+        String group = randomGroup();
+        UdpCommandRun run = join("-v", "-i", "100ms", "--interface", "127.0.0.1", group,
+                String.valueOf(UdpTestPeers.closedPort("0.0.0.0")));
+        run.awaitErr("joined " + group + " on lo", LIMIT);
+        assertEquals(4, run.awaitExit(LIMIT));
+    }
+
+    @Test
     void anUnknownInterfaceExitsSix() throws Exception {
         UdpCommandRun run = join("--interface", "nosuch0", randomGroup(), "9999");
         assertEquals(6, run.awaitExit(LIMIT));
