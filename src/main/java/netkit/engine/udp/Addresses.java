@@ -1,7 +1,6 @@
 package netkit.engine.udp;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
@@ -70,16 +69,6 @@ public final class Addresses {
     private static java.util.List<String> names() throws SocketException {
         return Collections.list(NetworkInterface.getNetworkInterfaces()).stream().map(NetworkInterface::getName).sorted()
                 .toList();
-    }
-
-    /** The first IPv4 address of an interface, or null. */
-    public static Inet4Address ipv4Of(NetworkInterface nif) {
-        for (InetAddress a : Collections.list(nif.getInetAddresses())) {
-            if (a instanceof Inet4Address v4) {
-                return v4;
-            }
-        }
-        return null;
     }
 
     /**
