@@ -7,10 +7,13 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        if (System.getProperty("netkit.aot.train") != null) {
-            netkit.cli.AotTraining.run(); // the launcher's cache-recording run (see ./netkit)
+        String training = System.getProperty("netkit.aot.train");
+        if (training != null) {
+            netkit.cli.AotTraining.run(training); // the launcher's archive-recording run (see ./netkit)
             return;
         }
-        System.exit(Netkit.commandLine(Stdio.system(), args).execute(args));
+        Stdio stdio = Stdio.system();
+        Integer fast = Netkit.runFast(stdio, args);
+        System.exit(fast != null ? fast : Netkit.commandLine(stdio, args).execute(args));
     }
 }

@@ -65,10 +65,17 @@ class LauncherAotIT {
 
     @Test
     @Timeout(300)
-    void archiveIsRecordedInTheBackgroundThenUsedAndABadOneIsIgnoredSilently(@TempDir Path aotDir) throws Exception {
-        LauncherIT.Result expected = new LauncherIT.Result(1, "4\n6\n0\n", "");
-        String[] args = {"isip", "127.0.0.1", "::1", "127.1"};
+    void fastPathArchiveIsRecordedThenUsedAndABadOneIsIgnoredSilently(@TempDir Path aotDir) throws Exception {
+        recordUseAndBreak(aotDir, new LauncherIT.Result(1, "4\n6\n0\n", ""), "isip", "127.0.0.1", "::1", "127.1");
+    }
 
+    @Test
+    @Timeout(300)
+    void fullArchiveIsRecordedThenUsedAndABadOneIsIgnoredSilently(@TempDir Path aotDir) throws Exception {
+        recordUseAndBreak(aotDir, new LauncherIT.Result(1, "4\n0\n0\n", ""), "isip", "-4", "127.0.0.1", "::1", "127.1");
+    }
+
+    private static void recordUseAndBreak(Path aotDir, LauncherIT.Result expected, String... args) throws Exception {
         // First run: no archive. Correct and silent; the recording starts in the background.
         try (WatchService watch = FileSystems.getDefault().newWatchService()) {
             aotDir.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
@@ -118,7 +125,7 @@ class LauncherAotIT {
         // The launcher remembers the JDK it chose (target/launcher-jdk: key, major, home): name its archive.
         List<String> memo = Files.readAllLines(LauncherIT.ROOT.resolve("target/launcher-jdk"));
         int major = Integer.parseInt(memo.get(1));
-        String name = "netkit-" + major + memo.get(2).replaceAll("[^A-Za-z0-9]", "_") + (major >= 25 ? ".aot" : ".jsa");
+        String name = "netkit-fast-" + major + memo.get(2).replaceAll("[^A-Za-z0-9]", "_") + (major >= 25 ? ".aot" : ".jsa");
         Path stale = aotDir.resolve(name);
         Files.write(stale, new byte[] {1, 2, 3});
         Files.setLastModifiedTime(stale, FileTime.fromMillis(0));

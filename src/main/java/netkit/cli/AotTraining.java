@@ -21,7 +21,19 @@ import picocli.CommandLine.Command;
 public final class AotTraining {
     private AotTraining() {}
 
-    public static void run() throws IOException {
+    /**
+     * Runs the workload of one archive kind: {@code fast}, the invocations {@link Netkit#runFast} serves
+     * (kept small, because the JVM loads every archived class at start), or {@code full}, everything else.
+     */
+    public static void run(String kind) throws IOException {
+        if (kind.equals("fast")) {
+            Stdio.system(); // the real streams' classes, as Main creates them
+            for (String[] fast : List.of(new String[] {"isip", "127.0.0.1", "::1", "x"}, new String[] {"isip"})) {
+                Netkit.runFast(Stdio.of(new ByteArrayInputStream("::1\n10.0.0.1\n".getBytes()),
+                        OutputStream.nullOutputStream(), new PrintStream(OutputStream.nullOutputStream())), fast);
+            }
+            return;
+        }
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (ServerSocket open = new ServerSocket(0, 64, lo)) {
             open.setSoTimeout(2000);

@@ -1,0 +1,66 @@
+package netkit.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.List;
+import netkit.Stdio;
+import org.junit.jupiter.api.Test;
+
+/** The start-up fast path gives exactly what the picocli path gives, and declines everything else. */
+class FastPathTest {
+    record Run(Integer exit, String out, String err) {}
+
+    static Run fast(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Integer exit = Netkit.runFast(Stdio.of(new ByteArrayInputStream(stdin.getBytes(UTF_8)), out,
+                new PrintStream(err, true, UTF_8)), args);
+        return new Run(exit, out.toString(UTF_8), err.toString(UTF_8));
+    }
+
+    static Run full(String stdin, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Netkit.commandLine(Stdio.of(new ByteArrayInputStream(stdin.getBytes(UTF_8)), out,
+                new PrintStream(err, true, UTF_8))).execute(args);
+        return new Run(exit, out.toString(UTF_8), err.toString(UTF_8));
+    }
+
+    @Test
+    void isipArgumentsAndStdinGiveTheSameResultAsThePicocliPath() {
+        List<String[]> cases = List.of(
+                new String[] {"isip", "1.2.3.4", "::1", "127.1"},
+                new String[] {"isip", "fe80::1%eth0", "10.0.0.1"},
+                new String[] {"isip", "", " 1.2.3.4", "[::1]", "isip"},
+                new String[] {"isip"});
+        for (String stdin : List.of("", "1.2.3.4\n::1\n", "x\r\n")) {
+            for (String[] args : cases) {
+                Run fast = fast(stdin, args);
+                assertNotNull(fast.exit(), String.join(" ", args));
+                assertEquals(full(stdin, args), fast, String.join(" ", args) + " with stdin '" + stdin + "'");
+            }
+        }
+    }
+
+    @Test
+    void versionIsTheSameAsPicoclis() {
+        assertEquals(full("", "-V"), fast("", "-V"));
+        assertEquals(full("", "--version"), fast("", "--version"));
+    }
+
+    @Test
+    void anythingElseIsLeftToPicocli() {
+        for (String[] args : List.of(new String[0], new String[] {"--json", "isip", "1.2.3.4"},
+                new String[] {"isip", "-v", "1.2.3.4"}, new String[] {"isip", "1.2.3.4", "--json"},
+                new String[] {"isip", "@args.txt"}, new String[] {"isip", "--", "-1"}, new String[] {"--help"}, new String[] {"-V", "isip"}, new String[] {"-Vv"},
+                new String[] {"udp-send", "127.0.0.1", "9", "x"})) {
+            assertNull(fast("", args).exit(), String.join(" ", args));
+        }
+    }
+}
