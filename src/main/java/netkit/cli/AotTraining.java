@@ -28,7 +28,8 @@ public final class AotTraining {
     public static void run(String kind) throws IOException {
         if (kind.equals("fast")) {
             Stdio.system(); // the real streams' classes, as Main creates them
-            for (String[] fast : List.of(new String[] {"isip", "127.0.0.1", "::1", "x"}, new String[] {"isip"})) {
+            for (String[] fast : List.of(new String[] {"isip", "127.0.0.1", "::1", "x"}, new String[] {"isip"},
+                    new String[] {"-V"})) {
                 Netkit.runFast(Stdio.of(new ByteArrayInputStream("::1\n10.0.0.1\n".getBytes()),
                         OutputStream.nullOutputStream(), new PrintStream(OutputStream.nullOutputStream())), fast);
             }
