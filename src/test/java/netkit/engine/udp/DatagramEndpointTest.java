@@ -25,7 +25,15 @@ class DatagramEndpointTest {
     }
 
     @Test
+    void ttlOnJava21IsAClearErrorNotANoOp() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 22, "runs on Java 21 only");
+        NetkitException e = assertThrows(NetkitException.class, () -> DatagramEndpoint.open(loopback("127.0.0.1").withTtl(7)));
+        assertTrue(e.getMessage().startsWith("cannot set TTL 7: needs Java 22 or newer"), e.getMessage());
+    }
+
+    @Test
     void ttlIsSetAndReadBackWithGetsockoptOnIpv4AndIpv6() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 22, "FFM is final from Java 22");
         try (DatagramEndpoint four = DatagramEndpoint.open(loopback("127.0.0.1").withTtl(7));
                 DatagramEndpoint six = DatagramEndpoint.open(loopback("::1").withTtl(200))) {
             assertEquals(7, four.ttl());
