@@ -17,6 +17,7 @@ class UdpLauncherIT {
     @Test
     @Timeout(90)
     void ttlIsSetThroughFfmInThePackagedJar() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 22, "FFM is final from Java 22");
         try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
             receiver.setSoTimeout(30_000);
             LauncherIT.Result r = LauncherIT.netkit("udp-send", "-vv", "--ttl", "9", "127.0.0.1",
