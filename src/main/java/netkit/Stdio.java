@@ -6,6 +6,9 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +50,19 @@ public record Stdio(
 
     public Stdio withEnv(Map<String, String> env) {
         return new Stdio(in, out, err, stdinIsTerminal, stdoutIsTerminal, stderrIsTerminal, env);
+    }
+
+    /**
+     * Stdin as a channel for bulk transfers: the file's own channel for the real stdin (no extra
+     * copy, reads straight into direct buffers), a wrapper for any other stream.
+     */
+    public ReadableByteChannel inChannel() {
+        return in instanceof FileInputStream f ? f.getChannel() : Channels.newChannel(in);
+    }
+
+    /** Stdout as a channel, the same way as {@link #inChannel}. */
+    public WritableByteChannel outChannel() {
+        return out instanceof FileOutputStream f ? f.getChannel() : Channels.newChannel(out);
     }
 
     /**

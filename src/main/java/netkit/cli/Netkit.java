@@ -48,6 +48,8 @@ public final class Netkit implements Callable<Integer> {
      */
     static final List<Class<? extends BaseCommand>> COMMANDS = List.of(
             IsipCommand.class,
+            TcpConnectCommand.class,
+            TcpListenCommand.class,
             UdpSendCommand.class,
             UdpListenCommand.class,
             BroadcastCommand.class,

@@ -1,0 +1,122 @@
+package netkit.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import netkit.NetkitException;
+import netkit.Stdio;
+import netkit.engine.tcp.Connection;
+import netkit.engine.tcp.DataSink;
+import netkit.engine.tcp.Totals;
+import netkit.engine.tcp.TrafficTap;
+import netkit.output.HexDump;
+import netkit.output.Output;
+import netkit.output.Progress;
+
+/**
+ * What a relay command writes besides the socket: the sink for received bytes (stdout or
+ * {@code -o} FILE), the {@code -x} hex dump, the {@code --progress} line, and the byte totals.
+ * Closing it flushes and closes them.
+ */
+final class RelayIo implements AutoCloseable {
+    private final Totals totals = new Totals();
+    private final DataSink sink;
+    private final TrafficTap tap;
+    private final FileChannel file;
+    private final OutputStream hexFile;
+    private Progress progress;
+
+    RelayIo(TcpSessionOptions o, Stdio stdio, Output output) {
+        FileChannel f = null;
+        OutputStream h = null;
+        Object opening = o.output;
+        try {
+            if (o.output != null) {
+                f = o.append
+                        ? FileChannel.open(o.output, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                StandardOpenOption.APPEND)
+                        : FileChannel.open(o.output, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                                StandardOpenOption.TRUNCATE_EXISTING);
+            }
+            if (o.hexdump != null && !o.hexdump.equals("-")) {
+                opening = o.hexdump;
+                h = Files.newOutputStream(java.nio.file.Path.of(o.hexdump));
+            }
+        } catch (IOException e) {
+            closeQuietly(f);
+            throw NetkitException.from(e, "open " + opening);
+        }
+        this.file = f;
+        this.hexFile = h;
+        this.sink = DataSink.to(f != null ? f : stdio.outChannel());
+        if (o.hexdump != null) {
+            HexDump dump = new HexDump(h != null ? h : output.diagnostics());
+            this.tap = new TrafficTap() {
+                @Override
+                public void sent(Connection to, ByteBuffer data) {
+                    record(dump, HexDump.Direction.SENT, data);
+                }
+
+                @Override
+                public void received(Connection from, ByteBuffer data) {
+                    record(dump, HexDump.Direction.RECEIVED, data);
+                }
+            };
+        } else {
+            this.tap = TrafficTap.NONE;
+        }
+        boolean draw = o.progress == TcpSessionOptions.ProgressMode.always
+                || o.progress == TcpSessionOptions.ProgressMode.auto && stdio.stderrIsTerminal();
+        if (draw) {
+            progress = Progress.start(output.diagnostics(), totals::bytesWritten, totals::bytesRead);
+        }
+    }
+
+    private static void record(HexDump dump, HexDump.Direction d, ByteBuffer data) {
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        dump.record(d, b, 0, b.length);
+    }
+
+    Totals totals() {
+        return totals;
+    }
+
+    DataSink sink() {
+        return sink;
+    }
+
+    TrafficTap tap() {
+        return tap;
+    }
+
+    /** Stops the progress line (leaving the final figures), closes the files. */
+    @Override
+    public void close() {
+        if (progress != null) {
+            progress.close();
+            progress = null;
+        }
+        closeQuietly(file);
+        if (hexFile != null) {
+            try {
+                hexFile.close();
+            } catch (IOException ignored) {
+                // the dump is best effort
+            }
+        }
+    }
+
+    private static void closeQuietly(FileChannel f) {
+        if (f != null) {
+            try {
+                f.close();
+            } catch (IOException ignored) {
+                // nothing left to save
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+package netkit.engine.tcp;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One connected TCP socket with Node's bookkeeping: {@code bytesRead}, {@code bytesWritten},
+ * {@code bufferSize}, {@code pause()}/{@code resume()} and the time of the last byte moved (for the
+ * idle timeout). Reads and writes are blocking; writes from several threads are serialised so
+ * chunks never interleave. Closing is idempotent and unblocks a pending read.
+ */
+public final class Connection implements Closeable {
+    private final long id;
+    private final SocketChannel channel;
+    private final InetSocketAddress remote;
+    private final InetSocketAddress local;
+    private final Totals totals;
+    private final long startNanos = System.nanoTime();
+    private final AtomicLong bytesRead = new AtomicLong();
+    private final AtomicLong bytesWritten = new AtomicLong();
+    private volatile long pendingWrite;
+    private volatile long lastActivityNanos = startNanos;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final ReentrantLock pauseLock = new ReentrantLock();
+    private final Condition resumed = pauseLock.newCondition();
+    private boolean paused;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean outputShut;
+
+    public Connection(long id, SocketChannel channel, Totals totals) throws IOException {
+        this.id = id;
+        this.channel = channel;
+        this.remote = (InetSocketAddress) channel.getRemoteAddress();
+        this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.totals = totals;
+    }
+
+    /** The listener's id for this connection (1, 2, …); 1 for a client connection. */
+    public long id() {
+        return id;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remote;
+    }
+
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    public SocketChannel channel() {
+        return channel;
+    }
+
+    /** Bytes received from the peer (Node {@code bytesRead}). */
+    public long bytesRead() {
+        return bytesRead.get();
+    }
+
+    /** Bytes sent to the peer (Node {@code bytesWritten}). */
+    public long bytesWritten() {
+        return bytesWritten.get();
+    }
+
+    /** Bytes handed to {@link #write} and not yet accepted by the kernel (Node {@code bufferSize}). */
+    public long bufferSize() {
+        return pendingWrite;
+    }
+
+    public long startNanos() {
+        return startNanos;
+    }
+
+    long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    public boolean isOpen() {
+        return !closed.get();
+    }
+
+    /**
+     * Reads what the peer sent into {@code buf}; -1 at the peer's FIN. While {@link #pause paused}
+     * it does not read at all, so the kernel's window fills and the peer is held back.
+     */
+    public int read(ByteBuffer buf) throws IOException {
+        awaitResumed();
+        int n = channel.read(buf);
+        if (n > 0) {
+            bytesRead.addAndGet(n);
+            if (totals != null) {
+                totals.read.addAndGet(n);
+            }
+            lastActivityNanos = System.nanoTime();
+        }
+        return n;
+    }
+
+    /** Writes every remaining byte of {@code buf}, blocking while the peer's window is full. */
+    public void write(ByteBuffer buf) throws IOException {
+        writeLock.lock();
+        try {
+            pendingWrite = buf.remaining();
+            while (buf.hasRemaining()) {
+                int n = channel.write(buf);
+                if (n > 0) {
+                    bytesWritten.addAndGet(n);
+                    if (totals != null) {
+                        totals.written.addAndGet(n);
+                    }
+                    pendingWrite = buf.remaining();
+                    lastActivityNanos = System.nanoTime();
+                }
+            }
+        } finally {
+            pendingWrite = 0;
+            writeLock.unlock();
+        }
+    }
+
+    /** Sends {@code bytes} to the peer (what a REPL's Enter does). */
+    public void send(byte[] bytes) throws IOException {
+        write(ByteBuffer.wrap(bytes));
+    }
+
+    /** Half-close: sends FIN, keeps reading. Idempotent. */
+    public void shutdownOutput() throws IOException {
+        writeLock.lock();
+        try {
+            if (!outputShut && !closed.get()) {
+                outputShut = true;
+                channel.shutdownOutput();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    public boolean outputShut() {
+        return outputShut;
+    }
+
+    /** Stops reading from the socket until {@link #resume}; the kernel applies backpressure. */
+    public void pause() {
+        pauseLock.lock();
+        try {
+            paused = true;
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    public void resume() {
+        pauseLock.lock();
+        try {
+            paused = false;
+            resumed.signalAll();
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    public boolean isPaused() {
+        pauseLock.lock();
+        try {
+            return paused;
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    private void awaitResumed() throws IOException {
+        pauseLock.lock();
+        try {
+            while (paused && !closed.get()) {
+                resumed.await();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while paused");
+        } finally {
+            pauseLock.unlock();
+        }
+    }
+
+    /** Closes the socket; idempotent; a blocked read returns with an exception. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing a socket that failed already: nothing left to report
+            }
+            resume();
+        }
+    }
+
+    /** Closes with RST instead of FIN (SO_LINGER 0): for clients rejected at once. */
+    public void abort() {
+        try {
+            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException ignored) {
+            // already closed
+        }
+        close();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection#" + id + " " + remote;
+    }
+}

@@ -1,0 +1,19 @@
+package netkit.engine.tcp;
+
+/**
+ * A server mode of {@code tcp-listen}: relay (default), echo, broker, exec, chat, … — a strategy
+ * over one {@link Listener}, which owns binding, accepting, limits, ids and bookkeeping.
+ */
+public interface ConnectionHandler {
+    /** Called once, after binding and before the first accept. */
+    default void open(Listener listener) {}
+
+    /**
+     * Serves one accepted connection, on that connection's own virtual thread, until it ends. The
+     * listener closes the connection afterwards and reports the outcome.
+     */
+    Outcome serve(Connection connection);
+
+    /** Called once, when the listener has stopped and every connection has ended. */
+    default void close() {}
+}

@@ -1,0 +1,55 @@
+package netkit.engine.tcp;
+
+import java.nio.channels.ReadableByteChannel;
+
+/**
+ * The default server mode: every client's bytes go to one sink (stdout or {@code -o} file, merged
+ * in arrival order, nothing lost) and our input goes to every connected client.
+ */
+public final class RelayHandler implements ConnectionHandler {
+    private final ReadableByteChannel input;
+    private final SessionOptions options;
+    private final DataSink sink;
+    private final TrafficTap tap;
+    private final TcpEvents events;
+    private final FanOut fanOut = new FanOut();
+    private boolean inputStarted;
+
+    /** {@code input} may be null: clients then get nothing from us (as with {@code --recv-only}). */
+    public RelayHandler(ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap,
+            TcpEvents events) {
+        this.input = options.traffic().sends() ? input : null;
+        this.options = options;
+        this.sink = sink;
+        this.tap = tap;
+        this.events = events;
+    }
+
+    @Override
+    public Outcome serve(Connection connection) {
+        Session session = new Session(connection, options, sink, tap, input != null);
+        fanOut.add(session);
+        startInput();
+        try {
+            return session.start().join();
+        } finally {
+            fanOut.remove(session);
+        }
+    }
+
+    /** Stdin is read only once a client is there, so nothing typed or piped before is lost. */
+    private synchronized void startInput() {
+        if (input != null && !inputStarted) {
+            inputStarted = true;
+            new InputPump(input, fanOut, options.crlf(), e -> {
+                events.warning("read stdin: " + e.getMessage());
+                fanOut.endOfInput();
+            }).start();
+        }
+    }
+
+    @Override
+    public void close() {
+        fanOut.close();
+    }
+}
