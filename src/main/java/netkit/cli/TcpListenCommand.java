@@ -62,7 +62,8 @@ public final class TcpListenCommand extends BaseCommand {
         String address = operands.size() == 2 ? operands.get(0) : null;
         int port = TcpCommands.port(operands.get(operands.size() - 1), 0);
         InetAddress bindAddress = address == null ? null : Connector.resolve(address, family).get(0);
-        SessionOptions options = session.sessionOptions(stdio());
+        // Stdin is shared by all clients of a -k listener: a client's FIN ends its session by default.
+        SessionOptions options = session.sessionOptions(stdio(), !stdio().stdinIsTerminal() && !keepOpen);
         ListenOptions listen = new ListenOptions(bindAddress, port, family, backlog, keepOpen, 0, 0, null,
                 AccessRules.OPEN, session.tuning());
         TcpEventPrinter events = new TcpEventPrinter(output(), keepOpen);

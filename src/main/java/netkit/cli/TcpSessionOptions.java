@@ -42,7 +42,8 @@ public final class TcpSessionOptions {
     @Option(names = "--allow-half-open", negatable = true,
             description = "After the peer's FIN, keep sending stdin until it ends (Node allowHalfOpen). "
                     + "Default: on when stdin is not a terminal, so no piped byte is ever dropped; off on a "
-                    + "terminal, where the session ends when the peer ends.")
+                    + "terminal, where the session ends when the peer ends. A listener serving several clients "
+                    + "(-k, -c) ends each client's session at its FIN unless this is given, as stdin is shared.")
     Boolean allowHalfOpen;
 
     @Option(names = "--send-only", description = "Only send stdin; received bytes are read and discarded.")
@@ -86,13 +87,18 @@ public final class TcpSessionOptions {
 
     /** The session behaviour these options ask for; usage errors for impossible combinations. */
     SessionOptions sessionOptions(Stdio stdio) {
+        return sessionOptions(stdio, !stdio.stdinIsTerminal());
+    }
+
+    /** As {@link #sessionOptions(Stdio)}, with the default of --allow-half-open given by the command. */
+    SessionOptions sessionOptions(Stdio stdio, boolean defaultHalfOpen) {
         if (sendOnly && recvOnly) {
             throw NetkitException.usage("--send-only and --recv-only cannot be combined");
         }
         if (append && output == null) {
             throw NetkitException.usage("--append needs -o/--output FILE");
         }
-        boolean halfOpen = allowHalfOpen != null ? allowHalfOpen : !stdio.stdinIsTerminal();
+        boolean halfOpen = allowHalfOpen != null ? allowHalfOpen : defaultHalfOpen;
         Traffic traffic = sendOnly ? Traffic.SEND_ONLY : recvOnly ? Traffic.RECV_ONLY : Traffic.BOTH;
         return new SessionOptions(idleTimeout == null || idleTimeout.isZero() ? null : idleTimeout,
                 stdinEofPolicy(), quitAfter, halfOpen, traffic, crlf);

@@ -62,16 +62,22 @@ public final class Listener implements Closeable {
         } else if (options.family() == Family.IPV4) {
             where = new InetSocketAddress(anyV4(), options.port());
         } else {
-            where = new InetSocketAddress(options.port());
+            where = new InetSocketAddress(anyV6(), options.port());
         }
         ServerSocketChannel ch = null;
         try {
-            ch = where.getAddress() instanceof Inet4Address
-                    ? ServerSocketChannel.open(StandardProtocolFamily.INET)
-                    : address == null && options.family() != Family.IPV6 ? ServerSocketChannel.open()
-                    : ServerSocketChannel.open(StandardProtocolFamily.INET6);
+            ch = ServerSocketChannel.open(where.getAddress() instanceof Inet4Address
+                    ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
             ch.bind(where, options.backlog());
             return new Listener(options, events, totals, ch);
+        } catch (UnsupportedOperationException e) {
+            if (address == null && options.family() == Family.ANY) {
+                // no IPv6 on this host: every interface means every IPv4 interface
+                return bind(new ListenOptions(null, options.port(), Family.IPV4, options.backlog(), options.keepOpen(),
+                        options.maxConns(), options.count(), options.acceptTimeout(), options.access(),
+                        options.tuning()), events, totals);
+            }
+            throw NetkitException.from(e, "bind " + AddressFormat.hostPort(where));
         } catch (IOException | RuntimeException e) {
             if (ch != null) {
                 try {
@@ -81,6 +87,14 @@ public final class Listener implements Closeable {
                 }
             }
             throw NetkitException.from(e, "bind " + AddressFormat.hostPort(where));
+        }
+    }
+
+    private static InetAddress anyV6() {
+        try {
+            return InetAddress.getByAddress(new byte[16]);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -166,11 +180,11 @@ public final class Listener implements Closeable {
                 open.put(c.id(), c);
                 accepted++;
                 firstClient.countDown();
-                events.connection(c, open.size());
                 boolean last = options.oneShot() || options.count() > 0 && accepted >= options.count();
                 if (last) {
                     stopListening();
                 }
+                events.connection(c, open.size());
                 CompletableFuture<Outcome> f = start(handler, c);
                 if (options.oneShot()) {
                     only = f;
