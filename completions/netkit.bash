@@ -155,6 +155,8 @@ function compReplyArray() {
 function _complete_netkit() {
   # Edge case: if command line has no space after subcommand, then don't assume this subcommand is selected (remkop/picocli#1468).
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} isip" ];    then _picocli_netkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tcp-connect" ];    then _picocli_netkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} tcp-listen" ];    then _picocli_netkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp-send" ];    then _picocli_netkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp-listen" ];    then _picocli_netkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broadcast" ];    then _picocli_netkit; return $?; fi
@@ -162,15 +164,19 @@ function _complete_netkit() {
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(isip)
-  local cmds1=(udp-send)
-  local cmds2=(udp-listen)
-  local cmds3=(broadcast)
-  local cmds4=(multicast-join)
+  local cmds1=(tcp-connect)
+  local cmds2=(tcp-listen)
+  local cmds3=(udp-send)
+  local cmds4=(udp-listen)
+  local cmds5=(broadcast)
+  local cmds6=(multicast-join)
 
-  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_netkit_multicastjoin; return $?; fi
-  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_netkit_broadcast; return $?; fi
-  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_netkit_udplisten; return $?; fi
-  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_netkit_udpsend; return $?; fi
+  if CompWordsContainsArray "${cmds6[@]}"; then _picocli_netkit_multicastjoin; return $?; fi
+  if CompWordsContainsArray "${cmds5[@]}"; then _picocli_netkit_broadcast; return $?; fi
+  if CompWordsContainsArray "${cmds4[@]}"; then _picocli_netkit_udplisten; return $?; fi
+  if CompWordsContainsArray "${cmds3[@]}"; then _picocli_netkit_udpsend; return $?; fi
+  if CompWordsContainsArray "${cmds2[@]}"; then _picocli_netkit_tcplisten; return $?; fi
+  if CompWordsContainsArray "${cmds1[@]}"; then _picocli_netkit_tcpconnect; return $?; fi
   if CompWordsContainsArray "${cmds0[@]}"; then _picocli_netkit_isip; return $?; fi
 
   # No subcommands were specified; generate completions for the top-level command.
@@ -183,7 +189,7 @@ function _picocli_netkit() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="isip udp-send udp-listen broadcast multicast-join"
+  local commands="isip tcp-connect tcp-listen udp-send udp-listen broadcast multicast-join"
   local flag_opts="'--json' '--stacktrace' '-h' '--help' '-V' '--version'"
   local arg_opts="'--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -224,6 +230,150 @@ function _picocli_netkit_isip() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `tcp-connect` subcommand.
+function _picocli_netkit_tcpconnect() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-4' '-6' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local WHEN_option_args=("auto" "always" "never") # --progress values
+  local WHEN_option_args=("auto" "always" "never") # --color values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '-s'|'--source')
+      return
+      ;;
+    '-p'|'--source-port')
+      return
+      ;;
+    '-w'|'--connect-timeout')
+      return
+      ;;
+    '-i'|'--idle-timeout')
+      return
+      ;;
+    '--keepalive')
+      return
+      ;;
+    '--keepalive-interval')
+      return
+      ;;
+    '--keepalive-count')
+      return
+      ;;
+    '--stdin-eof')
+      return
+      ;;
+    '-q'|'--quit-after')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-x'|'--hexdump')
+      return
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `tcp-listen` subcommand.
+function _picocli_netkit_tcplisten() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands=""
+  local flag_opts="'-4' '-6' '-k' '--keep-open' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'--backlog' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local WHEN_option_args=("auto" "always" "never") # --progress values
+  local WHEN_option_args=("auto" "always" "never") # --color values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
+    '--backlog')
+      return
+      ;;
+    '-i'|'--idle-timeout')
+      return
+      ;;
+    '--keepalive')
+      return
+      ;;
+    '--keepalive-interval')
+      return
+      ;;
+    '--keepalive-count')
+      return
+      ;;
+    '--stdin-eof')
+      return
+      ;;
+    '-q'|'--quit-after')
+      return
+      ;;
+    '-o'|'--output')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '-x'|'--hexdump')
+      return
+      ;;
+    '--progress')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
