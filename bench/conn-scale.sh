@@ -1,0 +1,268 @@
+#!/usr/bin/env bash
+# conn-scale.sh - how many concurrent TCP clients a chat/broker hub holds, its memory,
+#                 and how long one broadcast takes to reach every client (loopback only).
+#
+# usage: bench/conn-scale.sh [-n N[,N...]] [-b BROADCASTS] [-r RUNS] [-t SECS] [-S BURST] HUB...
+#   HUB    preset: ncat-broker ncat-chat python-broker netkit-broker netkit-chat
+#          netkit-chat-engine (the chat engine behind a bare test host, no CLI), or ad hoc
+#          'label::HUB_TEMPLATE' ({HOST} {PORT} {MAXC}=N+16 placeholders; see bench/lib.sh).
+#          The hub must relay a line sent by one client to all the others.
+#   -n     client counts (default 1000,5000)
+#   -b     broadcasts per run (default 5), each from a different client
+#   -r     runs per hub and N (default 3)
+#   -t     time bound of one run (default 90 s); the hub and the clients are stopped after it
+#   -B     connect batch (default 8): a batch must be accepted by the hub (listen queue
+#          empty) before the next is opened; -B N opens all N at once (a burst, which
+#          shows the cost of a small listen backlog)
+#   -J     chat rooms that want a nickname first: every client sends `uI` (I = its index)
+#          as its first line once all are connected (netkit-chat* imply -J)
+#   -S     also run a connect burst in the same run: BURST clients opened at once
+#          (batch = BURST), one broadcast; "accepted" = the hub's listen queue is empty
+#          and BURST sockets are established (default 500, 0 = no burst case)
+# One python3 process opens N idle client sockets (non-blocking, draining whatever the
+# hub sends, e.g. chat join announcements), waits until the hub has accepted all N
+# (ss: N established sockets on the hub's port), reads the hub's RSS, then sends B
+# lines, one at a time, and times how long each takes to reach all N-1 other clients.
+# Raises `ulimit -n` to the hard limit (needs about N+100 descriptors on each side).
+# Adapted for netkit's chat room from /work/shared/bench/conn-scale.sh: the burst case, the
+# acceptance test on the listen queue, netkit presets, paired ratios vs the first hub.
+# example: bench/conn-scale.sh -n 1000,10000 -r 3 ncat-chat ncat-broker netkit-chat
+set -u
+. "$(dirname "$0")/lib.sh"
+
+NS=1000,5000; BC=5; RUNS=3; TMAX=90; BATCH=8; NICK=0; BURST=500
+while getopts "n:b:r:t:B:JS:h" o; do
+  case $o in n) NS=$OPTARG ;; b) BC=$OPTARG ;; r) RUNS=$OPTARG ;; t) TMAX=$OPTARG ;; B) BATCH=$OPTARG ;; J) NICK=1 ;;
+    S) BURST=$OPTARG ;; *) sed -n '2,28p' "$0"; exit 2 ;; esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || { sed -n '2,28p' "$0"; exit 2; }
+# the soft limit up to the hard one: N clients need N descriptors here and N in the hub
+ulimit -S -n "$(ulimit -H -n)" 2>/dev/null || true
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+
+preset() {
+  case $1 in
+    ncat-broker)   echo 'ncat -l {HOST} {PORT} --broker --max-conns {MAXC}' ;;
+    ncat-chat)     echo 'ncat -l {HOST} {PORT} --chat --max-conns {MAXC}' ;;
+    python-broker) echo "python3 $BENCH_TMP/broker.py {HOST} {PORT}" ;;
+    netkit-broker) echo "$(nk NETKIT_BROKER "$NETKIT tcp-listen --broker {HOST} {PORT}")" ;;
+    netkit-chat)   echo "$(nk NETKIT_CHAT "$NETKIT tcp-listen --chat {HOST} {PORT}")" ;;
+    netkit-chat-engine) echo "${JAVA:-java} -XX:+UseSerialGC -cp $ROOT/target/classes:$ROOT/target/test-classes netkit.engine.chat.ChatHubMain {HOST} {PORT}" ;;
+    *::*)          echo "${1#*::}" ;;
+    *) echo "unknown hub $1" >&2; return 1 ;;
+  esac
+}
+label_of() { case $1 in *::*) echo "${1%%::*}" ;; *) echo "$1" ;; esac; }
+
+cat >"$BENCH_TMP/broker.py" <<'EOF'
+# broker.py HOST PORT: reference hub (selectors/epoll, one thread), relays bytes to all others
+import selectors, socket, sys
+sel = selectors.DefaultSelector()
+ls = socket.create_server((sys.argv[1], int(sys.argv[2])), backlog=4096)
+ls.setblocking(False); sel.register(ls, selectors.EVENT_READ)
+clients = set()
+while True:
+    for key, _ in sel.select():
+        s = key.fileobj
+        if s is ls:
+            while True:
+                try: c, _ = ls.accept()
+                except BlockingIOError: break
+                clients.add(c); sel.register(c, selectors.EVENT_READ)
+            continue
+        try: data = s.recv(65536)
+        except ConnectionError: data = b""
+        if not data:
+            sel.unregister(s); clients.discard(s); s.close(); continue
+        for c in clients:
+            if c is not s:
+                try: c.sendall(data)
+                except OSError: pass
+EOF
+
+cat >"$BENCH_TMP/clients.py" <<'EOF'
+# clients.py HOST PORT N BROADCASTS HUBPID MAXSECS BATCH NICK
+import json, os, selectors, socket, subprocess, sys, time
+host, port, n, bc, hubpid, maxs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), float(sys.argv[6])
+batch = int(sys.argv[7]); nick = len(sys.argv) > 8 and sys.argv[8] == "1"
+deadline = time.time() + maxs
+sel = selectors.DefaultSelector()
+socks = []; tails = {}; seen = {}
+def status(pid):
+    d = {}
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            k, _, v = line.partition(":")
+            if k in ("VmRSS", "VmHWM"): d[k] = int(v.split()[0])
+        d["fds"] = len(os.listdir(f"/proc/{pid}/fd"))
+    except OSError: d["dead"] = True
+    return d
+def hub_established():
+    out = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True).stdout
+    return sum(1 for l in out.splitlines() if l.strip())
+def drain(timeout, want=None):
+    """read everything readable; if want (token), return set of sockets that saw it"""
+    got = 0
+    for key, _ in sel.select(timeout):
+        s = key.fileobj
+        try: data = s.recv(65536)
+        except (BlockingIOError, InterruptedError): continue
+        except OSError: data = b""
+        if not data:
+            sel.unregister(s); seen[s] = "closed"; continue
+        got += len(data)
+        if want is not None:
+            t = tails.get(s, b"") + data
+            if want in t: seen[s] = True
+            tails[s] = t[-64:]
+    return got
+def listen_queue():
+    out = subprocess.run(["ss", "-Hltn", f"( sport = :{port} )"], capture_output=True, text=True).stdout.split()
+    return int(out[1]) if len(out) > 1 else 0
+r = {"n": n, "batch": batch, "hub_before": status(hubpid)}
+t0 = time.time(); errors = 0
+# connect in batches: each batch must be connected (client side) and taken off the
+# listen queue by the hub before the next one starts, so a small listen backlog
+# (e.g. 10) does not turn the phase into SYN-retransmit waits (1 s, 3 s, 7 s, ...)
+i = 0
+def hub_dead(): return not os.path.exists(f"/proc/{hubpid}")
+while i < n and time.time() < deadline and not (i % 256 == 0 and hub_dead()):
+    pend = []
+    for _ in range(min(batch, n - i)):
+        s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+        s.setblocking(False)
+        err = s.connect_ex((host, port)); i += 1
+        if err not in (0, 115):  # EINPROGRESS
+            errors += 1; s.close(); continue
+        socks.append(s); sel.register(s, selectors.EVENT_READ); pend.append(s)
+    if batch < n:
+        wsel = selectors.DefaultSelector()
+        for s in pend: wsel.register(s, selectors.EVENT_WRITE)
+        left = len(pend)
+        while left and time.time() < deadline:
+            for key, _ in wsel.select(0.01):
+                wsel.unregister(key.fileobj); left -= 1
+            drain(0)       # keep reading: a chat hub blocks on clients that do not
+        wsel.close()
+        while listen_queue() > 0 and time.time() < deadline: drain(0.001)
+    drain(0)
+r["connect_errors"] = errors; r["opened"] = len(socks)
+acc = 0
+while time.time() < deadline and not hub_dead():
+    acc = hub_established()
+    if acc >= len(socks) and listen_queue() == 0: break
+    drain(0.01 if batch >= n else 0.05)
+r["accepted"] = acc; r["connect_s"] = round(time.time() - t0, 3); r["hub_died"] = hub_dead()
+if nick:                                 # chat rooms that ask for a nickname first
+    tj = time.time()
+    for idx, s in enumerate(socks):
+        try: s.sendall(b"u%d\n" % idx)
+        except OSError: pass
+        if idx % 64 == 0: drain(0)
+    r["nick_send_s"] = round(time.time() - tj, 3)
+end_quiet = time.time() + 0.5            # let join announcements (chat) settle
+while time.time() < end_quiet and time.time() < deadline: drain(0.05)
+while drain(0.2) > 0 and time.time() < deadline: pass
+r["hub_after_connect"] = status(hubpid)
+lat = []; reached = []
+alive = [s for s in socks if seen.get(s) != "closed"]
+for k in range(bc):
+    if time.time() > deadline or len(alive) < 2: break
+    token = f"bcast-{k}-{os.getpid()}".encode()
+    sender = alive[(k * 97) % len(alive)]
+    for s in alive: seen.pop(s, None); tails[s] = b""
+    ts = time.time()
+    sender.sendall(token + b"\n")
+    target = len(alive) - 1
+    while time.time() < deadline:
+        drain(0.5, token)
+        cnt = sum(1 for s in alive if s is not sender and seen.get(s) is True)
+        if cnt >= target: break
+    lat.append(round((time.time() - ts) * 1000, 2)); reached.append(cnt)
+    while drain(0.05) > 0 and time.time() < deadline: pass
+r["broadcast_ms"] = lat; r["reached"] = reached; r["receivers"] = len(alive) - 1
+r["hub_after_broadcast"] = status(hubpid)
+print(json.dumps(r))
+for s in socks: s.close()
+EOF
+
+echo "# conn-scale: $(machine_info) ulimit -n=$(ulimit -n)"
+echo "# Ns=$NS broadcasts=$BC runs=$RUNS connect-batch=$BATCH hubs=$*"
+res="$BENCH_TMP/conn-res.$$"; : >"$res"
+CASES=""
+for N in ${NS//,/ }; do CASES="$CASES $N:$BATCH:$BC"; done
+[ "$BURST" -gt 0 ] && CASES="$CASES $BURST:$BURST:1"
+for CASE in $CASES; do
+  IFS=: read -r N CB CBC <<<"$CASE"
+  for ((run = 1; run <= RUNS; run++)); do
+    for hub in "$@"; do
+      spec=$(preset "$hub") || exit 2
+      port=$(pick_port tcp)
+      H=$(fill "$spec" "$port"); H=${H//\{MAXC\}/$((N + 16))}
+      [ "$run" = 1 ] && echo "# $(label_of "$hub") N=$N batch=$CB: $(fill "$spec" PORT | sed "s/{MAXC}/$((N + 16))/")"
+      timeout -k 2 "$((TMAX + 15))" sh -c "exec $H" </dev/null >/dev/null 2>"$BENCH_TMP/hub.err" &
+      hpid=$!
+      wait_port tcp "$port" 5 || { kill_tree $hpid; continue; }
+      # the hub process itself (timeout's child), for /proc/PID/status
+      sleep 0.1; rpid=$(pgrep -P $hpid | head -1); rpid=${rpid:-$hpid}
+      nick=$NICK; case $hub in netkit-chat | netkit-chat-engine) nick=1 ;; esac
+      tmax=$TMAX; [ "$CB" = "$N" ] && tmax=$(( TMAX < 20 ? TMAX : 20 ))
+      out=$(timeout "$((tmax + 10))" python3 "$BENCH_TMP/clients.py" "$HOST" "$port" "$N" "$CBC" "$rpid" "$tmax" "$CB" "$nick")
+      kill_tree $hpid; wait $hpid 2>/dev/null
+      note=$(head -c 160 "$BENCH_TMP/hub.err" | tr '\n|' '  ')
+      out=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["note"]=sys.argv[2]; print(json.dumps(d))' "$out" "$note" 2>/dev/null || echo "$out")
+      echo "$N/$CB $run $(label_of "$hub") $out" >>"$res"
+      echo "# N=$N batch=$CB run $run $(label_of "$hub"): $out"
+      [ -s "$BENCH_TMP/hub.err" ] && echo "#   hub stderr: $(head -c 200 "$BENCH_TMP/hub.err")"
+    done
+  done
+done
+python3 - "$res" <<'EOF'
+import json, sys, statistics as st
+rows = {}
+for line in open(sys.argv[1]):
+    n, run, lab, js = line.split(" ", 3)
+    try: rows.setdefault((n, lab), []).append(json.loads(js))
+    except json.JSONDecodeError: pass
+def m(v, f="%.1f"):
+    return (f % st.median(v)) + " (" + (f % min(v)) + " - " + (f % max(v)) + ")" if v else "-"
+print("\n## hub with N idle clients: accepted, connect phase, hub RSS, one-line broadcast to all")
+print("| hub | N/batch | runs | accepted (min) | connect+accept s | hub RSS MiB idle -> N clients | KiB per client | broadcast ms median (min - max) | reached all? | note |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for (n, lab), rs in rows.items():
+    acc = min(r["accepted"] for r in rs)
+    rss0 = [r["hub_before"].get("VmRSS", 0) / 1024 for r in rs]
+    live = [r for r in rs if "VmRSS" in r["hub_after_connect"]] or rs
+    rss1 = [r["hub_after_connect"].get("VmRSS", 0) / 1024 for r in live]
+    per = [(r["hub_after_connect"].get("VmRSS", 0) - r["hub_before"].get("VmRSS", 0)) / max(1, r["accepted"]) for r in live if "VmRSS" in r["hub_after_connect"]] or [0]
+    lat = [x for r in rs for x in r["broadcast_ms"]]
+    ok = all(all(c == r["receivers"] for c in r["reached"]) and r["reached"] for r in rs)
+    reached = min((min(r["reached"]) if r["reached"] else 0) for r in rs)
+    print(f"| {lab} | {n} | {len(rs)} | {acc} | {m([r['connect_s'] for r in rs], '%.2f')} | {st.median(rss0):.1f} -> {st.median(rss1):.1f} | {st.median(per):.1f} | {m(lat)} | {'yes' if ok else 'NO (min reached %d)' % reached} | {'hub died: ' if any(r.get('hub_died') for r in rs) else ''}{next((r['note'] for r in rs if r.get('note')), '')} |")
+EOF
+python3 - "$res" <<'EOF'
+import json, sys, statistics as st
+runs, labs = {}, []
+for line in open(sys.argv[1]):
+    n, run, lab, js = line.split(" ", 3)
+    if lab not in labs: labs.append(lab)
+    try: runs.setdefault((n, run), {})[lab] = json.loads(js)
+    except json.JSONDecodeError: pass
+base = labs[0]
+print(f"\n## paired ratios vs {base} (same N and run; only where both held every client)")
+print("| hub | N/batch | connect+accept s ratio | broadcast ms ratio (run medians) | hub RSS ratio |")
+print("|---|---|---|---|---|")
+def ok(d): return bool(d) and not d.get("hub_died") and d.get("accepted", 0) >= d.get("n", 1) and bool(d.get("broadcast_ms"))
+for n in dict.fromkeys(k[0] for k in runs):
+    for lab in labs:
+        c, b, r = [], [], []
+        for (nn, run), d in runs.items():
+            if nn != n or not ok(d.get(lab)) or not ok(d.get(base)): continue
+            x, y = d[lab], d[base]
+            c.append(x["connect_s"] / max(y["connect_s"], 1e-3))
+            b.append(st.median(x["broadcast_ms"]) / max(st.median(y["broadcast_ms"]), 1e-3))
+            r.append(x["hub_after_connect"].get("VmRSS", 0) / max(y["hub_after_connect"].get("VmRSS", 1), 1))
+        print(f"| {lab} | {n} | {st.median(c):.2f} | {st.median(b):.2f} | {st.median(r):.1f} |" if c else f"| {lab} | {n} | - | - | - |")
+EOF
+rm -f "$res"
