@@ -1,17 +1,26 @@
 package netkit.engine.chat;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The bytes waiting for one reader of the room, bounded in bytes. Producers never block:
- * {@link #offer} refuses what does not fit, and the room disconnects that member instead of
- * waiting for it. The outbox has its own writer, a virtual thread parked while nothing is
- * queued (a parked virtual thread costs a few hundred bytes; waking it is cheaper than starting
- * one per broadcast). The writer takes everything queued at once (one gathering write). The
- * arrays are shared between members and never modified.
+ * The bytes waiting for one reader of the room, bounded in bytes. Producers never block and
+ * never wait for a lock: {@link #offer} is lock-free and refuses what does not fit, and the room
+ * disconnects that member instead of waiting for it. (A lock here made the room's flusher, which
+ * holds the room lock, park behind thousands of runnable writers whenever it met one of them
+ * inside the lock: seconds of stall in a join storm of 10,000.)
+ *
+ * <p>The outbox has its own writer, a virtual thread parked while nothing is queued (a parked
+ * virtual thread costs a few hundred bytes; waking it is cheaper than starting one per
+ * broadcast). The writer takes everything queued at once (one gathering write). The arrays are
+ * shared between members and never modified.
  */
 final class Outbox {
     static final int MAX_BATCH = 256;
@@ -24,40 +33,48 @@ final class Outbox {
         void failed(Exception e);
     }
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition ready = lock.newCondition();
-    private final Condition idle = lock.newCondition();
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>(4);
+    private final ConcurrentLinkedQueue<byte[]> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicLong bytes = new AtomicLong();
+    /** Set by the writer before it parks on an empty queue; the producer that clears it unparks the writer. */
+    private final AtomicBoolean waiting = new AtomicBoolean();
     private final long limit;
     private final Writer writer;
-    private long bytes;
-    private boolean running = true;
-    private boolean writing;
-    private boolean finished;
-    private boolean aborted;
+    private final Thread thread;
+    private volatile boolean finished;
+    private volatile boolean aborted;
+    private volatile boolean running = true;
+    /** The writer holds a batch it has not finished writing. */
+    private volatile boolean busy;
+
+    // only for awaitIdle (leaving members, closing rooms, tests): never touched by offer
+    private final AtomicInteger idleWaiters = new AtomicInteger();
+    private final ReentrantLock idleLock = new ReentrantLock();
+    private final Condition idle = idleLock.newCondition();
 
     Outbox(long limit, String threadName, Writer writer) {
         this.limit = limit;
         this.writer = writer;
-        Thread.ofVirtual().name(threadName).start(this::drain);
+        this.thread = Thread.ofVirtual().name(threadName).unstarted(this::drain);
+        thread.start();
     }
 
     /** Queues {@code b}; false when it would exceed the limit or the outbox is closed. */
     boolean offer(byte[] b) {
-        lock.lock();
-        try {
-            if (finished || aborted || bytes + b.length > limit) {
-                return false;
-            }
-            boolean wasEmpty = queue.isEmpty();
-            queue.addLast(b);
-            bytes += b.length;
-            if (wasEmpty) {
-                ready.signal();
-            }
-            return true;
-        } finally {
-            lock.unlock();
+        if (finished || aborted) {
+            return false;
+        }
+        if (bytes.addAndGet(b.length) > limit) {
+            bytes.addAndGet(-b.length);
+            return false;
+        }
+        queue.add(b);
+        wakeWriter();
+        return true;
+    }
+
+    private void wakeWriter() {
+        if (waiting.get() && waiting.compareAndSet(true, false)) {
+            LockSupport.unpark(thread);
         }
     }
 
@@ -66,103 +83,120 @@ final class Outbox {
             byte[][] batch;
             while ((batch = poll()) != null) {
                 writer.write(batch);
+                busy = false;
             }
         } catch (Exception | Error e) {
-            lock.lock();
-            try {
-                aborted = true;
-                queue.clear();
-                bytes = 0;
-                running = false;
-                idle.signalAll();
-            } finally {
-                lock.unlock();
-            }
-            if (e instanceof Exception ex) {
-                writer.failed(ex);
-            } else {
-                writer.failed(new RuntimeException(e));
-            }
+            aborted = true;
+            queue.clear();
+            bytes.set(0);
+            running = false;
+            busy = false;
+            signalIdle();
+            writer.failed(e instanceof Exception ex ? ex : new RuntimeException(e));
+            return;
         }
+        running = false;
+        busy = false;
+        signalIdle();
     }
 
-    /**
-     * Waits for the next batch; null when the outbox was aborted, or finished and written: then
-     * the writer ends.
-     */
+    /** Waits for the next batch; null when the outbox was aborted, or finished and written. */
     private byte[][] poll() throws InterruptedException {
-        lock.lock();
-        try {
-            writing = false;
-            while (queue.isEmpty() && !finished && !aborted) {
-                idle.signalAll();
-                ready.await();
-            }
-            if (aborted || queue.isEmpty()) {
-                running = false;
-                idle.signalAll();
+        while (true) {
+            if (aborted) {
+                queue.clear();
+                bytes.set(0);
                 return null;
             }
-            writing = true;
-            int n = Math.min(queue.size(), MAX_BATCH);
-            byte[][] batch = new byte[n][];
-            for (int i = 0; i < n; i++) {
-                batch[i] = queue.pollFirst();
-                bytes -= batch[i].length;
+            byte[] first = queue.poll();
+            if (first != null) {
+                busy = true;
+                byte[][] batch = new byte[MAX_BATCH][];
+                batch[0] = first;
+                int n = 1;
+                long taken = first.length;
+                byte[] next;
+                while (n < MAX_BATCH && (next = queue.poll()) != null) {
+                    batch[n++] = next;
+                    taken += next.length;
+                }
+                bytes.addAndGet(-taken);
+                return n == MAX_BATCH ? batch : java.util.Arrays.copyOf(batch, n);
             }
-            return batch;
-        } finally {
-            lock.unlock();
+            if (finished) {
+                return null;
+            }
+            // Dekker with the producers: announce the park, then look once more.
+            waiting.set(true);
+            if (!queue.isEmpty() || finished || aborted) {
+                waiting.set(false);
+                continue;
+            }
+            signalIdle();
+            LockSupport.park(this);
+            waiting.set(false);
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
         }
     }
 
     /** No more offers; what is queued is still written, then the writer ends. */
     void finish() {
-        lock.lock();
-        try {
-            finished = true;
-            ready.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        finished = true;
+        LockSupport.unpark(thread);
     }
 
     /** No more offers and drop what is queued; a running writer stops after its current write. */
     void abort() {
-        lock.lock();
-        try {
-            aborted = true;
-            queue.clear();
-            bytes = 0;
-            ready.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        aborted = true;
+        queue.clear();
+        bytes.set(0);
+        LockSupport.unpark(thread);
     }
 
     /** Waits up to {@code timeout} until nothing is queued and no write is under way; true if so. */
     boolean awaitIdle(Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
-        lock.lock();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        idleWaiters.incrementAndGet();
         try {
-            while (running && (writing || !queue.isEmpty())) {
-                if (nanos <= 0) {
+            while (!isIdle()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
                     return false;
                 }
-                nanos = idle.awaitNanos(nanos);
+                idleLock.lock();
+                try {
+                    if (!isIdle()) {
+                        // re-checked at least every 10 ms: no wake-up can be lost for longer
+                        idle.awaitNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(10)));
+                    }
+                } finally {
+                    idleLock.unlock();
+                }
             }
             return true;
         } finally {
-            lock.unlock();
+            idleWaiters.decrementAndGet();
+        }
+    }
+
+    private boolean isIdle() {
+        return !running || (!busy && (queue.isEmpty() || aborted));
+    }
+
+    private void signalIdle() {
+        if (idleWaiters.get() > 0) {
+            idleLock.lock();
+            try {
+                idle.signalAll();
+            } finally {
+                idleLock.unlock();
+            }
         }
     }
 
     long queuedBytes() {
-        lock.lock();
-        try {
-            return bytes;
-        } finally {
-            lock.unlock();
-        }
+        return bytes.get();
     }
 }

@@ -27,6 +27,20 @@ public final class ChatHubMain {
                 // console gone: the room goes on
             }
         });
+        if (Boolean.getBoolean("chat.monitor")) {
+            Thread.ofPlatform().daemon().start(() -> {
+                long t0 = System.nanoTime();
+                while (true) {
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    System.err.printf("%.1fs connections=%d online=%d%n", (System.nanoTime() - t0) / 1e9,
+                            room.connections(), room.online());
+                }
+            });
+        }
         while (true) {
             SocketChannel c = server.accept();
             room.admit(c);
