@@ -29,13 +29,15 @@ JAR=$root/target/netkit.jar
 PORT=$(pick_port tcp)
 CLOSED=$(pick_port tcp)
 
-PRESETS="java25-version netkit-isip netkit-isip-noaot java-isip-aot nc-z ncat-z netkit-z netkit-z-noaot"
+PRESETS="java25-version netkit-isip netkit-isip-noaot java-isip-aot netkit-isip-v netkit-version nc-z ncat-z netkit-z netkit-z-noaot"
 cmd_of() {
   case $1 in
     java25-version)    echo "$JAVA25 -version" ;;
     netkit-isip)       echo "$NK isip 127.0.0.1" ;;
     netkit-isip-noaot) echo "env NETKIT_AOT=off $NK isip 127.0.0.1" ;;
     java-isip-aot)     echo "$JAVA25 -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData -XX:AOTCache=$AOT -Xlog:aot=off -Xlog:cds=off -jar $JAR isip 127.0.0.1" ;;
+    netkit-isip-v)     echo "$NK isip -v 127.0.0.1" ;;
+    netkit-version)    echo "$NK --version" ;;
     nc-z)              echo "nc -z 127.0.0.1 $PORT" ;;
     ncat-z)            echo "ncat -z 127.0.0.1 $PORT" ;;
     netkit-z)          echo "$NK tcp-connect -z 127.0.0.1 $PORT" ;;
@@ -48,13 +50,16 @@ label_of() { case $1 in *::*) echo "${1%%::*}" ;; *) echo "$1" ;; esac; }
 if [ "$LIST" = 1 ]; then AOT='$AOT'; for p in $PRESETS; do printf '%-18s %s\n' "$p" "$(cmd_of "$p")"; done; exit 0; fi
 [ $# -ge 1 ] || set -- $PRESETS
 
-# The launcher's archive for this JDK (recorded in the background on the first run after a build): wait for it.
-AOT=$(ls -t "$root"/target/aot/netkit-*.aot 2>/dev/null | head -n 1)
-for _ in $(seq 1 120); do
-  [ -n "$AOT" ] && [ "$AOT" -nt "$JAR" ] && break
-  sleep 1; AOT=$(ls -t "$root"/target/aot/netkit-*.aot 2>/dev/null | head -n 1)
+# The launcher's archives for this JDK (recorded in the background by the first run of each kind after a
+# build: the fast path's and the full one's): trigger both, wait for them.
+timeout 60 "$NK" isip -v 127.0.0.1 >/dev/null 2>&1
+archive() { ls -t "$root"/target/aot/netkit-"$1"-*.aot 2>/dev/null | head -n 1; }
+for _ in $(seq 1 180); do
+  AOT=$(archive fast); FULL=$(archive full)
+  [ -n "$AOT" ] && [ "$AOT" -nt "$JAR" ] && [ -n "$FULL" ] && [ "$FULL" -nt "$JAR" ] && break
+  sleep 1
 done
-[ -n "$AOT" ] || echo "# no AOT archive appeared in target/aot within 120 s: the netkit-* rows run without it" >&2
+[ -n "$AOT" ] && [ -n "$FULL" ] || echo "# the AOT archives did not appear in target/aot within 180 s: netkit-* rows run without them" >&2
 
 W="$BENCH_TMP/startup-nk"; mkdir -p "$W"
 cat >"$W/listener.py" <<'PY'
@@ -79,7 +84,7 @@ for c in "$@"; do
   labels+=("$(label_of "$c")"); cmds+=("$cmd")
 done
 
-res="$W/res.$$"; : >"$res"; rss="$W/rss.$$"; : >"$rss"
+res="$W/res.$$"; : >"$res"; rss="$W/rss.$$"; : >"$rss"; cpu="$W/cpu.$$"; : >"$cpu"
 for ((round = 1; round <= ROUNDS; round++)); do
   for i in "${!cmds[@]}"; do
     j="$W/hf.$$.json"
@@ -88,7 +93,8 @@ for ((round = 1; round <= ROUNDS; round++)); do
 import json, sys
 r = json.load(open(sys.argv[1]))["results"][0]
 for t in r["times"]: print(sys.argv[2], sys.argv[3], "%.3f" % (t * 1000))
-' "$j" "$round" "${labels[$i]}" >>"$res" || echo "# round $round ${labels[$i]} FAILED" >&2
+with open(sys.argv[4], "a") as c: print(sys.argv[2], sys.argv[3], "%.3f" % ((r["user"] + r["system"]) * 1000), file=c)
+' "$j" "$round" "${labels[$i]}" "$cpu" >>"$res" || echo "# round $round ${labels[$i]} FAILED" >&2
     rm -f "$j"
   done
 done
@@ -127,6 +133,13 @@ for rnd in d:
 ' "$res"
 }
 for base in java25-version ncat-z; do
-  case " ${labels[*]} " in *" $base "*) echo; per_round | ratio_table "$base" ;; esac
+  case " ${labels[*]} " in *" $base "*) echo; echo "wall time:"; per_round | ratio_table "$base" ;; esac
 done
-rm -f "$res" "$rss"
+# CPU time (user + system, mean per run of each round) is far less disturbed by other load on the machine
+echo
+echo "## CPU ms per run (user + system; mean of each round, median over rounds)"
+cut -d' ' -f2- "$cpu" | stats_table ms 1
+for base in java25-version ncat-z; do
+  case " ${labels[*]} " in *" $base "*) echo; echo "CPU time:"; ratio_table "$base" <"$cpu" ;; esac
+done
+rm -f "$res" "$rss" "$cpu"

@@ -10,10 +10,17 @@ public final class Main {
         String training = System.getProperty("netkit.aot.train");
         if (training != null) {
             netkit.cli.AotTraining.run(training); // the launcher's archive-recording run (see ./netkit)
-            return;
+            System.exit(0); // as every real run ends, so what exit loads is archived too
         }
         Stdio stdio = Stdio.system();
         Integer fast = Netkit.runFast(stdio, args);
-        System.exit(fast != null ? fast : Netkit.commandLine(stdio, args).execute(args));
+        if (fast != null) {
+            // halt, not exit: System.exit logs through System.Logger, whose first use bootstraps the logging
+            // backend and scans the class path's jars for providers (several ms). The fast path has written and
+            // flushed everything and registers no shutdown hook.
+            stdio.err().flush();
+            Runtime.getRuntime().halt(fast);
+        }
+        System.exit(Netkit.commandLine(stdio, args).execute(args));
     }
 }
