@@ -331,8 +331,8 @@ function _picocli_netkit_tcplisten() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-4' '-6' '-k' '--keep-open' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
-  local arg_opts="'--backlog' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -340,6 +340,27 @@ function _picocli_netkit_tcplisten() {
 
   case ${prev_word} in
     '--backlog')
+      return
+      ;;
+    '-m'|'--max-conns')
+      return
+      ;;
+    '-c'|'--count')
+      return
+      ;;
+    '--accept-timeout')
+      return
+      ;;
+    '--allow')
+      return
+      ;;
+    '--deny')
+      return
+      ;;
+    '-e'|'--exec')
+      return
+      ;;
+    '--sh-exec')
       return
       ;;
     '-i'|'--idle-timeout')

@@ -91,4 +91,16 @@ public final class Converters {
             throw new TypeConversionException("'" + value + "' (expected a whole number from 1)");
         }
     }
+
+    /** An address block for --allow/--deny: {@code 10.0.0.0/8}, {@code ::1}, {@code ::ffff:127.0.0.0/104}. */
+    public static final class CidrConverter implements ITypeConverter<netkit.net.Cidr> {
+        @Override
+        public netkit.net.Cidr convert(String value) {
+            try {
+                return netkit.net.Cidr.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException("'" + value + "' (" + e.getMessage() + ")");
+            }
+        }
+    }
 }

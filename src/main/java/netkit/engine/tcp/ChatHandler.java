@@ -1,0 +1,52 @@
+package netkit.engine.tcp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import netkit.engine.chat.ChatRoom;
+import netkit.engine.chat.ChatTransport;
+
+/**
+ * {@code --chat}: every client becomes a member of one {@link ChatRoom}; the console (our stdin)
+ * takes part as the user {@code server}. The room enforces its own connection limit with a
+ * {@code server full} line, so the listener's {@code -m} is handed to the room instead.
+ */
+public final class ChatHandler implements ConnectionHandler {
+    private final ChatRoom room;
+    private final InputStream console;
+    private final TcpEvents events;
+
+    /** {@code console} may be null: a room without console input. */
+    public ChatHandler(ChatRoom room, InputStream console, TcpEvents events) {
+        this.room = room;
+        this.console = console;
+        this.events = events;
+    }
+
+    @Override
+    public void open(Listener listener) {
+        if (console != null && room.options().consoleName() != null) {
+            Threads.start("chat-console", () -> {
+                try {
+                    if (room.runConsole(console)) {
+                        listener.close(); // the console typed /quit
+                    }
+                } catch (IOException e) {
+                    events.warning("read stdin: " + e.getMessage());
+                }
+            });
+        }
+    }
+
+    @Override
+    public Outcome serve(Connection connection) {
+        if (!room.serve(ChatTransport.of(connection.channel()))) {
+            room.rejectFull(connection.channel());
+        }
+        return Outcome.CLOSED;
+    }
+
+    @Override
+    public void close() {
+        room.close();
+    }
+}

@@ -1,0 +1,136 @@
+package netkit.engine.tcp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import netkit.NetkitException;
+import netkit.net.AddressFormat;
+
+/**
+ * {@code -e/--exec} and {@code --sh-exec}: per connection a child process whose stdin is what the
+ * client sends and whose stdout goes to the client; its stderr goes to ours. When the client
+ * half-closes, the child's stdin gets EOF and everything the child still writes reaches the client
+ * before the socket closes; when the child's stdout ends (it exited), the connection closes.
+ * The child sees {@code NETKIT_REMOTE_ADDR}, {@code NETKIT_REMOTE_PORT}, {@code NETKIT_LOCAL_ADDR},
+ * {@code NETKIT_LOCAL_PORT}.
+ */
+public final class ExecHandler implements ConnectionHandler {
+    private static final long EXIT_WAIT_MS = 2000;
+
+    private final List<String> command;
+    private final OutputStream childErrors;
+    private final TrafficTap tap;
+
+    /** {@code command} is the argv to run ({@code /bin/sh -c CMD} for --sh-exec). */
+    public ExecHandler(List<String> command, OutputStream childErrors, TrafficTap tap) {
+        this.command = List.copyOf(command);
+        this.childErrors = childErrors;
+        this.tap = tap;
+    }
+
+    @Override
+    public Outcome serve(Connection connection) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        Map<String, String> env = pb.environment();
+        env.put("NETKIT_REMOTE_ADDR", AddressFormat.text(connection.remoteAddress().getAddress()));
+        env.put("NETKIT_REMOTE_PORT", String.valueOf(connection.remoteAddress().getPort()));
+        env.put("NETKIT_LOCAL_ADDR", AddressFormat.text(connection.localAddress().getAddress()));
+        env.put("NETKIT_LOCAL_PORT", String.valueOf(connection.localAddress().getPort()));
+        Process child;
+        try {
+            child = pb.start();
+        } catch (IOException e) {
+            return Outcome.error(NetkitException.failure("ENOENT", "cannot run " + command.get(0) + ": "
+                    + e.getMessage(), e));
+        }
+        Threads.start("exec-err-" + connection.id(), () -> copy(child.getErrorStream(), childErrors));
+        Threads.start("exec-in-" + connection.id(), () -> clientToChild(connection, child));
+        Outcome outcome = Outcome.CLOSED;
+        try (InputStream out = child.getInputStream()) {
+            byte[] buf = new byte[64 * 1024];
+            int n;
+            while ((n = out.read(buf)) >= 0) {
+                ByteBuffer data = ByteBuffer.wrap(buf, 0, n);
+                tap.sent(connection, data.asReadOnlyBuffer());
+                connection.write(data);
+            }
+            connection.shutdownOutput();
+        } catch (IOException e) {
+            if (connection.isOpen()) {
+                outcome = Outcome.error(NetkitException.from(e, "send to "
+                        + AddressFormat.hostPort(connection.remoteAddress())));
+            }
+        }
+        try {
+            if (!child.waitFor(EXIT_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                child.destroy();
+            }
+        } catch (InterruptedException e) {
+            child.destroy();
+            Thread.currentThread().interrupt();
+        }
+        return outcome;
+    }
+
+    /** The client's bytes become the child's stdin; the client's FIN becomes its EOF. */
+    private void clientToChild(Connection connection, Process child) {
+        ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
+        try (OutputStream in = child.getOutputStream()) {
+            while (true) {
+                buf.clear();
+                int n = connection.read(buf);
+                if (n < 0) {
+                    return; // closing the child's stdin is its EOF
+                }
+                buf.flip();
+                tap.received(connection, buf.asReadOnlyBuffer());
+                try {
+                    in.write(buf.array(), 0, n);
+                    in.flush();
+                } catch (IOException childGone) {
+                    // the child stopped reading (or exited): what it wrote still goes out
+                    drain(connection, buf);
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            // the client went away: the child gets EOF and, if it lingers, is ended after its output
+            if (connection.isOpen()) {
+                child.destroy();
+            }
+        }
+    }
+
+    /** Reads and drops what the client still sends, so its writes do not block and it sees our close. */
+    private static void drain(Connection connection, ByteBuffer buf) {
+        try {
+            while (true) {
+                buf.clear();
+                if (connection.read(buf) < 0) {
+                    return;
+                }
+            }
+        } catch (IOException ignored) {
+            // closed
+        }
+    }
+
+    private static void copy(InputStream from, OutputStream to) {
+        byte[] buf = new byte[8192];
+        try (from) {
+            int n;
+            while ((n = from.read(buf)) >= 0) {
+                synchronized (to) {
+                    to.write(buf, 0, n);
+                    to.flush();
+                }
+            }
+        } catch (IOException ignored) {
+            // the child ended
+        }
+    }
+}
