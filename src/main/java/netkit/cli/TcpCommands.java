@@ -6,6 +6,10 @@ import netkit.NetkitException;
 import netkit.engine.tcp.Durations;
 import netkit.engine.tcp.Family;
 import netkit.engine.tcp.Outcome;
+import netkit.repl.ReplOptions;
+import netkit.output.Output;
+import netkit.engine.tcp.TrafficTap;
+import netkit.engine.tcp.DataSink;
 import picocli.CommandLine.TypeConversionException;
 
 /** What tcp-connect and tcp-listen share in turning arguments and outcomes into results. */
@@ -36,5 +40,23 @@ final class TcpCommands {
                     + Durations.text(idleTimeout));
             case ERROR -> throw NetkitException.from(outcome.error(), "");
         };
+    }
+
+    // The session REPL's view of the options. Kept out of TcpSessionOptions: picocli reflects over
+    // the mixin, and these signatures would load REPL classes for every run of the command.
+
+    /** How the session REPL starts: -C, colour, and -x without FILE shown in the REPL (/hex). */
+    static ReplOptions replOptions(TcpSessionOptions o, Output out) {
+        return new ReplOptions(o.crlf, out.color(), "-".equals(o.hexdump));
+    }
+
+    /** The hex-dump tap in the REPL: a -x FILE still gets it; -x to stderr is the REPL's /hex instead. */
+    static TrafficTap replTap(TcpSessionOptions o, RelayIo io) {
+        return "-".equals(o.hexdump) ? TrafficTap.NONE : io.tap();
+    }
+
+    /** In the REPL received bytes are shown; with -o FILE they also go to the file. */
+    static DataSink replCopy(TcpSessionOptions o, RelayIo io) {
+        return o.output != null ? io.sink() : null;
     }
 }

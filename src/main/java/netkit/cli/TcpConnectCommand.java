@@ -8,6 +8,8 @@ import netkit.engine.tcp.Family;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.Relay;
 import netkit.engine.tcp.SessionOptions;
+import netkit.repl.Interactive;
+import netkit.repl.TcpConnectSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -67,10 +69,17 @@ public final class TcpConnectCommand extends BaseCommand {
                 : connectTimeout.isZero() ? null : connectTimeout;
         Connector connector = new Connector(host, p, family, source, sourcePort, timeout, session.tuning());
         TcpEventPrinter events = new TcpEventPrinter(output(), false);
+        boolean interactive = Interactive.wanted(session.interactive, stdio());
+        if (interactive) {
+            session.progress = null; // a progress line would garble the line being typed: /stats instead
+        }
         try (RelayIo io = new RelayIo(session, stdio(), output())) {
             Connection connection = connector.connect(io.totals());
             events.connected(connection);
-            Outcome outcome = Relay.run(connection, stdio().inChannel(), options, io.sink(), io.tap());
+            Outcome outcome = interactive
+                    ? TcpConnectSession.run(connection, options, TcpCommands.replTap(session, io),
+                            TcpCommands.replCopy(session, io), TcpCommands.replOptions(session, output()))
+                    : Relay.run(connection, stdio().inChannel(), options, io.sink(), io.tap());
             events.closed(connection, outcome);
             return TcpCommands.exitCode(outcome, options.idleTimeout());
         }

@@ -25,6 +25,8 @@ import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.RelayHandler;
 import netkit.engine.tcp.SessionOptions;
 import netkit.net.Cidr;
+import netkit.repl.Interactive;
+import netkit.repl.TcpListenSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -138,7 +140,20 @@ public final class TcpListenCommand extends BaseCommand {
                 mode.equals("chat") ? 0 : limit, count == null ? 0 : count, TcpListenCommand.orNull(acceptTimeout),
                 new AccessRules(List.copyOf(allow), List.copyOf(deny)), session.tuning());
         TcpEventPrinter events = new TcpEventPrinter(output(), many);
+        // The session REPL is the console of relay mode (the other modes do not read stdin, or own it).
+        boolean interactive = mode.equals("relay") && Interactive.wanted(session.interactive, stdio());
+        if (interactive) {
+            session.progress = null; // a progress line would garble the line being typed: /stats instead
+        }
         try (RelayIo io = new RelayIo(session, stdio(), output())) {
+            if (interactive) {
+                TcpListenSession repl = new TcpListenSession(io.totals(), TcpCommands.replCopy(session, io));
+                try (Listener listener = Listener.bind(listen, repl, io.totals())) {
+                    Outcome outcome = repl.run(listener, options, TcpCommands.replTap(session, io),
+                            TcpCommands.replOptions(session, output()));
+                    return TcpCommands.exitCode(outcome, options.idleTimeout());
+                }
+            }
             Listener listener = Listener.bind(listen, events, io.totals());
             try (listener) {
                 Outcome outcome = listener.serve(handler(mode, options, io, events, limit));

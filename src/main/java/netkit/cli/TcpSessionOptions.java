@@ -80,9 +80,11 @@ public final class TcpSessionOptions {
     ProgressMode progress;
 
     @Option(names = "--interactive", negatable = true,
-            description = "Force (or with --no-interactive disable) the interactive session with a line "
-                    + "editor. Default: on when stdin and stdout are terminals. Not available yet: the "
-                    + "option is accepted and the session is always the plain relay.")
+            description = "Force (or with --no-interactive disable) the interactive session: a line editor "
+                    + "whose lines are sent (with CRLF under -C), what the peer sends shown above it, escaped "
+                    + "(/help, /stats, /pause, /eof, /send FILE, /clients, /kick, …; see the README). Default: on "
+                    + "when stdin and stdout are terminals. In it, -x without FILE is the REPL's /hex, -o FILE "
+                    + "also gets the received bytes, --progress is not drawn (use /stats).")
     Boolean interactive;
 
     /** The session behaviour these options ask for; usage errors for impossible combinations. */

@@ -1,9 +1,15 @@
 package netkit.repl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +43,56 @@ class InteractiveIT {
         }
         List<String> history = java.nio.file.Files.readAllLines(home.resolve(".netkit_history"));
         assertTrue(history.stream().anyMatch(l -> l.endsWith(":isip 10.0.0.1 nope")), history.toString());
+    }
+
+    @Test
+    @Timeout(60)
+    void tcpConnectSessionShowsPeerDataAboveTheLineBeingTyped() throws Exception {
+        assumeTrue(Tmux.available(), "tmux is not installed");
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            String prompt = "127.0.0.1:" + port + "> ";
+            try (Tmux tmux = new Tmux("env NO_COLOR=1 NETKIT_NO_BUILD=1 " + ROOT.resolve("netkit")
+                    + " tcp-connect 127.0.0.1 " + port, ROOT);
+                    SocketChannel peer = server.accept()) {
+                tmux.await(prompt, WAIT);
+                tmux.type("typed line");
+                tmux.press("Enter");
+                assertEquals("typed line\n", read(peer, 11));
+
+                tmux.type("half a li");
+                tmux.await(prompt + "half a li", WAIT);
+                write(peer, "peer says \u001b[31mhi\n");
+                String screen = tmux.await("peer says \\x1b[31mhi", WAIT);
+                List<String> lines = List.of(screen.split("\n"));
+                int shown = lines.indexOf("peer says \\x1b[31mhi");
+                assertTrue(shown >= 0, "the peer's line is a line of its own:\n" + screen);
+                assertTrue(lines.subList(shown + 1, lines.size()).stream().anyMatch(l -> l.equals(prompt + "half a li")),
+                        "the line being typed is redrawn below it, intact:\n" + screen);
+
+                tmux.type("ne");
+                tmux.press("Enter");
+                assertEquals("half a line\n", read(peer, 12));
+                tmux.press("C-c");
+                tmux.await("EXIT=130", WAIT);
+            }
+        }
+    }
+
+    private static String read(SocketChannel ch, int bytes) throws java.io.IOException {
+        ByteBuffer b = ByteBuffer.allocate(bytes);
+        while (b.hasRemaining() && ch.read(b) >= 0) {
+            // until complete
+        }
+        return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+    }
+
+    private static void write(SocketChannel ch, String text) throws java.io.IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
     }
 
     @Test

@@ -1,0 +1,223 @@
+package netkit.repl;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import netkit.NetkitException;
+import netkit.engine.tcp.Connection;
+import netkit.engine.tcp.DataSink;
+import netkit.engine.tcp.Outcome;
+import netkit.engine.tcp.RelayHandler;
+import netkit.engine.tcp.SessionOptions;
+import netkit.engine.tcp.TcpEvents;
+import netkit.engine.tcp.Totals;
+import netkit.engine.tcp.TrafficTap;
+import netkit.net.AddressFormat;
+
+/**
+ * {@code tcp-listen}'s relay mode in the REPL: the engine's {@link RelayHandler} with typed lines as
+ * its input (through a pipe, so lines typed before a client connects wait for it as piped stdin
+ * does), each client's bytes shown labelled with its id, the listener's events as notices, and
+ * {@code /clients}, {@code /kick}, {@code /pause} over every connection.
+ */
+public final class TcpListenSession implements ReplSession, TcpEvents {
+    private final PendingListener listener = new PendingListener();
+    private final Totals totals;
+    private final DataSink copy;
+    private final Pipe pipe;
+    private final CompletableFuture<Outcome> done = new CompletableFuture<>();
+    private volatile netkit.engine.tcp.Listener server;
+    private volatile boolean paused;
+    private volatile boolean closedHere;
+
+    /**
+     * Create it before binding: it is the listener's {@link TcpEvents}. {@code copy} (may be null)
+     * also gets every received byte ({@code -o FILE}).
+     */
+    public TcpListenSession(Totals totals, DataSink copy) {
+        this.totals = totals;
+        this.copy = copy;
+        try {
+            this.pipe = Pipe.open();
+        } catch (IOException e) {
+            throw NetkitException.from(e, "open the REPL input");
+        }
+    }
+
+    /**
+     * Serves on {@code server} in relay mode with the REPL as console until the listener is done
+     * (one-shot: its client ended) or the REPL ends; Ctrl-C is exit 130.
+     */
+    public Outcome run(netkit.engine.tcp.Listener server, SessionOptions options, TrafficTap tap, ReplOptions replOptions) {
+        this.server = server;
+        // The REPL applies -C itself (and /crlf changes it): the engine must not convert again.
+        SessionOptions engineOptions = new SessionOptions(options.idleTimeout(), options.stdinEof(),
+                options.quitAfter(), options.allowHalfOpen(), options.traffic(), false);
+        RelayHandler handler = new RelayHandler(pipe.source(), engineOptions, this::received, tap, this);
+        Thread.ofVirtual().name("tcp-listen").start(() -> {
+            try {
+                done.complete(server.serve(handler));
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            } finally {
+                listener.ended();
+            }
+        });
+        SessionRepl.End end = Interactive.run(this, replOptions);
+        Outcome outcome;
+        try {
+            outcome = done.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        if (end == SessionRepl.End.INTERRUPTED) {
+            throw Interactive.interrupted();
+        }
+        return outcome;
+    }
+
+    private void received(Connection from, ByteBuffer data) throws IOException {
+        if (copy != null) {
+            copy.accept(from, data.duplicate());
+        }
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        listener.data("#" + from.id(), b, 0, b.length);
+    }
+
+    // ---- the listener's events, as notices ----
+
+    @Override
+    public void listening(InetSocketAddress local) {
+        listener.notice("listening on " + AddressFormat.hostPort(local));
+    }
+
+    @Override
+    public void connection(Connection c, int open) {
+        if (paused) {
+            c.pause();
+        }
+        listener.notice("#" + c.id() + " connected from " + AddressFormat.hostPort(c.remoteAddress()) + " (" + open
+                + " open)");
+    }
+
+    @Override
+    public void rejected(InetSocketAddress remote, String reason) {
+        listener.notice("rejected " + AddressFormat.hostPort(remote) + ": " + reason);
+    }
+
+    @Override
+    public void closed(Connection c, Outcome outcome) {
+        if (closedHere) {
+            return;
+        }
+        String why = switch (outcome.kind()) {
+            case CLOSED -> "";
+            case IDLE_TIMEOUT -> " (idle timeout)";
+            case ERROR -> " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
+        };
+        listener.notice(String.format(Locale.ROOT, "#%d closed: %d bytes sent, %d bytes received%s", c.id(),
+                c.bytesWritten(), c.bytesRead(), why));
+    }
+
+    @Override
+    public void warning(String text) {
+        listener.notice(text);
+    }
+
+    // ---- the REPL's side ----
+
+    @Override
+    public String name() {
+        netkit.engine.tcp.Listener s = server;
+        return s == null ? "tcp-listen" : "listen :" + s.localAddress().getPort();
+    }
+
+    @Override
+    public Set<Feature> features() {
+        return EnumSet.of(Feature.HALF_CLOSE, Feature.PAUSE, Feature.CLIENTS);
+    }
+
+    @Override
+    public void listen(ReplSession.Listener l) {
+        listener.attach(l);
+    }
+
+    @Override
+    public void send(byte[] data, int off, int len) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(data, off, len);
+        while (b.hasRemaining()) {
+            pipe.sink().write(b);
+        }
+    }
+
+    @Override
+    public void endOfInput() throws IOException {
+        pipe.sink().close();
+    }
+
+    @Override
+    public void halfClose() throws IOException {
+        for (Connection c : server.connections()) {
+            c.shutdownOutput();
+        }
+    }
+
+    @Override
+    public void pause() {
+        paused = true;
+        server.connections().forEach(Connection::pause);
+    }
+
+    @Override
+    public void resume() {
+        paused = false;
+        server.connections().forEach(Connection::resume);
+    }
+
+    @Override
+    public Stats stats() {
+        List<Connection> open = server.connections();
+        long buffered = open.stream().mapToLong(Connection::bufferSize).sum();
+        return new Stats(totals.bytesRead(), totals.bytesWritten(), buffered, open.size());
+    }
+
+    @Override
+    public List<Client> clients() {
+        return server.connections().stream()
+                .map(c -> new Client("#" + c.id(), AddressFormat.hostPort(c.remoteAddress()), c.bytesRead(),
+                        c.bytesWritten()))
+                .toList();
+    }
+
+    @Override
+    public boolean kick(String id) {
+        String digits = id.startsWith("#") ? id.substring(1) : id;
+        try {
+            return server.kick(Long.parseLong(digits));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        closedHere = true;
+        netkit.engine.tcp.Listener s = server;
+        if (s != null) {
+            s.close();
+        }
+        try {
+            pipe.sink().close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+}
