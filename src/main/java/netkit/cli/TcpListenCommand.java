@@ -206,7 +206,8 @@ public final class TcpListenCommand extends BaseCommand {
                             events.warning("chat " + where + ": " + error);
                         }
                     }), consoleInput(), events);
-            default -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events);
+            default -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events,
+                    !keepOpen && (count == null || count == 1));
         };
     }
 

@@ -27,9 +27,9 @@ public final class InputPump implements Runnable {
         this.onError = onError;
     }
 
-    /** Starts the pump on its own virtual thread. */
+    /** Starts the pump on its own thread (a platform thread: it is one per command and moves bulk data). */
     public Thread start() {
-        return Threads.start("stdin", this);
+        return Threads.startBulk("stdin", this);
     }
 
     @Override

@@ -23,7 +23,7 @@ public final class Relay {
     public static Session start(Connection connection, ReadableByteChannel input, SessionOptions options,
             DataSink sink, TrafficTap tap) {
         boolean sends = options.traffic().sends() && input != null;
-        Session session = new Session(connection, options, sink, tap, sends);
+        Session session = new Session(connection, options, sink, tap, sends, true);
         session.start();
         if (sends) {
             new InputPump(input, session, options.crlf(),

@@ -13,11 +13,17 @@ public final class RelayHandler implements ConnectionHandler {
     private final TrafficTap tap;
     private final TcpEvents events;
     private final FanOut fanOut = new FanOut();
+    private final boolean bulk;
     private boolean inputStarted;
 
-    /** {@code input} may be null: clients then get nothing from us (as with {@code --recv-only}). */
+    /**
+     * {@code input} may be null: clients then get nothing from us (as with {@code --recv-only}).
+     * {@code oneClient}: the listener serves a single client, whose session is then tuned for bulk
+     * throughput (see {@link Session}).
+     */
     public RelayHandler(ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap,
-            TcpEvents events) {
+            TcpEvents events, boolean oneClient) {
+        this.bulk = oneClient;
         this.input = options.traffic().sends() ? input : null;
         this.options = options;
         this.sink = sink;
@@ -27,7 +33,7 @@ public final class RelayHandler implements ConnectionHandler {
 
     @Override
     public Outcome serve(Connection connection) {
-        Session session = new Session(connection, options, sink, tap, input != null);
+        Session session = new Session(connection, options, sink, tap, input != null, bulk);
         fanOut.add(session);
         startInput();
         try {

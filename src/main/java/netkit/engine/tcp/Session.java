@@ -20,12 +20,15 @@ import netkit.net.AddressFormat;
 public final class Session implements InputTarget {
     /** Large reads cut syscalls; a direct buffer avoids a copy inside the JDK. */
     static final int BUFFER_SIZE = 256 * 1024;
+    /** Per connection of a server with many clients: memory per client matters more than syscalls. */
+    static final int SMALL_BUFFER_SIZE = 32 * 1024;
 
     private final Connection connection;
     private final SessionOptions options;
     private final DataSink sink;
     private final TrafficTap tap;
     private final boolean hasInput;
+    private final boolean bulk;
     private final CompletableFuture<Outcome> done = new CompletableFuture<>();
     private volatile boolean peerEnded;
     private volatile boolean inputEnded;
@@ -36,6 +39,17 @@ public final class Session implements InputTarget {
      *                 closes (recv-only), with it half-open rules apply
      */
     public Session(Connection connection, SessionOptions options, DataSink sink, TrafficTap tap, boolean hasInput) {
+        this(connection, options, sink, tap, hasInput, false);
+    }
+
+    /**
+     * @param bulk the only session of its command (tcp-connect, a one-client listener): read with a
+     *             large buffer on a platform thread, for throughput; otherwise a small buffer on a
+     *             virtual thread, so thousands of clients stay cheap
+     */
+    public Session(Connection connection, SessionOptions options, DataSink sink, TrafficTap tap, boolean hasInput,
+            boolean bulk) {
+        this.bulk = bulk;
         this.connection = connection;
         this.options = options;
         this.sink = options.traffic().delivers() ? sink : DataSink.discard();
@@ -51,7 +65,11 @@ public final class Session implements InputTarget {
     public synchronized CompletableFuture<Outcome> start() {
         if (!started) {
             started = true;
-            Threads.start("recv-" + connection.id(), this::receive);
+            if (bulk) {
+                Threads.startBulk("recv-" + connection.id(), this::receive);
+            } else {
+                Threads.start("recv-" + connection.id(), this::receive);
+            }
             if (options.idleTimeout() != null && !options.idleTimeout().isZero()) {
                 Threads.start("idle-" + connection.id(), this::watchIdle);
             }
@@ -135,7 +153,7 @@ public final class Session implements InputTarget {
     }
 
     private void receive() {
-        ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_SIZE);
+        ByteBuffer buf = ByteBuffer.allocateDirect(bulk ? BUFFER_SIZE : SMALL_BUFFER_SIZE);
         try {
             while (true) {
                 buf.clear();
