@@ -16,6 +16,12 @@ public final class RelayHandler implements ConnectionHandler {
     private final boolean bulk;
     private boolean inputStarted;
 
+    /** A handler for a listener with any number of clients (virtual threads, small buffers). */
+    public RelayHandler(ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap,
+            TcpEvents events) {
+        this(input, options, sink, tap, events, false);
+    }
+
     /**
      * {@code input} may be null: clients then get nothing from us (as with {@code --recv-only}).
      * {@code oneClient}: the listener serves a single client, whose session is then tuned for bulk
