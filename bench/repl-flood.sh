@@ -8,16 +8,17 @@
 #   nc       `nc -d HOST PORT`              - raw bytes to the terminal, no line editor
 #   ncat     `ncat --recv-only HOST PORT`
 #   socat    `socat -u TCP:HOST:PORT STDOUT`
-# The figure is the peer's time from accept to the client's close: the client's consumption rate.
-# Usage: bench/repl-flood.sh [-n LINES] [-r ROUNDS] [TOOL...]
+# The peer waits DELAY seconds after accept (every client is up by then, JVM start-up and terminal
+# set-up excluded), then times from its first byte to the client's close: the consumption rate.
+# Usage: bench/repl-flood.sh [-n LINES] [-r ROUNDS] [-d DELAY] [TOOL...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=bench/lib.sh
 . "$here/lib.sh"
 
-LINES=100000 ROUNDS=3
-while getopts "n:r:" o; do
-  case $o in n) LINES=$OPTARG ;; r) ROUNDS=$OPTARG ;; *) exit 2 ;; esac
+LINES=100000 ROUNDS=3 DELAY=3
+while getopts "n:r:d:" o; do
+  case $o in n) LINES=$OPTARG ;; r) ROUNDS=$OPTARG ;; d) DELAY=$OPTARG ;; *) exit 2 ;; esac
 done
 shift $((OPTIND - 1))
 TOOLS=("$@")
@@ -38,6 +39,7 @@ c, _ = s.accept()
 c.settimeout(120)
 n = int(sys.argv[2])
 data = b"".join(b"line %07d of the flood, some text to make it longer\n" % i for i in range(n))
+time.sleep(float(sys.argv[3]))  # every client is up by then
 t = time.time()
 c.sendall(data)
 c.shutdown(socket.SHUT_WR)
@@ -60,7 +62,7 @@ for r in $(seq 1 "$ROUNDS"); do
   for tool in "${TOOLS[@]}"; do
     port=$(pick_port tcp)
     out="$BENCH_TMP/flood-$tool-$r.out"
-    timeout 180 python3 "$peer" "$port" "$LINES" >"$out" &
+    timeout 180 python3 "$peer" "$port" "$LINES" "$DELAY" >"$out" &
     ppid=$!
     for _ in $(seq 1 50); do port_busy tcp "$port" && break; sleep 0.05; done
     tmux -L "$sock" new-session -d -s "b$r$tool" -x 120 -y 40 "$(client "$tool" "$port"); sleep 2"

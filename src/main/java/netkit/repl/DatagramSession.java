@@ -60,7 +60,6 @@ public final class DatagramSession implements ReplSession {
      */
     public static ReceiveLoop.End run(DatagramEndpoint endpoint, Plan plan, DatagramSink copy, ReplOptions options) {
         DatagramSession s = new DatagramSession(endpoint, plan, copy);
-        Thread.ofVirtual().name("udp-receive").start(s::receive);
         SessionRepl.End end = Interactive.run(s, options);
         ReceiveLoop.End received;
         try {
@@ -123,6 +122,7 @@ public final class DatagramSession implements ReplSession {
     @Override
     public void listen(Listener l) {
         listener.attach(l);
+        Thread.ofVirtual().name("udp-receive").start(this::receive); // receiving starts when the REPL can show it
     }
 
     @Override

@@ -67,8 +67,8 @@ public interface ReplSession {
     Set<Feature> features();
 
     /**
-     * Registers where incoming data, notices and the end go; the engine starts delivering to it.
-     * Data that arrived before is delivered first, in order.
+     * Registers where incoming data, notices and the end go, and starts the session's reading: an
+     * adapter reads nothing before, so the kernel holds the peer back until the REPL is up.
      */
     void listen(Listener listener);
 

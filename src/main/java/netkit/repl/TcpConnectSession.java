@@ -23,20 +23,11 @@ public final class TcpConnectSession implements ReplSession {
     private final DataSink copy;
     private volatile boolean closedHere;
 
-    /**
-     * Starts the engine session; {@code copy} (may be null) also gets every received byte
-     * ({@code -o FILE}).
-     */
+    /** {@code copy} (may be null) also gets every received byte ({@code -o FILE}). */
     private TcpConnectSession(Connection connection, SessionOptions options, TrafficTap tap, DataSink copy) {
         this.connection = connection;
         this.copy = copy;
         this.session = new Session(connection, options, this::received, tap, true);
-        session.start().whenComplete((outcome, e) -> {
-            if (!closedHere) {
-                listener.notice(describe(outcome));
-            }
-            listener.ended();
-        });
     }
 
     /**
@@ -85,6 +76,13 @@ public final class TcpConnectSession implements ReplSession {
     @Override
     public void listen(Listener l) {
         listener.attach(l);
+        // Reading starts only now: until the REPL is up, the kernel holds the peer back.
+        session.start().whenComplete((outcome, e) -> {
+            if (!closedHere) {
+                listener.notice(describe(outcome));
+            }
+            listener.ended();
+        });
     }
 
     @Override

@@ -34,6 +34,7 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     private final Pipe pipe;
     private final CompletableFuture<Outcome> done = new CompletableFuture<>();
     private volatile netkit.engine.tcp.Listener server;
+    private volatile RelayHandler handler;
     private volatile boolean paused;
     private volatile boolean closedHere;
 
@@ -60,16 +61,7 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
         // The REPL applies -C itself (and /crlf changes it): the engine must not convert again.
         SessionOptions engineOptions = new SessionOptions(options.idleTimeout(), options.stdinEof(),
                 options.quitAfter(), options.allowHalfOpen(), options.traffic(), false);
-        RelayHandler handler = new RelayHandler(pipe.source(), engineOptions, this::received, tap, this);
-        Thread.ofVirtual().name("tcp-listen").start(() -> {
-            try {
-                done.complete(server.serve(handler));
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            } finally {
-                listener.ended();
-            }
-        });
+        this.handler = new RelayHandler(pipe.source(), engineOptions, this::received, tap, this);
         SessionRepl.End end = Interactive.run(this, replOptions);
         Outcome outcome;
         try {
@@ -148,6 +140,17 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     @Override
     public void listen(ReplSession.Listener l) {
         listener.attach(l);
+        // Accepting starts only now, when the REPL can show what comes.
+        netkit.engine.tcp.Listener s = server;
+        Thread.ofVirtual().name("tcp-listen").start(() -> {
+            try {
+                done.complete(s.serve(handler));
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            } finally {
+                listener.ended();
+            }
+        });
     }
 
     @Override
