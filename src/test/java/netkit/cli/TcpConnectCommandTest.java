@@ -420,4 +420,29 @@ class TcpConnectCommandTest {
             assertEquals("sent", new String(got.get(10, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
         }
     }
+
+    @Test
+    void progressAlwaysDrawsALineWithBothCountsAndKeepaliveOptionsAreAccepted() throws Exception {
+        try (ServerSocket server = loopbackServer()) {
+            CompletableFuture.runAsync(() -> {
+                try (Socket s = server.accept()) {
+                    readAll(s.getInputStream());
+                    s.getOutputStream().write(new byte[2048]);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            CommandRun run = CommandRun.start(new ByteArrayInputStream(new byte[3000]), "tcp-connect", "--progress=always",
+                    "--keepalive=30s", "--keepalive-interval", "5s", "--keepalive-count", "3", "--nodelay",
+                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            assertEquals(0, run.exitCode(WAIT), run.err.text());
+            String err = run.err.text();
+            assertTrue(err.startsWith("\r\u001b[K") && err.endsWith("/s)\n"), err); // redrawn in place, ends on its own line
+            String last = err.substring(err.lastIndexOf("\u001b[K") + 3);
+            assertTrue(last.matches("netkit: sent 2\\.93 KiB \\([^)]+/s\\), received 2\\.00 KiB \\([^)]+/s\\)\n"), last);
+        }
+        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "--progress", "127.0.0.1", "1");
+        assertEquals(3, run.exitCode(WAIT));
+        assertEquals("netkit: connect to 127.0.0.1:1: connection refused\n", run.err.text()); // not a terminal: no line
+    }
 }
