@@ -1,6 +1,7 @@
 package netkit.cli;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import netkit.engine.tcp.Listener;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.RelayHandler;
 import netkit.engine.tcp.SessionOptions;
+import netkit.engine.tcp.TcpEvents;
 import netkit.net.Cidr;
 import netkit.repl.Interactive;
 import netkit.repl.TcpListenSession;
@@ -140,12 +142,21 @@ public final class TcpListenCommand extends BaseCommand {
                 mode.equals("chat") ? 0 : limit, count == null ? 0 : count, TcpListenCommand.orNull(acceptTimeout),
                 new AccessRules(List.copyOf(allow), List.copyOf(deny)), session.tuning());
         TcpEventPrinter events = new TcpEventPrinter(output(), many);
-        // The session REPL is the console of relay mode (the other modes do not read stdin, or own it).
-        boolean interactive = mode.equals("relay") && Interactive.wanted(session.interactive, stdio());
+        // The session REPL is the console of relay mode and of the chat room (the other modes do not read stdin).
+        boolean interactive = (mode.equals("relay") || mode.equals("chat") && !session.recvOnly)
+                && Interactive.wanted(session.interactive, stdio());
         if (interactive) {
             session.progress = null; // a progress line would garble the line being typed: /stats instead
         }
         try (RelayIo io = new RelayIo(session, stdio(), output())) {
+            if (interactive && mode.equals("chat")) {
+                TcpListenSession repl = new TcpListenSession(io.totals(), null);
+                try (Listener listener = Listener.bind(listen, repl, io.totals())) {
+                    Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log),
+                            TcpCommands.replOptions(session, output()));
+                    return TcpCommands.exitCode(outcome, options.idleTimeout());
+                }
+            }
             if (interactive) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), TcpCommands.replCopy(session, io));
                 try (Listener listener = Listener.bind(listen, repl, io.totals())) {
@@ -199,16 +210,21 @@ public final class TcpListenCommand extends BaseCommand {
             case "echo" -> new EchoHandler(options, io.tap());
             case "broker" -> new BrokerHandler(stdio().inChannel(), options, io.tap(), events);
             case "exec" -> new ExecHandler(execArgv(), stdio().err(), io.tap());
-            case "chat" -> new ChatHandler(new ChatRoom(ChatOptions.defaults().withMaxConnections(limit), stdio().out(),
-                    new RoomEvents() {
-                        @Override
-                        public void failed(String where, Throwable error) {
-                            events.warning("chat " + where + ": " + error);
-                        }
-                    }), consoleInput(), events);
+            case "chat" -> chatHandler(limit, events, consoleInput(), stdio().out());
             default -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events,
                     !keepOpen && (count == null || count == 1));
         };
+    }
+
+    /** The chat room: {@code console} is the server user's input (may be null), {@code log} gets all traffic. */
+    private static ConnectionHandler chatHandler(int limit, TcpEvents events, InputStream console, OutputStream log) {
+        return new ChatHandler(new ChatRoom(ChatOptions.defaults().withMaxConnections(limit), log,
+                new RoomEvents() {
+                    @Override
+                    public void failed(String where, Throwable error) {
+                        events.warning("chat " + where + ": " + error);
+                    }
+                }), console, events);
     }
 
     private InputStream consoleInput() {

@@ -58,6 +58,7 @@ public final class SessionRepl {
     private final Terminal terminal;
     private final ReplSession session;
     private final boolean color;
+    private final boolean commands;
     private volatile boolean crlf;
     private volatile HexDump hexDump;
 
@@ -79,6 +80,7 @@ public final class SessionRepl {
         this.session = session;
         this.color = options.color() && !terminal.getType().startsWith(Terminal.TYPE_DUMB);
         this.crlf = options.crlf();
+        this.commands = options.commands();
         this.hexDump = options.hex() ? hexDumpToScreen() : null;
     }
 
@@ -98,7 +100,8 @@ public final class SessionRepl {
             endedLatch.countDown();
         });
         try {
-            notice("session with " + session.name() + "; /help lists the commands, Ctrl-C ends it");
+            notice("session with " + session.name() + (commands ? "; /help lists the commands, Ctrl-C ends it"
+                    : "; lines are sent as typed, Ctrl-C ends it"));
             session.listen(new ScreenListener());
             return loop();
         } finally {
@@ -164,6 +167,10 @@ public final class SessionRepl {
 
     /** Handles one typed line; returns how the REPL ends, or null to go on. */
     End handle(String line) {
+        if (!commands) {
+            sendLine(line);
+            return null;
+        }
         if (line.startsWith("//")) {
             sendLine(line.substring(1));
             return null;

@@ -1,8 +1,11 @@
 package netkit.repl;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.util.EnumSet;
 import java.util.List;
@@ -10,8 +13,10 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiFunction;
 import netkit.NetkitException;
 import netkit.engine.tcp.Connection;
+import netkit.engine.tcp.ConnectionHandler;
 import netkit.engine.tcp.DataSink;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.RelayHandler;
@@ -22,7 +27,7 @@ import netkit.engine.tcp.TrafficTap;
 import netkit.net.AddressFormat;
 
 /**
- * {@code tcp-listen}'s relay mode in the REPL: the engine's {@link RelayHandler} with typed lines as
+ * {@code tcp-listen}'s relay mode (and {@code --chat}'s console, {@link #runConsole}) in the REPL: the engine's {@link RelayHandler} with typed lines as
  * its input (through a pipe, so lines typed before a client connects wait for it as piped stdin
  * does), each client's bytes shown labelled with its id, the listener's events as notices, and
  * {@code /clients}, {@code /kick}, {@code /pause} over every connection.
@@ -34,7 +39,8 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     private final Pipe pipe;
     private final CompletableFuture<Outcome> done = new CompletableFuture<>();
     private volatile netkit.engine.tcp.Listener server;
-    private volatile RelayHandler handler;
+    private volatile ConnectionHandler handler;
+    private volatile boolean console;
     private volatile boolean paused;
     private volatile boolean closedHere;
 
@@ -62,7 +68,34 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
         SessionOptions engineOptions = new SessionOptions(options.idleTimeout(), options.stdinEof(),
                 options.quitAfter(), options.allowHalfOpen(), options.traffic(), false);
         this.handler = new RelayHandler(pipe.source(), engineOptions, this::received, tap, this);
-        SessionRepl.End end = Interactive.run(this, replOptions);
+        return await(Interactive.run(this, replOptions));
+    }
+
+    /**
+     * Serves with a handler whose console is the REPL ({@code --chat}): typed lines go to the
+     * handler's console input as they are (the room has its own commands, so the REPL's are off) and
+     * what the handler logs is shown. Connections are not announced: the room says who joined.
+     */
+    public Outcome runConsole(netkit.engine.tcp.Listener server,
+            BiFunction<InputStream, OutputStream, ConnectionHandler> handlerFor, ReplOptions replOptions) {
+        this.server = server;
+        this.console = true;
+        OutputStream log = new OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                listener.data(null, b, off, len);
+            }
+        };
+        this.handler = handlerFor.apply(Channels.newInputStream(pipe.source()), log);
+        return await(Interactive.run(this, replOptions.withoutCommands()));
+    }
+
+    private Outcome await(SessionRepl.End end) {
         Outcome outcome;
         try {
             outcome = done.join();
@@ -96,6 +129,9 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
         if (paused) {
             c.pause();
         }
+        if (console) {
+            return;
+        }
         listener.notice("#" + c.id() + " connected from " + AddressFormat.hostPort(c.remoteAddress()) + " (" + open
                 + " open)");
     }
@@ -107,7 +143,7 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
 
     @Override
     public void closed(Connection c, Outcome outcome) {
-        if (closedHere) {
+        if (closedHere || console) {
             return;
         }
         String why = switch (outcome.kind()) {
@@ -129,12 +165,12 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     @Override
     public String name() {
         netkit.engine.tcp.Listener s = server;
-        return s == null ? "tcp-listen" : "listen :" + s.localAddress().getPort();
+        return s == null ? "tcp-listen" : (console ? "chat :" : "listen :") + s.localAddress().getPort();
     }
 
     @Override
     public Set<Feature> features() {
-        return EnumSet.of(Feature.HALF_CLOSE, Feature.PAUSE, Feature.CLIENTS);
+        return console ? EnumSet.noneOf(Feature.class) : EnumSet.of(Feature.HALF_CLOSE, Feature.PAUSE, Feature.CLIENTS);
     }
 
     @Override

@@ -104,6 +104,36 @@ class TcpReplTest {
     }
 
     @Test
+    void tcpListenChatConsoleTakesPartAsServerWithTheRoomsOwnCommands() throws Exception {
+        CompletableFuture<Integer> exit = netkit("tcp-listen", "--chat", "127.0.0.1", "0");
+        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(term.await("listening on"));
+        assertTrue(m.find());
+        term.await("chat :" + m.group(1) + "> ");
+        InetSocketAddress where = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+        try (SocketChannel alice = SocketChannel.open(where)) {
+            write(alice, "alice\n");
+            term.await("alice joined");
+            term.type("/msg alice psst\r"); // the room's command, not the REPL's
+            term.type("hello room\r");
+            StringBuilder got = new StringBuilder();
+            ByteBuffer b = ByteBuffer.allocate(4096);
+            while (!got.toString().contains("hello room")) {
+                b.clear();
+                if (alice.read(b) < 0) {
+                    break;
+                }
+                got.append(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
+            }
+            assertTrue(got.toString().contains("*server* psst"), got.toString());
+            assertTrue(got.toString().contains("<server> hello room"), got.toString());
+            write(alice, "hi \u001b[2J all\n");
+            term.await("<alice> hi \\x1b[2J all");
+        }
+        term.type("\u0003");
+        assertEquals(130, exit.get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
     void tcpListenLabelsClientsSendsToAllAndKicks() throws Exception {
         CompletableFuture<Integer> exit = netkit("tcp-listen", "-k", "127.0.0.1", "0");
         Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(term.await("listening on"));
