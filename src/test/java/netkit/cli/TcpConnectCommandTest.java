@@ -445,4 +445,33 @@ class TcpConnectCommandTest {
         assertEquals(3, run.exitCode(WAIT));
         assertEquals("netkit: connect to 127.0.0.1:1: connection refused\n", run.err.text()); // not a terminal: no line
     }
+
+    @Test
+    void sourceAddressAndPortAreBoundBeforeConnectingAndABusyOneExitsSix() throws Exception {
+        int sourcePort;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
+            sourcePort = probe.getLocalPort(); // free now, and on 127.0.0.2 only
+        }
+        try (ServerSocket server = loopbackServer()) {
+            CompletableFuture<InetSocketAddress> peer = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = server.accept()) {
+                    return (InetSocketAddress) s.getRemoteSocketAddress();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "-s", "127.0.0.2", "-p",
+                    String.valueOf(sourcePort), "127.0.0.1", String.valueOf(server.getLocalPort()));
+            InetSocketAddress from = peer.get(10, TimeUnit.SECONDS);
+            assertEquals("127.0.0.2", from.getAddress().getHostAddress());
+            assertEquals(sourcePort, from.getPort());
+            assertEquals(0, run.exitCode(WAIT), run.err.text());
+        }
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); ServerSocket server = loopbackServer()) {
+            CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "-s", "127.0.0.1", "-p",
+                    String.valueOf(busy.getLocalPort()), "127.0.0.1", String.valueOf(server.getLocalPort()));
+            assertEquals(6, run.exitCode(WAIT));
+            assertEquals("netkit: bind 127.0.0.1:" + busy.getLocalPort() + ": address already in use\n", run.err.text());
+        }
+    }
 }

@@ -218,4 +218,21 @@ class TcpListenCommandTest {
             }
         }
     }
+
+    @Test
+    void familyFlagsBindTheMatchingWildcard() throws Exception {
+        CommandRun v4 = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-4", "-k", "-v", "0");
+        int port4 = v4.listeningPort();
+        assertTrue(v4.err.text().startsWith("netkit: listening on 0.0.0.0:" + port4), v4.err.text());
+        CommandRun v6 = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-6", "-k", "-v", "0");
+        int port6 = v6.listeningPort();
+        assertTrue(v6.err.text().startsWith("netkit: listening on [::]:" + port6), v6.err.text());
+        // IPV6_V6ONLY: the kernel refuses IPv4 clients (on Java 21 they are accepted and closed at once instead)
+        assertThrows(ConnectException.class, () -> connect("127.0.0.1", port6).close());
+        try (Socket c = connect("::1", port6)) {
+            v6.err.await(l -> l.contains("connection from [::1]:"), WAIT);
+        }
+        CommandRun both = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-4", "-6", "0");
+        assertEquals(2, both.exitCode(WAIT));
+    }
 }

@@ -68,6 +68,9 @@ public final class Listener implements Closeable {
         try {
             ch = ServerSocketChannel.open(where.getAddress() instanceof Inet4Address
                     ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+            if (options.family() == Family.IPV6 && where.getAddress().isAnyLocalAddress()) {
+                v6Only(ch);
+            }
             ch.bind(where, options.backlog());
             return new Listener(options, events, totals, ch);
         } catch (UnsupportedOperationException e) {
@@ -87,6 +90,19 @@ public final class Listener implements Closeable {
                 }
             }
             throw NetkitException.from(e, "bind " + AddressFormat.hostPort(where));
+        }
+    }
+
+    /**
+     * {@code -6} on the wildcard: IPV6_V6ONLY, so IPv4 clients are refused by the kernel. Where
+     * that option cannot be set (Java 21, no FFM), IPv4 clients are accepted and closed at once
+     * instead (see {@link #admit}).
+     */
+    private static void v6Only(ServerSocketChannel ch) {
+        try {
+            netkit.engine.udp.NativeSocketOptions.setInt(ch, netkit.engine.udp.NativeSocketOptions.IPV6_V6ONLY, 1);
+        } catch (UnsupportedOperationException e) {
+            // fall back to rejecting IPv4 clients after accept
         }
     }
 
