@@ -22,9 +22,13 @@ import java.util.concurrent.TimeUnit;
 import netkit.output.HexDump;
 import netkit.output.Output.Style;
 import netkit.repl.ReplSession.Feature;
+import org.jline.builtins.Completers;
+import org.jline.reader.Candidate;
+import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.Terminal.Signal;
@@ -90,6 +94,7 @@ public final class SessionRepl {
         reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("netkit")
+                .completer(commands ? new CommandCompleter(session.features()) : NO_COMPLETION)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                 .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
                 .build();
@@ -611,6 +616,45 @@ public final class SessionRepl {
                 if (t != null && t != Thread.currentThread()) {
                     t.interrupt();
                 }
+            }
+        }
+    }
+
+    private static final Completer NO_COMPLETION = (reader, line, candidates) -> { };
+
+    /** Tab completes the commands that apply to the session, and file names after {@code /send}. */
+    static final class CommandCompleter implements Completer {
+        private final List<String> names = new ArrayList<>();
+        private final Completer files = new Completers.FileNameCompleter();
+
+        CommandCompleter(Set<Feature> features) {
+            names.addAll(List.of("/help", "/quit", "/stats", "/hex", "/crlf", "/send"));
+            if (features.contains(Feature.PAUSE)) {
+                names.addAll(List.of("/pause", "/resume"));
+            }
+            if (features.contains(Feature.HALF_CLOSE)) {
+                names.add("/eof");
+            }
+            if (features.contains(Feature.CLIENTS)) {
+                names.addAll(List.of("/clients", "/kick"));
+            }
+            if (features.contains(Feature.MEMBERSHIP)) {
+                names.addAll(List.of("/join", "/leave"));
+            }
+        }
+
+        @Override
+        public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+            List<String> words = line.words();
+            if (line.wordIndex() == 0) {
+                if (line.word().startsWith("/")) {
+                    names.forEach(n -> candidates.add(new Candidate(n)));
+                }
+            } else if (words.get(0).equals("/send") && line.wordIndex() == 1) {
+                files.complete(reader, line, candidates);
+            } else if (line.wordIndex() == 1 && (words.get(0).equals("/hex") || words.get(0).equals("/crlf"))) {
+                candidates.add(new Candidate("on"));
+                candidates.add(new Candidate("off"));
             }
         }
     }

@@ -291,6 +291,25 @@ class SessionReplTest {
         term.await("|AB.|");
     }
 
+    @Test
+    void tabCompletesTheCommandsThatApply() throws Exception {
+        var reader = org.jline.reader.LineReaderBuilder.builder().terminal(term.terminal).build();
+        var completer = new SessionRepl.CommandCompleter(session.features());
+        assertTrue(complete(completer, reader, "/").containsAll(java.util.List.of("/help", "/pause", "/eof", "/send")));
+        assertFalse(complete(completer, reader, "/").contains("/kick"), "no /kick without clients");
+        assertTrue(complete(completer, reader, "hello").isEmpty(), "plain text is not completed");
+        assertEquals(java.util.List.of("on", "off"), complete(completer, reader, "/hex "));
+    }
+
+    private static java.util.List<String> complete(org.jline.reader.Completer completer,
+            org.jline.reader.LineReader reader, String text) {
+        var line = new org.jline.reader.impl.DefaultParser().parse(text, text.length(),
+                org.jline.reader.Parser.ParseContext.COMPLETE);
+        java.util.List<org.jline.reader.Candidate> candidates = new java.util.ArrayList<>();
+        completer.complete(reader, line, candidates);
+        return candidates.stream().map(org.jline.reader.Candidate::value).toList();
+    }
+
     private static byte[] sha256(byte[] data) throws Exception {
         return MessageDigest.getInstance("SHA-256").digest(data);
     }
