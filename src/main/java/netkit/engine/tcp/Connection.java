@@ -203,16 +203,6 @@ public final class Connection implements Closeable {
         }
     }
 
-    /** Closes with RST instead of FIN (SO_LINGER 0): for clients rejected at once. */
-    public void abort() {
-        try {
-            channel.setOption(java.net.StandardSocketOptions.SO_LINGER, 0);
-        } catch (IOException | RuntimeException ignored) {
-            // already closed
-        }
-        close();
-    }
-
     @Override
     public String toString() {
         return "Connection#" + id + " " + remote;
