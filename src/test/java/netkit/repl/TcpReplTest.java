@@ -88,6 +88,41 @@ class TcpReplTest {
     }
 
     @Test
+    void tcpConnectPauseStopsTheEngineReadingUntilResume() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            CompletableFuture<Integer> exit = netkit("tcp-connect", "127.0.0.1", String.valueOf(port));
+            try (SocketChannel peer = server.accept();
+                    java.nio.channels.Selector selector = java.nio.channels.Selector.open()) {
+                term.await("> ");
+                term.type("/pause\r");
+                term.await("netkit: paused");
+                peer.configureBlocking(false);
+                peer.register(selector, java.nio.channels.SelectionKey.OP_WRITE);
+                ByteBuffer chunk = ByteBuffer.wrap(("y".repeat(1023) + "\n").repeat(64).getBytes(StandardCharsets.US_ASCII));
+                long written = 0;
+                boolean blocked = false;
+                while (written < 64L << 20) { // bounded: loopback buffers hold a few MiB
+                    chunk.clear();
+                    int n = peer.write(chunk);
+                    written += n;
+                    if (n == 0 && selector.select(500) == 0) {
+                        blocked = true; // not writable for 500 ms: netkit does not read
+                        break;
+                    }
+                    selector.selectedKeys().clear();
+                }
+                assertTrue(blocked, "the peer wrote " + written + " bytes into a paused session");
+                term.type("/resume\r");
+                assertTrue(selector.select(5000) > 0, "after /resume netkit reads again");
+                term.type("/quit\r");
+            }
+            assertEquals(0, exit.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void tcpConnectCtrlCExits130WithOneLine() throws Exception {
         try (ServerSocketChannel server = ServerSocketChannel.open()
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
