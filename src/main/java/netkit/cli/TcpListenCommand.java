@@ -210,7 +210,7 @@ public final class TcpListenCommand extends BaseCommand {
         return switch (mode) {
             case "echo" -> new EchoHandler(options, io.tap());
             case "broker" -> new BrokerHandler(stdio().inChannel(), options, io.tap(), events);
-            case "exec" -> new ExecHandler(execArgv(), stdio().err(), io.tap());
+            case "exec" -> new ExecHandler(execArgv(), stdio().err(), io.tap(), options.idleTimeout());
             case "chat" -> chatHandler(limit, events, consoleInput(), stdio().out());
             default -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events,
                     !keepOpen && (count == null || count == 1));

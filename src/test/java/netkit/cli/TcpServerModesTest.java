@@ -220,4 +220,18 @@ class TcpServerModesTest {
             }
         }
     }
+
+    @Test
+    void execConnectionIdleForTheTimeoutIsClosedAndItsChildEnded() throws Exception {
+        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-i", "300ms", "-e", "cat",
+                "127.0.0.1", "0");
+        int port = run.listeningPort();
+        try (Socket c = connect("127.0.0.1", port)) {
+            c.getOutputStream().write(bytes("x"));
+            assertEquals('x', c.getInputStream().read());
+            assertEquals(-1, c.getInputStream().read()); // then nothing moves: closed after 300ms
+        }
+        assertEquals(4, run.exitCode(WAIT), run.err.text());
+        assertTrue(run.err.text().contains("idle timeout"), run.err.text());
+    }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,12 +25,17 @@ public final class ExecHandler implements ConnectionHandler {
     private final List<String> command;
     private final OutputStream childErrors;
     private final TrafficTap tap;
+    private final Duration idleTimeout;
 
-    /** {@code command} is the argv to run ({@code /bin/sh -c CMD} for --sh-exec). */
-    public ExecHandler(List<String> command, OutputStream childErrors, TrafficTap tap) {
+    /**
+     * {@code command} is the argv to run ({@code /bin/sh -c CMD} for --sh-exec); {@code idleTimeout}
+     * (null = none) closes a connection, and ends its child, when no byte moved either way for that long.
+     */
+    public ExecHandler(List<String> command, OutputStream childErrors, TrafficTap tap, Duration idleTimeout) {
         this.command = List.copyOf(command);
         this.childErrors = childErrors;
         this.tap = tap;
+        this.idleTimeout = idleTimeout;
     }
 
     @Override
@@ -49,6 +55,10 @@ public final class ExecHandler implements ConnectionHandler {
         }
         Threads.start("exec-err-" + connection.id(), () -> copy(child.getErrorStream(), childErrors));
         Threads.start("exec-in-" + connection.id(), () -> clientToChild(connection, child));
+        boolean[] idled = {false};
+        if (idleTimeout != null) {
+            Threads.start("exec-idle-" + connection.id(), () -> watchIdle(connection, child, idled));
+        }
         Outcome outcome = Outcome.CLOSED;
         try (InputStream out = child.getInputStream()) {
             byte[] buf = new byte[64 * 1024];
@@ -65,6 +75,11 @@ public final class ExecHandler implements ConnectionHandler {
                         + AddressFormat.hostPort(connection.remoteAddress())));
             }
         }
+        synchronized (idled) {
+            if (idled[0]) {
+                outcome = Outcome.IDLE_TIMEOUT;
+            }
+        }
         try {
             if (!child.waitFor(EXIT_WAIT_MS, TimeUnit.MILLISECONDS)) {
                 child.destroy();
@@ -74,6 +89,27 @@ public final class ExecHandler implements ConnectionHandler {
             Thread.currentThread().interrupt();
         }
         return outcome;
+    }
+
+    /** Closes the connection and ends the child once nothing moved for the idle timeout. */
+    private void watchIdle(Connection connection, Process child, boolean[] idled) {
+        long idle = idleTimeout.toNanos();
+        try {
+            while (connection.isOpen() && child.isAlive()) {
+                long wait = connection.lastActivityNanos() + idle - System.nanoTime();
+                if (wait <= 0) {
+                    synchronized (idled) {
+                        idled[0] = true;
+                    }
+                    child.destroy();
+                    connection.close();
+                    return;
+                }
+                child.waitFor(wait, TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The client's bytes become the child's stdin; the client's FIN becomes its EOF. */
