@@ -2,9 +2,9 @@ package netkit.engine.tcp;
 
 import java.nio.channels.ReadableByteChannel;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
  * {@code --broker}: every client's bytes go to every other client (never back to the sender), and
@@ -16,7 +16,7 @@ public final class BrokerHandler implements ConnectionHandler {
     private final SessionOptions options;
     private final TrafficTap tap;
     private final TcpEvents events;
-    private final Set<Session> sessions = new LinkedHashSet<>();
+    private final Map<Long, Session> sessions = new LinkedHashMap<>();
     private final FanOut fanOut = new FanOut();
     private boolean inputStarted;
 
@@ -30,7 +30,7 @@ public final class BrokerHandler implements ConnectionHandler {
     }
 
     @Override
-    public Outcome serve(Connection connection) {
+    public void admitted(Connection connection) {
         Session[] self = new Session[1];
         DataSink toOthers = (from, data) -> {
             for (Session other : others(self[0])) {
@@ -41,16 +41,24 @@ public final class BrokerHandler implements ConnectionHandler {
         Session session = new Session(connection, options, toOthers, tap, false);
         self[0] = session;
         synchronized (sessions) {
-            sessions.add(session);
+            sessions.put(connection.id(), session);
         }
         fanOut.add(session);
+    }
+
+    @Override
+    public Outcome serve(Connection connection) {
+        Session session;
+        synchronized (sessions) {
+            session = sessions.get(connection.id());
+        }
         startInput();
         try {
             return session.start().join();
         } finally {
             fanOut.remove(session);
             synchronized (sessions) {
-                sessions.remove(session);
+                sessions.remove(connection.id());
             }
         }
     }
@@ -58,7 +66,7 @@ public final class BrokerHandler implements ConnectionHandler {
     private List<Session> others(Session self) {
         synchronized (sessions) {
             List<Session> list = new ArrayList<>(sessions.size());
-            for (Session s : sessions) {
+            for (Session s : sessions.values()) {
                 if (s != self) {
                     list.add(s);
                 }

@@ -9,6 +9,13 @@ public interface ConnectionHandler {
     default void open(Listener listener) {}
 
     /**
+     * Called on the accepting thread for each admitted connection, before its {@code connection}
+     * event and before {@link #serve}: a mode that must know every client at once (broker) registers
+     * it here, so nothing sent right after the event misses the newcomer.
+     */
+    default void admitted(Connection connection) {}
+
+    /**
      * Serves one accepted connection, on that connection's own virtual thread, until it ends. The
      * listener closes the connection afterwards and reports the outcome.
      */

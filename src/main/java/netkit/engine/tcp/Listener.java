@@ -200,6 +200,7 @@ public final class Listener implements Closeable {
                 if (last) {
                     stopListening();
                 }
+                handler.admitted(c);
                 events.connection(c, open.size());
                 CompletableFuture<Outcome> f = start(handler, c);
                 if (options.oneShot()) {

@@ -13,6 +13,7 @@ public final class RelayHandler implements ConnectionHandler {
     private final TrafficTap tap;
     private final TcpEvents events;
     private final FanOut fanOut = new FanOut();
+    private final java.util.Map<Long, Session> sessions = new java.util.HashMap<>();
     private final boolean bulk;
     private boolean inputStarted;
 
@@ -37,15 +38,36 @@ public final class RelayHandler implements ConnectionHandler {
         this.events = events;
     }
 
+    /** Registered at accept, so stdin read after the {@code connection} event reaches this client too. */
+    @Override
+    public void admitted(Connection connection) {
+        Session session = new Session(connection, options, sink, tap, input != null, bulk);
+        synchronized (sessions) {
+            sessions.put(connection.id(), session);
+        }
+        fanOut.add(session);
+    }
+
     @Override
     public Outcome serve(Connection connection) {
-        Session session = new Session(connection, options, sink, tap, input != null, bulk);
-        fanOut.add(session);
+        Session session;
+        synchronized (sessions) {
+            session = sessions.get(connection.id());
+        }
+        if (session == null) { // served without the listener's admission step
+            admitted(connection);
+            synchronized (sessions) {
+                session = sessions.get(connection.id());
+            }
+        }
         startInput();
         try {
             return session.start().join();
         } finally {
             fanOut.remove(session);
+            synchronized (sessions) {
+                sessions.remove(connection.id());
+            }
         }
     }
 
