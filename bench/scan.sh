@@ -17,6 +17,8 @@
 # netkit: NETKIT (default: the repo's ./netkit launcher), or the full templates
 #   NETKIT_SCAN          (default '$NETKIT tcp-connect -z {HOST} {LO}-{HI}')
 #   NETKIT_SCAN_FILTERED (default '$NETKIT tcp-connect -z -w {W} --concurrency 200 {HOST} {LO}-{HI}')
+# One untimed warm-up scan of each tool comes first; WARMUP_WAIT=SECONDS waits after it (e.g. for
+# the launcher's background AOT recording to finish).
 #
 # Safety: by default the script re-runs itself inside a private network namespace
 # (`unshare -n`, its own loopback): no other process listens there, so no port that is not the
@@ -100,6 +102,10 @@ for c in "$@"; do echo "#     ${c%%::*}: $(fillr "${c#*::}" "$LO" "$HI")"; done
 echo "# (b) $NF filtered ports $FLO-$FHI (full accept queues), connect timeout ${W}s"
 echo "#     netkit: $(fillr "$FILT_T" "$FLO" "$FHI")"
 echo "#     nc:     nc -z -w $W $HOST $FLO-$NCHI  ($NCF ports; extrapolated to $NF)"
+# one untimed warm-up of each (page cache; the netkit launcher may record its AOT cache meanwhile)
+timeout 120 nc -z "$HOST" "$LO-$HI" >/dev/null 2>&1 </dev/null
+timeout 120 sh -c "exec $(fillr "$SCAN_T" "$LO" "$HI")" >/dev/null 2>&1 </dev/null
+sleep "${WARMUP_WAIT:-0}"
 : >"$WK/failures"; res="$WK/res.$$"; : >"$res"
 want_open=$(for p in $OPEN; do echo "$HOST $p open"; done)
 for ((run = 1; run <= RUNS; run++)); do

@@ -70,11 +70,19 @@ public record PortList(int[] ports) {
             }
             set.set(low, high + 1);
         }
-        return new PortList(set.stream().toArray());
+        int[] ports = new int[set.cardinality()];
+        for (int i = 0, p = set.nextSetBit(0); p >= 0; p = set.nextSetBit(p + 1)) {
+            ports[i++] = p;
+        }
+        return new PortList(ports);
     }
 
     private static int port(String s) {
-        if (s.isEmpty() || s.length() > 5 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        boolean digits = !s.isEmpty() && s.length() <= 5;
+        for (int i = 0; digits && i < s.length(); i++) {
+            digits = s.charAt(i) >= '0' && s.charAt(i) <= '9';
+        }
+        if (!digits) {
             throw new IllegalArgumentException((s.isEmpty() ? "missing port" : "not a port: " + s) + "; " + EXPECTED);
         }
         int port = Integer.parseInt(s);

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Assumptions;
  * listeners live) and without any TCP listener at the moment, per /proc/net/tcp and tcp6. A scan
  * test must never connect to a service that is not its own.
  */
-final class QuietPorts {
+public final class QuietPorts {
     private QuietPorts() {}
 
     /** The first port of {@code size} consecutive ports in 1024-19999 where nothing listens. */
-    static int window(int size) throws IOException {
+    public static int window(int size) throws IOException {
         BitSet listening = new BitSet(65536);
         boolean read = false;
         for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
