@@ -1,7 +1,9 @@
 package netkit.cli;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import netkit.ExitCode;
+import netkit.NetkitException;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.Connector;
 import netkit.engine.tcp.Family;
@@ -28,7 +30,10 @@ import picocli.CommandLine.Parameters;
                     + "The session ends with exit 0 when both sides are done.",
             "",
             "Exit 3 when the connection is refused, 4 on connect or idle timeout, 5 when HOST does not resolve, "
-                    + "6 when --source/--source-port cannot be bound, 1 on other network errors (reset by peer, …)."
+                    + "6 when --source/--source-port cannot be bound, 1 on other network errors (reset by peer, …).",
+            "",
+            "With -z (port check) PORT may be a list and/or ranges (22,80,8000-8100); netkit then connects to each "
+                    + "port without sending anything and exits 0 when at least one is open, 1 when none is."
         })
 public final class TcpConnectCommand extends BaseCommand {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -36,7 +41,8 @@ public final class TcpConnectCommand extends BaseCommand {
     @Parameters(index = "0", paramLabel = "HOST", description = "Host name or IP address (IPv6 with an optional %%zone).")
     String host;
 
-    @Parameters(index = "1", paramLabel = "PORT", description = "Port to connect to, 1-65535.")
+    @Parameters(index = "1", paramLabel = "PORT",
+            description = "Port to connect to, 1-65535. With -z: a port, a list and/or ranges, e.g. 22,80,8000-8100 or 1-65535.")
     String port;
 
     @Option(names = "-4", description = "IPv4 only.")
@@ -53,15 +59,34 @@ public final class TcpConnectCommand extends BaseCommand {
     int sourcePort;
 
     @Option(names = {"-w", "--connect-timeout"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
-            description = "Give up connecting after DUR, exit 4. 0 = no limit. Default: 10s.")
+            description = "Give up connecting after DUR, exit 4. 0 = no limit. Default: 10s (2s with -z).")
     Duration connectTimeout;
+
+    @Option(names = {"-z", "--scan"},
+            description = "Port check instead of a session: connect to each port of PORT (then a port, a list and/or "
+                    + "ranges such as 22,80,8000-8100 or 1-65535), send nothing, close; many ports at once. "
+                    + "Open ports are printed on stdout as 'HOST PORT open', in port order; -v adds closed and "
+                    + "filtered ports on stderr, --json prints one record per port. A single port is silent like "
+                    + "nc -z. Exit 0 when a port is open, 1 when none is. The connect timeout (-w) is 2s here.")
+    boolean scan;
+
+    @Option(names = "--concurrency", paramLabel = "N", converter = Converters.PositiveIntConverter.class,
+            description = "With -z: probe at most N ports at once (default 200). Closed and open ports answer at once; "
+                    + "filtered ones hold a probe until the timeout, so they cost about ceil(filtered/N) x timeout. "
+                    + "Every probe in flight holds a file descriptor.")
+    Integer concurrency;
 
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
 
     @Override
-    protected ExitCode run() {
-        // Port checks (-z) take their own path from here: PORT is then a list of ports and ranges.
+    protected ExitCode run() throws InterruptedException {
+        if (scan) {
+            return scan();
+        }
+        if (concurrency != null) {
+            throw NetkitException.usage("--concurrency needs -z/--scan");
+        }
         int p = TcpCommands.port(port, 1);
         Family family = TcpCommands.family(ipv4, ipv6);
         SessionOptions options = session.sessionOptions(stdio());
@@ -83,5 +108,17 @@ public final class TcpConnectCommand extends BaseCommand {
             events.closed(connection, outcome);
             return TcpCommands.exitCode(outcome, options.idleTimeout());
         }
+    }
+
+    /** {@code -z}: PORT is a list of ports and ranges; HOST is resolved once. */
+    private ExitCode scan() throws InterruptedException {
+        if (source != null || sourcePort != 0) {
+            throw NetkitException.usage("-s/--source and -p/--source-port cannot be combined with -z/--scan");
+        }
+        PortList ports = PortList.parse("PORT", port);
+        InetAddress address = Connector.resolve(host, TcpCommands.family(ipv4, ipv6)).get(0);
+        Duration timeout = connectTimeout == null ? ScanRunner.DEFAULT_TIMEOUT : connectTimeout;
+        int n = concurrency == null ? ScanRunner.DEFAULT_CONCURRENCY : concurrency;
+        return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n), output());
     }
 }
