@@ -39,7 +39,21 @@ public final class ChatRoom implements AutoCloseable {
     private static final long MAX_FLUSH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     /** A broadcast line waiting for the flusher; {@code seq} orders it against joins. */
-    private record Pending(ChatText.Line line, Member sender, long seq) {}
+    private record Pending(ChatText.Line line, Member sender, long seq, Notice notice) {}
+
+    /** A join or leave notice, which a flush may merge with its neighbours of the same kind. */
+    private record Notice(String verb, String name, int online) {}
+
+    /**
+     * One line of a flush: a pending line, or several join (leave) notices in a row merged into
+     * one {@code * a, b, c and 97 others joined (N online)} line, with the range of their numbers.
+     */
+    private record Item(ChatText.Line line, Member sender, long firstSeq, long lastSeq) {}
+
+    /** Join (leave) notices in a row that one flush merges into one line; fewer go out one by one. */
+    static final int MERGE_NOTICES = 4;
+    /** Names a merged notice lists before "and N others". */
+    private static final int MERGED_NAMES = 5;
 
     private final ChatOptions options;
     private final RoomEvents events;
@@ -268,7 +282,8 @@ public final class ChatRoom implements AutoCloseable {
                 online = onlineLocked();
                 sendLocked(m, ChatText.line("* welcome, " + name + " (" + online + " online). /help lists the commands"),
                         slow);
-                broadcastLocked(m, ChatText.line("* " + name + " joined (" + online + " online)"), slow);
+                broadcastLocked(m, ChatText.line("* " + name + " joined (" + online + " online)"), slow,
+                        new Notice("joined", name, online));
             } else {
                 online = 0;
                 sendLocked(m, ChatText.line("! " + problem + "; choose another nickname:"), slow);
@@ -368,7 +383,11 @@ public final class ChatRoom implements AutoCloseable {
      * per flush, not one per join.
      */
     private void broadcastLocked(Member sender, ChatText.Line line, List<Member> slow) {
-        pending.add(new Pending(line, sender, ++seq));
+        broadcastLocked(sender, line, slow, null);
+    }
+
+    private void broadcastLocked(Member sender, ChatText.Line line, List<Member> slow, Notice notice) {
+        pending.add(new Pending(line, sender, ++seq, notice));
         logLocked(line);
         if (pending.size() == 1) {
             pendingReady.signal();
@@ -396,14 +415,15 @@ public final class ChatRoom implements AutoCloseable {
         if (pending.isEmpty()) {
             return;
         }
+        List<Item> items = mergeNotices(pending);
         long first = pending.get(0).seq();
         Set<Member> senders = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Pending p : pending) {
-            if (p.sender() != null) {
-                senders.add(p.sender());
+        for (Item i : items) {
+            if (i.sender() != null) {
+                senders.add(i.sender());
             }
         }
-        ChatText.Line all = pending.size() == 1 ? pending.get(0).line() : ChatText.join(pending.stream().map(Pending::line).toList());
+        ChatText.Line all = items.size() == 1 ? items.get(0).line() : ChatText.join(items.stream().map(Item::line).toList());
         for (Member m : named.values()) {
             if (m.joinSeq < first && !senders.contains(m)) {
                 if (!m.send(all)) {
@@ -411,14 +431,56 @@ public final class ChatRoom implements AutoCloseable {
                 }
                 continue;
             }
-            for (Pending p : pending) {
-                if (p.seq() > m.joinSeq && p.sender() != m && !m.send(p.line())) {
+            // joined during this batch, or sent some of it: the lines meant for it, one by one
+            for (Item i : items) {
+                if (i.lastSeq() > m.joinSeq && i.sender() != m && !m.send(i.line())) {
                     slow.add(m);
                     break;
                 }
             }
         }
         pending.clear();
+    }
+
+    /**
+     * Merges each run of {@link #MERGE_NOTICES} or more join (or leave) notices into one line, so
+     * that a storm of joins costs each member a few lines instead of one per join: a room of
+     * 10,000 that joins at once would otherwise send 50 million notices (over a gigabyte). A
+     * member who joined inside a merged run gets the merged line too (it lists the burst).
+     */
+    private static List<Item> mergeNotices(List<Pending> batch) {
+        List<Item> items = new ArrayList<>(batch.size());
+        int i = 0;
+        while (i < batch.size()) {
+            Pending p = batch.get(i);
+            int j = i + 1;
+            if (p.notice() != null) {
+                while (j < batch.size() && batch.get(j).notice() != null
+                        && batch.get(j).notice().verb().equals(p.notice().verb())) {
+                    j++;
+                }
+            }
+            if (p.notice() == null || j - i < MERGE_NOTICES) {
+                for (int k = i; k < j; k++) {
+                    Pending q = batch.get(k);
+                    items.add(new Item(q.line(), q.sender(), q.seq(), q.seq()));
+                }
+            } else {
+                StringBuilder names = new StringBuilder("* ");
+                int shown = Math.min(MERGED_NAMES, j - i);
+                for (int k = i; k < i + shown; k++) {
+                    names.append(k > i ? ", " : "").append(batch.get(k).notice().name());
+                }
+                if (j - i > shown) {
+                    names.append(" and ").append(j - i - shown).append(" others");
+                }
+                Pending last = batch.get(j - 1);
+                names.append(' ').append(p.notice().verb()).append(" (").append(last.notice().online()).append(" online)");
+                items.add(new Item(ChatText.line(names.toString()), null, p.seq(), last.seq()));
+            }
+            i = j;
+        }
+        return items;
     }
 
     /**
@@ -489,7 +551,8 @@ public final class ChatRoom implements AutoCloseable {
                 online = onlineLocked();
                 announced = true;
                 if (!closed) {
-                    broadcastLocked(m, ChatText.line("* " + name + " left (" + online + " online)"), slow);
+                    broadcastLocked(m, ChatText.line("* " + name + " left (" + online + " online)"), slow,
+                            new Notice("left", name, online));
                 }
             }
         } finally {
