@@ -228,12 +228,16 @@ public final class Docs {
         sb.append(".PP\n").append(esc(what)).append("\n.PP\n.RS 4\n.nf\n").append(troffCommand).append("\n.fi\n.RE\n");
     }
 
+    /** The synopsis on one line, filled by troff to the reader's width (picocli would wrap it at 80 columns). */
     private static void synopsis(StringBuilder sb, CommandLine cl) {
+        cl.setUsageHelpAutoWidth(false);
+        cl.setUsageHelpWidth(10_000);
         CommandLine.Help help = new CommandLine.Help(cl.getCommandSpec(),
                 CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
-        String text = help.synopsis(0).strip();
-        sb.append(".nf\n").append(esc(text).replaceFirst("^netkit " + cl.getCommandName(),
-                "\\\\fBnetkit " + esc(cl.getCommandName()) + "\\\\fR")).append("\n.fi\n");
+        String text = help.synopsis(0).strip().replaceAll("\\s+", " ");
+        String name = "netkit " + cl.getCommandName();
+        String rest = text.startsWith(name) ? text.substring(name.length()) : " " + text;
+        sb.append(".PP\n\\fB").append(esc(name)).append("\\fR").append(esc(rest)).append('\n');
     }
 
     private static void options(StringBuilder sb, List<OptionSpec> options) {
