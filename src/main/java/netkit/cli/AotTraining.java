@@ -28,10 +28,22 @@ public final class AotTraining {
     public static void run(String kind) throws IOException {
         if (kind.equals("fast")) {
             Stdio.system(); // the real streams' classes, as Main creates them
-            for (String[] fast : List.of(new String[] {"isip", "127.0.0.1", "::1", "x"}, new String[] {"isip"},
-                    new String[] {"-V"})) {
-                Netkit.runFast(Stdio.of(new ByteArrayInputStream("::1\n10.0.0.1\n".getBytes()),
-                        OutputStream.nullOutputStream(), new PrintStream(OutputStream.nullOutputStream())), fast);
+            List<String[]> runs = new ArrayList<>(List.of(new String[] {"isip", "127.0.0.1", "::1", "x"},
+                    new String[] {"isip"}, new String[] {"-V"}));
+            InetAddress lo = InetAddress.getLoopbackAddress();
+            try (ServerSocket open = new ServerSocket(0, 64, lo)) {
+                int closedPort;
+                try (ServerSocket s = new ServerSocket(0, 1, lo)) {
+                    closedPort = s.getLocalPort();
+                }
+                String openPort = String.valueOf(open.getLocalPort());
+                for (String port : List.of(openPort, String.valueOf(closedPort), openPort)) {
+                    runs.add(new String[] {"tcp-connect", "-z", "127.0.0.1", port}); // backlog accepts; never read
+                }
+                for (String[] args : runs) {
+                    Netkit.runFast(Stdio.of(new ByteArrayInputStream("::1\n10.0.0.1\n".getBytes()),
+                            OutputStream.nullOutputStream(), new PrintStream(OutputStream.nullOutputStream())), args);
+                }
             }
             return;
         }

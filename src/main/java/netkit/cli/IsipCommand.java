@@ -41,14 +41,6 @@ public final class IsipCommand extends BaseCommand {
             description = "Inputs to check. Without any, one input per line is read from stdin.")
     List<String> addresses;
 
-    /** {@code isip ADDRESS...} (or stdin) with no option, for {@link Netkit#runFast}: no picocli model is built. */
-    static ExitCode runPlain(Netkit root, List<String> addresses) throws IOException {
-        IsipCommand command = new IsipCommand();
-        command.root = root;
-        command.addresses = addresses;
-        return command.run();
-    }
-
     @Override
     protected ExitCode run() throws IOException {
         if (only4 && only6) {

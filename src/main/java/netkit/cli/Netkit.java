@@ -99,7 +99,7 @@ public final class Netkit implements Callable<Integer> {
 
     /**
      * Start-up fast path for what shell loops repeat: {@code isip ADDRESS...} (or {@code isip} reading stdin)
-     * with no option at all, and {@code -V}. It runs the command without building any picocli model: a cold JVM spends ~20 ms
+     * with no option at all, {@code tcp-connect -z HOST PORTS} (a port check), and {@code -V}. It runs the command without building any picocli model: a cold JVM spends ~20 ms
      * on its first annotation read and ~5 ms on each further annotation type, more than the command itself.
      * Returns null for anything else (options, {@code @files}, other commands), which {@link #commandLine}
      * handles; results and errors are the same either way ({@code FastPathTest}).
@@ -118,17 +118,38 @@ public final class Netkit implements Callable<Integer> {
             }
             return ExitCode.OK.code;
         }
-        if (args.length == 0 || !args[0].equals("isip")) {
+        if (args.length == 4 && args[0].equals("tcp-connect") && (args[1].equals("-z") || args[1].equals("--scan"))
+                && plain(args, 2)) {
+            TcpConnectCommand check = new TcpConnectCommand();
+            check.scan = true;
+            check.host = args[2];
+            check.port = args[3];
+            return runPlain(stdio, check);
+        }
+        if (args.length == 0 || !args[0].equals("isip") || !plain(args, 1)) {
             return null;
         }
-        for (int i = 1; i < args.length; i++) {
+        IsipCommand isip = new IsipCommand();
+        isip.addresses = List.of(args).subList(1, args.length);
+        return runPlain(stdio, isip);
+    }
+
+    /** Whether args from index {@code from} on are plain values: no option, no {@code @file}. */
+    private static boolean plain(String[] args, int from) {
+        for (int i = from; i < args.length; i++) {
             if (args[i].startsWith("-") || args[i].startsWith("@")) {
-                return null;
+                return false;
             }
         }
+        return true;
+    }
+
+    /** Runs a command whose fields are set, with the default global options and the usual error mapping. */
+    private static Integer runPlain(Stdio stdio, BaseCommand command) {
         Netkit root = new Netkit(stdio);
+        command.root = root;
         try {
-            return IsipCommand.runPlain(root, List.of(args).subList(1, args.length)).code;
+            return command.run().code;
         } catch (Exception e) {
             NetkitException failure = NetkitException.from(e, "");
             root.output().error(failure);

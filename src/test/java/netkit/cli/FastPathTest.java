@@ -8,9 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import netkit.Stdio;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The start-up fast path gives exactly what the picocli path gives, and declines everything else. */
 class FastPathTest {
@@ -55,11 +58,36 @@ class FastPathTest {
     }
 
     @Test
+    @Timeout(30)
+    void portCheckGivesTheSameResultAsThePicocliPath() throws Exception {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (ServerSocket open = new ServerSocket(0, 50, lo)) {
+            int closed;
+            try (ServerSocket s = new ServerSocket(0, 1, lo)) {
+                closed = s.getLocalPort();
+            }
+            String openPort = String.valueOf(open.getLocalPort());
+            for (String[] args : List.of(
+                    new String[] {"tcp-connect", "-z", "127.0.0.1", openPort},
+                    new String[] {"tcp-connect", "--scan", "127.0.0.1", String.valueOf(closed)},
+                    new String[] {"tcp-connect", "-z", "127.0.0.1", closed + "," + openPort},
+                    new String[] {"tcp-connect", "-z", "127.0.0.1", "70000"},
+                    new String[] {"tcp-connect", "-z", "::1", String.valueOf(closed)})) {
+                Run fast = fast("", args);
+                assertNotNull(fast.exit(), String.join(" ", args));
+                assertEquals(full("", args), fast, String.join(" ", args));
+            }
+        }
+    }
+
+    @Test
     void anythingElseIsLeftToPicocli() {
         for (String[] args : List.of(new String[0], new String[] {"--json", "isip", "1.2.3.4"},
                 new String[] {"isip", "-v", "1.2.3.4"}, new String[] {"isip", "1.2.3.4", "--json"},
                 new String[] {"isip", "@args.txt"}, new String[] {"isip", "--", "-1"}, new String[] {"--help"}, new String[] {"-V", "isip"}, new String[] {"-Vv"},
-                new String[] {"udp-send", "127.0.0.1", "9", "x"})) {
+                new String[] {"udp-send", "127.0.0.1", "9", "x"}, new String[] {"tcp-connect", "127.0.0.1", "9"},
+                new String[] {"tcp-connect", "-z", "-v", "127.0.0.1", "9"}, new String[] {"tcp-connect", "-z", "127.0.0.1"},
+                new String[] {"tcp-connect", "-z", "127.0.0.1", "9", "-w", "1s"})) {
             assertNull(fast("", args).exit(), String.join(" ", args));
         }
     }

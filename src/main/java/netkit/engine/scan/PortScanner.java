@@ -105,6 +105,16 @@ public final class PortScanner {
     public Summary scan(ScanListener listener) throws InterruptedException {
         this.listener = listener;
         long start = System.nanoTime();
+        if (Math.min(concurrency, ports.length) == 1) {
+            // One probe at a time (a single port, nc -z style): on this thread. Starting a virtual thread
+            // would start the carrier pool first, which a one-shot port check pays for in its start-up.
+            probeUntilDone();
+            if (failure != null) {
+                throw failure;
+            }
+            return new Summary(counts[PortState.OPEN.ordinal()], counts[PortState.CLOSED.ordinal()],
+                    counts[PortState.FILTERED.ordinal()], System.nanoTime() - start);
+        }
         Thread[] workers = new Thread[Math.min(concurrency, ports.length)];
         Runnable worker = this::probeUntilDone;
         for (int i = 0; i < workers.length; i++) {
