@@ -99,7 +99,8 @@ public final class Netkit implements Callable<Integer> {
 
     /**
      * Start-up fast path for what shell loops repeat: {@code isip ADDRESS...} (or {@code isip} reading stdin)
-     * with no option at all, {@code tcp-connect -z HOST PORTS} (a port check), and {@code -V}. It runs the command without building any picocli model: a cold JVM spends ~20 ms
+     * with no option at all, {@code tcp-connect -z HOST PORTS} (a port check), and {@code -V}. It runs the
+     * command without building any picocli model: a cold JVM spends ~20 ms
      * on its first annotation read and ~5 ms on each further annotation type, more than the command itself.
      * Returns null for anything else (options, {@code @files}, other commands), which {@link #commandLine}
      * handles; results and errors are the same either way ({@code FastPathTest}).
