@@ -26,6 +26,7 @@
 # when unshare is not permitted) it refuses ranges in which anything listens (`ss -ltn`).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+NETKIT=${NETKIT:-$(cd "$here/.." && pwd)/netkit}   # before lib.sh, whose default is a bare `netkit`
 . "$here/lib.sh"
 
 ARGS=("$@")
@@ -47,7 +48,6 @@ if [ -n "${SCAN_BENCH_IN_NS:-}" ]; then ip link set lo up || exit 1; NETNS="priv
 
 LO=${RANGE%-*}; HI=${RANGE#*-}
 FLO=61000; FHI=$((FLO + NF - 1)); NCHI=$((FLO + NCF - 1))
-NETKIT=${NETKIT:-$(cd "$here/.." && pwd)/netkit}
 SCAN_T=$(nk NETKIT_SCAN "$NETKIT tcp-connect -z {HOST} {LO}-{HI}")
 FILT_T=$(nk NETKIT_SCAN_FILTERED "$NETKIT tcp-connect -z -w {W} --concurrency 200 {HOST} {LO}-{HI}")
 WK="$BENCH_TMP/scan"; mkdir -p "$WK"
