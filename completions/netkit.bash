@@ -610,7 +610,7 @@ function _picocli_netkit_multicastjoin() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'--send' '--loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '--send' '--loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
   local arg_opts="'--interface' '--source' '-c' '--count' '-i' '--idle-timeout' '--ttl' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 

@@ -122,7 +122,8 @@ public final class BroadcastCommand extends DatagramCommand {
         }
         int port = port(portText, 1);
         InetAddress to = interfaceName != null ? Addresses.broadcastOf(Addresses.networkInterface(interfaceName))
-                : Addresses.resolve(address != null ? address : "255.255.255.255", StandardProtocolFamily.INET, "--address");
+                : Addresses.resolve(address != null ? address : "255.255.255.255", StandardProtocolFamily.INET, "--address",
+                        "broadcast is IPv4 only (IPv6 has none: use multicast-join ff02::1 PORT --send)");
         if (!(to instanceof Inet4Address)) {
             throw NetkitException.invalidValue("--address", address, "expected an IPv4 broadcast address");
         }

@@ -1,5 +1,6 @@
 package netkit.cli;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -38,6 +39,13 @@ import picocli.CommandLine.Parameters;
             "Errors joining (no such interface, an interface that cannot join) exit 6."
         })
 public final class MulticastJoinCommand extends DatagramCommand {
+    @Option(names = "-4", description = "Only an IPv4 GROUP is accepted (the family comes from GROUP; -4 and -6 "
+            + "make a script's intent checkable, as in udp-listen).")
+    boolean ipv4;
+
+    @Option(names = "-6", description = "Only an IPv6 GROUP is accepted (e.g. ff02::1 with --interface).")
+    boolean ipv6;
+
     @Option(names = "--interface", paramLabel = "IF",
             description = "Join on this interface, by name (lo, eth0) or address; it also carries --send. "
                     + "Default: the one the system routes GROUP through, named by -v.")
@@ -88,11 +96,19 @@ public final class MulticastJoinCommand extends DatagramCommand {
 
     @Override
     protected ExitCode run() throws Exception {
+        if (ipv4 && ipv6) {
+            throw NetkitException.usage("-4 and -6 cannot be combined");
+        }
         InetAddress group = group(groupText);
+        if ((ipv4 || ipv6) && (group instanceof Inet4Address) != ipv4) {
+            throw NetkitException.usage("GROUP '" + groupText + "' is " + AddressFormat.family(group) + " but "
+                    + (ipv4 ? "-4" : "-6") + " was given");
+        }
         int port = port(portText, 1);
         NetworkInterface nif = interfaceName != null ? Addresses.networkInterface(interfaceName)
                 : Addresses.systemInterfaceFor(group);
-        InetAddress from = source == null ? null : Addresses.resolve(source, DatagramEndpoint.familyOf(group), "--source");
+        InetAddress from = source == null ? null : Addresses.resolve(source, DatagramEndpoint.familyOf(group), "--source",
+                "GROUP '" + groupText + "' is " + AddressFormat.family(group));
         EndpointConfig config = EndpointConfig.defaults()
                 .withFamily(DatagramEndpoint.familyOf(group))
                 .withBind(new InetSocketAddress(DatagramEndpoint.familyOf(group) == java.net.StandardProtocolFamily.INET

@@ -156,7 +156,8 @@ public final class UdpSendCommand extends DatagramCommand {
         boolean connect = !multicast && !broadcast && (payload == null || payload.length > 0);
         InetSocketAddress bind = null;
         if (source != null || sourcePort != null) {
-            InetAddress src = source != null ? Addresses.resolve(source, DatagramEndpoint.familyOf(address), "--source")
+            InetAddress src = source != null ? Addresses.resolve(source, DatagramEndpoint.familyOf(address), "--source",
+                    "HOST '" + host + "' is " + AddressFormat.family(address))
                     : null;
             bind = src != null ? new InetSocketAddress(src, sourcePort == null ? 0 : sourcePort)
                     : new InetSocketAddress(sourcePort);

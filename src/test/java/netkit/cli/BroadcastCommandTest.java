@@ -124,4 +124,12 @@ class BroadcastCommandTest {
         assertEquals(2, r.awaitExit(LIMIT));
         r.awaitErr("--reply and --idle-timeout need --listen", LIMIT);
     }
+
+    @Test
+    void anIpv6AddressIsAUsageErrorThatDoesNotBlameAnUngivenFlag() throws Exception {
+        UdpCommandRun run = run("broadcast", "--address", "::1", "9", "x");
+        assertEquals(2, run.awaitExit(LIMIT));
+        assertEquals(List.of("netkit: --address '::1' is IPv6 but broadcast is IPv4 only (IPv6 has none: use "
+                + "multicast-join ff02::1 PORT --send)"), run.errSoFar());
+    }
 }

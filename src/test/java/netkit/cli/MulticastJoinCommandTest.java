@@ -209,4 +209,21 @@ class MulticastJoinCommandTest {
         assertEquals(4, run.awaitExit(LIMIT));
         run.awaitErr("left " + group + " on lo", LIMIT);
     }
+
+    @Test
+    void familyFlagsCheckTheGroupAndNameIt() throws Exception {
+        UdpCommandRun v6 = join("-6", "--interface", "lo", "239.255.1.1", "9");
+        assertEquals(2, v6.awaitExit(LIMIT));
+        assertEquals(List.of("netkit: GROUP '239.255.1.1' is IPv4 but -6 was given"), v6.errSoFar());
+        UdpCommandRun v4 = join("-4", "--interface", "lo", "ff02::1", "9");
+        assertEquals(2, v4.awaitExit(LIMIT));
+        assertEquals(List.of("netkit: GROUP 'ff02::1' is IPv6 but -4 was given"), v4.errSoFar());
+    }
+
+    @Test
+    void sourceOfTheOtherFamilyNamesTheGroupNotAnUngivenFlag() throws Exception {
+        UdpCommandRun run = join("--interface", "lo", "--source", "::1", "232.1.1.1", "9");
+        assertEquals(2, run.awaitExit(LIMIT));
+        assertEquals(List.of("netkit: --source '::1' is IPv6 but GROUP '232.1.1.1' is IPv4"), run.errSoFar());
+    }
 }

@@ -238,4 +238,11 @@ class UdpSendCommandTest {
         assertEquals(2, run.awaitExit(LIMIT));
         assertEquals(List.of("netkit: invalid value for --ttl: '0' (expected 1-255)"), run.errSoFar());
     }
+
+    @Test
+    void sourceOfTheOtherFamilyNamesHostNotAnUngivenFlag() throws Exception {
+        UdpCommandRun run = send("-s", "::1", "127.0.0.1", "9", "x");
+        assertEquals(2, run.awaitExit(LIMIT));
+        assertEquals(List.of("netkit: --source '::1' is IPv6 but HOST '127.0.0.1' is IPv4"), run.errSoFar());
+    }
 }

@@ -25,13 +25,22 @@ public final class Addresses {
      * be null. {@code what} names the argument in messages (HOST, --source, …).
      */
     public static InetAddress resolve(String host, ProtocolFamily only, String what) {
+        return resolve(host, only, what, (only == StandardProtocolFamily.INET ? "-4" : "-6") + " was given");
+    }
+
+    /**
+     * As {@link #resolve(String, ProtocolFamily, String)}, when the family comes from elsewhere than
+     * -4/-6: {@code why} ends the message about a literal of the other family (e.g. "HOST
+     * '127.0.0.1' is IPv4"), so it does not blame an option the user never gave.
+     */
+    public static InetAddress resolve(String host, ProtocolFamily only, String what, String why) {
         int literal = IpLiteral.family(host);
         try {
             if (literal != 0) {
                 InetAddress a = InetAddress.getByName(host); // a literal: parsed, no look-up
                 if (only != null && DatagramEndpoint.familyOf(a) != only) {
                     throw NetkitException.usage(what + " '" + host + "' is " + (literal == 4 ? "IPv4" : "IPv6")
-                            + " but " + (only == StandardProtocolFamily.INET ? "-4" : "-6") + " was given");
+                            + " but " + why);
                 }
                 return a;
             }
