@@ -202,7 +202,8 @@ public final class ChatRoom implements AutoCloseable {
 
     /** The line a client turned away for the connection limit gets before the close. */
     public ChatText.Line serverFullLine() {
-        String limit = options.maxConnections() > 0 ? " (" + options.maxConnections() + " connections)" : "";
+        int max = options.maxConnections();
+        String limit = max > 0 ? " (" + max + (max == 1 ? " connection)" : " connections)") : "";
         return ChatText.line("! server full" + limit + ", try again later");
     }
 

@@ -2,6 +2,8 @@ package netkit.engine.tcp;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import netkit.engine.chat.ChatRoom;
 import netkit.engine.chat.ChatTransport;
 
@@ -39,8 +41,9 @@ public final class ChatHandler implements ConnectionHandler {
 
     @Override
     public Outcome serve(Connection connection) {
-        if (!room.serve(ChatTransport.of(connection.channel()))) {
+        if (!room.serve(transport(connection))) {
             room.rejectFull(connection.channel());
+            events.rejected(connection.remoteAddress(), "server full (-m " + room.options().maxConnections() + ")");
         }
         return Outcome.CLOSED;
     }
@@ -48,5 +51,46 @@ public final class ChatHandler implements ConnectionHandler {
     @Override
     public void close() {
         room.close();
+    }
+
+    /**
+     * The member's byte stream through the {@link Connection}, so that its {@code bytesRead},
+     * {@code bytesWritten} and close event count what the room moved.
+     */
+    static ChatTransport transport(Connection c) {
+        return new ChatTransport() {
+            @Override
+            public int read(ByteBuffer dst) throws IOException {
+                return c.read(dst);
+            }
+
+            @Override
+            public void write(ByteBuffer[] srcs) throws IOException {
+                if (srcs.length == 1) {
+                    c.write(srcs[0]);
+                    return;
+                }
+                // Connection has no gathering write: one buffer, one write call for the batch
+                int n = 0;
+                for (ByteBuffer b : srcs) {
+                    n += b.remaining();
+                }
+                ByteBuffer all = ByteBuffer.allocate(n);
+                for (ByteBuffer b : srcs) {
+                    all.put(b);
+                }
+                c.write(all.flip());
+            }
+
+            @Override
+            public void close() {
+                c.close();
+            }
+
+            @Override
+            public SocketAddress remote() {
+                return c.remoteAddress();
+            }
+        };
     }
 }
