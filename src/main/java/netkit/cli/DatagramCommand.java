@@ -174,7 +174,8 @@ abstract class DatagramCommand extends BaseCommand {
                 return ExitCode.OK;
             }
             long deadline = System.nanoTime() + x.waitReply().toNanos();
-            long got = replies.awaitAtLeast(x.oneReplyEach() ? sent : Long.MAX_VALUE, deadline);
+            // nothing sent (empty stdin) still waits the whole DUR: the timeout message says it did
+            long got = replies.awaitAtLeast(x.oneReplyEach() ? Math.max(sent, 1) : Long.MAX_VALUE, deadline);
             if (got == 0) {
                 throw NetkitException.timeout("no reply from " + to + " within " + seconds(x.waitReply())
                         + " (--wait-reply)");

@@ -245,4 +245,16 @@ class UdpSendCommandTest {
         assertEquals(2, run.awaitExit(LIMIT));
         assertEquals(List.of("netkit: --source '::1' is IPv6 but HOST '127.0.0.1' is IPv4"), run.errSoFar());
     }
+
+    @Test
+    void emptyStdinStillWaitsTheWholeReplyWaitBeforeExit4() throws Exception {
+        try (DatagramSocket silent = peer("127.0.0.1")) {
+            long start = System.nanoTime();
+            UdpCommandRun run = send("-r2s", "127.0.0.1", String.valueOf(silent.getLocalPort()));
+            assertEquals(4, run.awaitExit(LIMIT));
+            long waitedMs = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(waitedMs >= 2000, "exit 4 'no reply within 2s' came after " + waitedMs + " ms");
+            run.awaitErr("no reply from 127.0.0.1:" + silent.getLocalPort() + " within 2s (--wait-reply)", LIMIT);
+        }
+    }
 }
