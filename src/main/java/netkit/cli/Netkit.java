@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
             "  3   connection refused",
             "  4   timeout (connect, idle, accept or reply wait)",
             "  5   host name could not be resolved",
-            "  6   cannot bind or join (in use, permission denied, not available, no such interface)",
+            "  6   cannot bind or join (in use, permission denied, not available,",
+            "      no such interface)",
             "  130 interrupted (Ctrl-C)"
         })
 public final class Netkit implements Callable<Integer> {

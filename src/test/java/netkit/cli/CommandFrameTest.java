@@ -167,6 +167,17 @@ class CommandFrameTest {
     }
 
     @Test
+    void exitCodeTableIsNotWrappedInAnyCommandsHelp() {
+        for (String command : List.of("udp-listen", "multicast-join", "isip")) {
+            String out = run(command, "--help").out();
+            String table = out.substring(out.indexOf("Exit codes:") + "Exit codes:".length()).strip();
+            for (String line : table.split("\\R")) {
+                assertTrue(line.matches("(\\d+ +|  +)\\S.*"), command + ": a wrapped row '" + line + "' in\n" + table);
+            }
+        }
+    }
+
+    @Test
     @Timeout(20)
     void everyFailureReachesItsExitCodeWithOneLine() {
         Map<String, Integer> expected = Map.of(
