@@ -77,16 +77,33 @@ class GeneratedDocsTest {
 
     @Test
     @Timeout(30)
-    void bashCompletionCompletesCommandNames() throws Exception {
+    void bashCompletionCompletesCommandNamesAndOptions() throws Exception {
+        assertEquals(List.of("isip"), complete("netkit", "is"));
+        for (Class<?> c : Netkit.COMMANDS) {
+            String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
+            assertTrue(complete("netkit", name.substring(0, Math.min(name.length(), 5))).contains(name), name);
+        }
+        assertTrue(complete("netkit", "isip", "--js").contains("--json"));
+    }
+
+    /** COMPREPLY of completions/netkit.bash for the words typed so far (the last one is being completed). */
+    private static List<String> complete(String... words) throws Exception {
         Path script = ROOT.resolve("completions/netkit.bash");
+        String line = String.join(" ", words);
+        StringBuilder array = new StringBuilder();
+        for (String w : words) {
+            array.append('\'').append(w).append("' ");
+        }
         String probe = "source '" + script + "'\n"
-                + "COMP_WORDS=(netkit is); COMP_CWORD=1; COMP_LINE='netkit is'; COMP_POINT=${#COMP_LINE}\n"
-                + "_complete_netkit netkit is netkit\n"
+                + "COMP_WORDS=(" + array + "); COMP_CWORD=" + (words.length - 1) + "; COMP_LINE='" + line
+                + "'; COMP_POINT=${#COMP_LINE}\n"
+                + "_complete_netkit netkit '" + words[words.length - 1] + "' '" + words[words.length - 2] + "'\n"
                 + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
-        Process p = new ProcessBuilder("bash", "--norc", "--noprofile", "-c", probe).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", "--norc", "--noprofile", "-c", probe)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), UTF_8);
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
-        assertTrue(out.lines().anyMatch(l -> l.strip().equals("isip")), out);
+        return out.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 }
