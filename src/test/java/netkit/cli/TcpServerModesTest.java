@@ -222,6 +222,23 @@ class TcpServerModesTest {
     }
 
     @Test
+    void chatCloseEventCountsTheBytesEachWay() throws Exception {
+        try (PipedOutputStream feed = new PipedOutputStream()) {
+            CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-v", "127.0.0.1", "0");
+            int port = run.listeningPort();
+            byte[] received;
+            try (Socket c = connect("127.0.0.1", port)) {
+                c.getOutputStream().write(bytes("alice\n/quit\n")); // 12 bytes
+                received = readAll(c.getInputStream()); // greeting, welcome, bye, then the close
+            }
+            assertTrue(text(received).endsWith("* bye\n"), text(received));
+            String close = run.err.await(l -> l.contains("(id 1):"), WAIT);
+            assertTrue(close.endsWith(": " + received.length + " bytes sent, 12 bytes received in "
+                    + close.substring(close.lastIndexOf(" in ") + 4)), close);
+        }
+    }
+
+    @Test
     void execConnectionIdleForTheTimeoutIsClosedAndItsChildEnded() throws Exception {
         CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-i", "300ms", "-e", "cat",
                 "127.0.0.1", "0");

@@ -152,7 +152,9 @@ public final class Member {
     }
 
     private boolean line(byte[] bytes, int length, boolean cut, boolean crlfLine) {
-        crlf = crlfLine;
+        if (!cut) { // a cut line's end is not known yet: keep the member's last line ending
+            crlf = crlfLine;
+        }
         String text = ChatText.clean(bytes, 0, length);
         return room.received(this, text, cut);
     }

@@ -125,6 +125,26 @@ public final class Connection implements Closeable {
         }
     }
 
+    /** Writes every remaining byte of every buffer, in order (a gathering write), counted like {@link #write}. */
+    public void write(ByteBuffer[] srcs) throws IOException {
+        writeLock.lock();
+        try {
+            ByteBuffer last = srcs[srcs.length - 1];
+            while (last.hasRemaining()) {
+                long n = channel.write(srcs);
+                if (n > 0) {
+                    bytesWritten.addAndGet(n);
+                    if (totals != null) {
+                        totals.written.addAndGet(n);
+                    }
+                    lastActivityNanos = System.nanoTime();
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     /** Sends {@code bytes} to the peer (what a REPL's Enter does). */
     public void send(byte[] bytes) throws IOException {
         write(ByteBuffer.wrap(bytes));

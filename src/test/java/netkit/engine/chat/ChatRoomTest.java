@@ -143,6 +143,21 @@ class ChatRoomTest {
     }
 
     @Test
+    void crlfClientsLongLineWarningEndsWithCrlfToo() throws Exception {
+        try (RoomFixture f = new RoomFixture()) {
+            ChatClient crlf = new ChatClient(f.port, true).reading();
+            crlf.awaitLine(l -> l.startsWith("* choose"));
+            crlf.sendRaw("crlf\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("* welcome, crlf (2 online). /help lists the commands\r\n", crlf.next());
+            crlf.sendRaw(("x".repeat(5000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            assertEquals("! your line was longer than 4096 bytes: only its first 4096 bytes were used\r\n", crlf.next());
+            crlf.sendRaw("/list\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertEquals("* 2 online: crlf, server\r\n", crlf.next());
+            crlf.close();
+        }
+    }
+
+    @Test
     void longLineIsCutToTheLimitAndTheSenderWarned() throws Exception {
         try (RoomFixture f = new RoomFixture()) {
             ChatClient a = f.join("a");
