@@ -140,7 +140,7 @@ public final class TcpListenCommand extends BaseCommand {
         SessionOptions options = session.sessionOptions(stdio(), !stdio().stdinIsTerminal() && !many);
         int limit = maxConns == null ? 0 : maxConns;
         ListenOptions listen = new ListenOptions(bindAddress, port, family, backlog, many,
-                mode.equals("chat") ? 0 : limit, count == null ? 0 : count, TcpListenCommand.orNull(acceptTimeout),
+                limit, count == null ? 0 : count, TcpListenCommand.orNull(acceptTimeout),
                 new AccessRules(List.copyOf(allow), List.copyOf(deny)), session.tuning());
         TcpEventPrinter events = new TcpEventPrinter(output(), many);
         // The session REPL is the console of relay mode and of the chat room (the other modes do not read stdin).

@@ -239,6 +239,25 @@ class TcpServerModesTest {
     }
 
     @Test
+    void chatOverTheLimitGetsServerFullAndIsLoggedAsRejected() throws Exception {
+        try (PipedOutputStream feed = new PipedOutputStream()) {
+            CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-m", "1", "-v",
+                    "127.0.0.1", "0");
+            int port = run.listeningPort();
+            try (Socket first = connect("127.0.0.1", port)) {
+                run.err.await(l -> l.contains("(id 1, 1 open)"), WAIT);
+                try (Socket second = connect("127.0.0.1", port)) {
+                    assertEquals("! server full (1 connections), try again later\n",
+                            text(readAll(second.getInputStream())));
+                }
+                String rejected = run.err.await(l -> l.contains("rejected"), WAIT);
+                assertTrue(rejected.endsWith(": connection limit reached (1)"), rejected);
+                assertTrue(!run.err.text().contains("(id 2"), run.err.text());
+            }
+        }
+    }
+
+    @Test
     void execConnectionIdleForTheTimeoutIsClosedAndItsChildEnded() throws Exception {
         CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-i", "300ms", "-e", "cat",
                 "127.0.0.1", "0");

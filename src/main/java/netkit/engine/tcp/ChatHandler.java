@@ -9,8 +9,8 @@ import netkit.engine.chat.ChatTransport;
 
 /**
  * {@code --chat}: every client becomes a member of one {@link ChatRoom}; the console (our stdin)
- * takes part as the user {@code server}. The room enforces its own connection limit with a
- * {@code server full} line, so the listener's {@code -m} is handed to the room instead.
+ * takes part as the user {@code server}. The listener enforces {@code -m} (so a turned-away client
+ * is logged as rejected, like in every mode); the room writes it the {@code server full} line.
  */
 public final class ChatHandler implements ConnectionHandler {
     private final ChatRoom room;
@@ -37,6 +37,11 @@ public final class ChatHandler implements ConnectionHandler {
                 }
             });
         }
+    }
+
+    @Override
+    public void overLimit(Connection connection) {
+        room.rejectFull(connection.channel());
     }
 
     @Override

@@ -16,6 +16,13 @@ public interface ConnectionHandler {
     default void admitted(Connection connection) {}
 
     /**
+     * Called on the accepting thread for a client turned away by the connection limit ({@code -m}),
+     * before the listener closes it: a mode may tell the client why (chat's {@code server full}
+     * line). Must not block.
+     */
+    default void overLimit(Connection connection) {}
+
+    /**
      * Serves one accepted connection, on that connection's own virtual thread, until it ends. The
      * listener closes the connection afterwards and reports the outcome.
      */

@@ -184,6 +184,9 @@ public final class Listener implements Closeable {
                 }
                 String reason = admit(c);
                 if (reason != null) {
+                    if (reason.equals(limitReason())) {
+                        handler.overLimit(c);
+                    }
                     events.rejected(c.remoteAddress(), reason);
                     c.close();
                     continue;
@@ -234,9 +237,13 @@ public final class Listener implements Closeable {
             return denied;
         }
         if (options.maxConns() > 0 && open.size() >= options.maxConns()) {
-            return "connection limit reached (" + options.maxConns() + ")";
+            return limitReason();
         }
         return null;
+    }
+
+    private String limitReason() {
+        return "connection limit reached (" + options.maxConns() + ")";
     }
 
     private CompletableFuture<Outcome> start(ConnectionHandler handler, Connection c) {
