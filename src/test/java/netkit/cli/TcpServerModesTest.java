@@ -258,6 +258,19 @@ class TcpServerModesTest {
     }
 
     @Test
+    void execOfAMissingCommandClosesTheClientWithAOneLineReason() throws Exception {
+        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-e", "no-such-command-xyz",
+                "127.0.0.1", "0");
+        int port = run.listeningPort();
+        try (Socket c = connect("127.0.0.1", port)) {
+            assertEquals(-1, c.getInputStream().read());
+        }
+        assertEquals(1, run.exitCode(WAIT), run.err.text());
+        assertTrue(run.err.text().endsWith("\nnetkit: cannot run no-such-command-xyz: No such file or directory\n"),
+                run.err.text());
+    }
+
+    @Test
     void execConnectionIdleForTheTimeoutIsClosedAndItsChildEnded() throws Exception {
         CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-i", "300ms", "-e", "cat",
                 "127.0.0.1", "0");

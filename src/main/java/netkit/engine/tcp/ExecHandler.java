@@ -50,8 +50,9 @@ public final class ExecHandler implements ConnectionHandler {
         try {
             child = pb.start();
         } catch (IOException e) {
-            return Outcome.error(NetkitException.failure("ENOENT", "cannot run " + command.get(0) + ": "
-                    + e.getMessage(), e));
+            String reason = startFailure(e);
+            return Outcome.error(NetkitException.failure(reason.contains("ermission") ? "EACCES" : "ENOENT",
+                    "cannot run " + command.get(0) + ": " + reason, e));
         }
         Threads.start("exec-err-" + connection.id(), () -> copy(child.getErrorStream(), childErrors));
         Threads.start("exec-in-" + connection.id(), () -> clientToChild(connection, child));
@@ -168,5 +169,19 @@ public final class ExecHandler implements ConnectionHandler {
         } catch (IOException ignored) {
             // the child ended
         }
+    }
+
+    /**
+     * The reason in the JDK's {@code Cannot run program "x": error=2, No such file or directory}
+     * (or {@code Exec failed, error: 2 (No such file or directory) }), for a one-line error.
+     */
+    static String startFailure(IOException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        int open = m.lastIndexOf('(');
+        if (open >= 0 && m.endsWith(")")) {
+            return m.substring(open + 1, m.length() - 1);
+        }
+        int comma = m.lastIndexOf(", ");
+        return m.contains("error=") && comma >= 0 ? m.substring(comma + 2) : m;
     }
 }
