@@ -247,7 +247,7 @@ class TcpServerModesTest {
             try (Socket first = connect("127.0.0.1", port)) {
                 run.err.await(l -> l.contains("(id 1, 1 open)"), WAIT);
                 try (Socket second = connect("127.0.0.1", port)) {
-                    assertEquals("! server full (1 connections), try again later\n",
+                    assertEquals("! server full (1 connection), try again later\n",
                             text(readAll(second.getInputStream())));
                 }
                 String rejected = run.err.await(l -> l.contains("rejected"), WAIT);

@@ -46,7 +46,7 @@ public final class ChatHandler implements ConnectionHandler {
 
     @Override
     public Outcome serve(Connection connection) {
-        if (!room.serve(transport(connection))) {
+        if (!room.serve(transport(connection))) { // rare: the room filled after the listener's -m check
             room.rejectFull(connection.channel());
             events.rejected(connection.remoteAddress(), "server full (-m " + room.options().maxConnections() + ")");
         }
