@@ -37,6 +37,7 @@ class TcpListenCommandTest {
     private static Socket connect(String host, int port) throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress(InetAddress.getByName(host), port), 5000);
+        s.setSoTimeout(20_000); // a blocking read is not interrupted by @Timeout: fail instead of hanging
         return s;
     }
 
