@@ -2,6 +2,8 @@ package netkit.cli;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.tcp.Connection;
@@ -14,6 +16,7 @@ import netkit.repl.Interactive;
 import netkit.repl.TcpConnectSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -67,7 +70,8 @@ public final class TcpConnectCommand extends BaseCommand {
                     + "ranges such as 22,80,8000-8100 or 1-65535), send nothing, close; many ports at once. "
                     + "Open ports are printed on stdout as 'HOST PORT open', in port order; -v adds closed and "
                     + "filtered ports on stderr, --json prints one record per port. A single port is silent like "
-                    + "nc -z. Exit 0 when a port is open, 1 when none is. The connect timeout (-w) is 2s here.")
+                    + "nc -z. Exit 0 when a port is open, 1 when none is. The connect timeout (-w) is 2s here. "
+                    + "Session options (-o, -i, -x, -C, -q, -s, -p, …) cannot be combined with it: exit 2.")
     boolean scan;
 
     @Option(names = "--concurrency", paramLabel = "N", converter = Converters.PositiveIntConverter.class,
@@ -110,10 +114,21 @@ public final class TcpConnectCommand extends BaseCommand {
         }
     }
 
+    /** The options that mean something in a scan; any other one given with -z is a usage error. */
+    private static final Set<String> SCAN_OPTIONS = Set.of("--scan", "--concurrency", "--connect-timeout", "-4", "-6",
+            "--verbose", "--json", "--color", "--stacktrace");
+
     /** {@code -z}: PORT is a list of ports and ranges; HOST is resolved once. */
     private ExitCode scan() throws InterruptedException {
         if (source != null || sourcePort != 0) {
             throw NetkitException.usage("-s/--source and -p/--source-port cannot be combined with -z/--scan");
+        }
+        // A scan sends and receives nothing: a session option given with it would silently do nothing.
+        // (The start-up fast path runs this without a picocli model, and only for option-free port checks.)
+        for (OptionSpec given : spec == null ? List.<OptionSpec>of() : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!SCAN_OPTIONS.contains(given.longestName())) {
+                throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with -z/--scan");
+            }
         }
         PortList ports = PortList.parse("PORT", port);
         InetAddress address = Connector.resolve(host, TcpCommands.family(ipv4, ipv6)).get(0);

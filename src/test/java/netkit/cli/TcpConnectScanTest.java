@@ -72,6 +72,15 @@ class TcpConnectScanTest {
     }
 
     @Test
+    void sessionOptionsThatMeanNothingInAScanAreUsageErrors() {
+        assertEquals(2, run("tcp-connect", "-z", "-o", "/dev/null", "127.0.0.1", "9"));
+        assertEquals("netkit: -o/--output cannot be combined with -z/--scan\n", stderr());
+        err.reset();
+        assertEquals(2, run("tcp-connect", "-z", "-i", "1s", "127.0.0.1", "9"));
+        assertEquals("netkit: -i/--idle-timeout cannot be combined with -z/--scan\n", stderr());
+    }
+
+    @Test
     void aSourceAddressCannotBeCombinedWithScan() {
         assertEquals(2, run("tcp-connect", "-z", "-s", "127.0.0.1", "127.0.0.1", "9"));
         assertEquals("netkit: -s/--source and -p/--source-port cannot be combined with -z/--scan\n", stderr());
