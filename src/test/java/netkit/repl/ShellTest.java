@@ -118,7 +118,7 @@ class ShellTest {
                 return new CommandLine(l);
             }, null);
             term.type("leaver\r");
-            assertEquals(-1, leftover.poll(5, TimeUnit.SECONDS), "the leftover read ended with end of input");
+            assertEquals(-1, leftover.poll(15, TimeUnit.SECONDS), "the leftover read ended with end of input");
             term.type("exit\r");
             assertEquals(0, shell.get(10, TimeUnit.SECONDS), "the shell read 'exit' itself");
         }
