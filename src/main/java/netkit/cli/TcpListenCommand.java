@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.chat.ChatOptions;
@@ -31,6 +32,7 @@ import netkit.repl.Interactive;
 import netkit.repl.TcpListenSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -110,7 +112,8 @@ public final class TcpListenCommand extends BaseCommand {
     @Option(names = "--chat",
             description = "Chat room: clients choose a nickname and talk line by line (/nick, /msg, /list, "
                     + "/help, /quit); the console takes part as 'server' (stdin lines are broadcast) and stdout "
-                    + "shows all traffic.")
+                    + "shows all traffic. Byte-stream options (-i, -q, -C, -o, -x, --stdin-eof, --send-only, …) "
+                    + "do not apply to the room and are a usage error with it.")
     boolean chat;
 
     @Option(names = {"-e", "--exec"}, paramLabel = "CMD",
@@ -131,6 +134,14 @@ public final class TcpListenCommand extends BaseCommand {
     @Override
     protected ExitCode run() {
         String mode = mode();
+        if (mode.equals("chat")) {
+            // The room speaks lines with each client itself: byte-stream options would silently do nothing.
+            for (OptionSpec given : spec.commandLine().getParseResult().matchedOptions()) {
+                if (NOT_IN_CHAT.contains(given.longestName())) {
+                    throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with --chat");
+                }
+            }
+        }
         Family family = TcpCommands.family(ipv4, ipv6);
         String address = operands.size() == 2 ? operands.get(0) : null;
         int port = TcpCommands.port(operands.get(operands.size() - 1), 0);
@@ -173,6 +184,10 @@ public final class TcpListenCommand extends BaseCommand {
             }
         }
     }
+
+    /** Session options of the byte relay that the chat room does not use. */
+    private static final Set<String> NOT_IN_CHAT = Set.of("--idle-timeout", "--quit-after", "--stdin-eof",
+            "--allow-half-open", "--send-only", "--crlf", "--output", "--append", "--hexdump", "--progress");
 
     /** The server mode: relay unless one of the mutually exclusive modes is given. */
     private String mode() {

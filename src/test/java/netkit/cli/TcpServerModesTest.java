@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -38,6 +39,22 @@ class TcpServerModesTest {
         s.connect(new InetSocketAddress(InetAddress.getByName(host), port), 5000);
         s.setSoTimeout(15_000);
         return s;
+    }
+
+    @Test
+    void byteStreamOptionsWithChatAreAUsageErrorNamingTheOption() {
+        for (String[] args : List.of(new String[] {"-i", "5s"}, new String[] {"-C"}, new String[] {"-x"})) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            netkit.Stdio stdio = netkit.Stdio.of(InputStream.nullInputStream(), new java.io.ByteArrayOutputStream(),
+                    new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            List<String> argv = new java.util.ArrayList<>(List.of("tcp-listen", "--chat"));
+            argv.addAll(List.of(args));
+            argv.addAll(List.of("127.0.0.1", "0"));
+            assertEquals(2, Netkit.commandLine(stdio).execute(argv.toArray(String[]::new)), String.join(" ", args));
+            String text = err.toString(StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("netkit: " + args[0] + "/") && text.endsWith("cannot be combined with --chat\n")
+                    && text.lines().count() == 1, text);
+        }
     }
 
     @Test
