@@ -239,6 +239,54 @@ class TcpServerModesTest {
     }
 
     @Test
+    @Timeout(60)
+    void chatJoinStormThenEveryMemberGetsTheFirstBroadcast() throws Exception {
+        int n = 300;
+        try (PipedOutputStream feed = new PipedOutputStream()) {
+            CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-v", "127.0.0.1", "0");
+            int port = run.listeningPort();
+            Socket[] clients = new Socket[n];
+            java.io.BufferedReader[] in = new java.io.BufferedReader[n];
+            try {
+                for (int i = 0; i < n; i++) {
+                    clients[i] = connect("127.0.0.1", port);
+                    in[i] = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(clients[i].getInputStream(), StandardCharsets.UTF_8));
+                }
+                for (int i = 0; i < n; i++) { // all nicknames at once: a join storm
+                    clients[i].getOutputStream().write(bytes("u" + i + "\n"));
+                }
+                for (int i = 0; i < n; i++) { // each is in the room once it got its own welcome
+                    assertTrue(readUntil(in[i], "* welcome, u" + i + " ") != null, "no welcome for u" + i);
+                }
+                clients[0].getOutputStream().write(bytes("first after the storm\n"));
+                for (int i = 1; i < n; i++) {
+                    assertEquals("<u0> first after the storm", readUntil(in[i], "<u0> first after the storm"),
+                            "member u" + i);
+                }
+            } finally {
+                for (Socket c : clients) {
+                    if (c != null) {
+                        c.close();
+                    }
+                }
+            }
+            feed.write(bytes("/quit\n"));
+            feed.flush();
+            assertEquals(0, run.exitCode(WAIT), run.err.text());
+        }
+    }
+
+    /** Reads lines until one starts with {@code prefix} and returns it; null at end of stream. */
+    private static String readUntil(java.io.BufferedReader in, String prefix) throws IOException {
+        String line;
+        do {
+            line = in.readLine();
+        } while (line != null && !line.startsWith(prefix));
+        return line;
+    }
+
+    @Test
     void chatCloseEventCountsTheBytesEachWay() throws Exception {
         try (PipedOutputStream feed = new PipedOutputStream()) {
             CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-v", "127.0.0.1", "0");
