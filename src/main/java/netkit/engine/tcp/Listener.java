@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +35,8 @@ public final class Listener implements Closeable {
     private final ServerSocketChannel server;
     private final InetSocketAddress local;
     private final ConcurrentSkipListMap<Long, Connection> open = new ConcurrentSkipListMap<>();
+    // open.size() walks the whole map: the count is kept beside it, since every accept reports it
+    private final AtomicInteger openCount = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch firstClient = new CountDownLatch(1);
     private final Object idle = new Object();
@@ -134,7 +137,7 @@ public final class Listener implements Closeable {
 
     /** Node {@code getConnections}. */
     public int connectionCount() {
-        return open.size();
+        return openCount.get();
     }
 
     /** Closes connection {@code id} (for {@code /kick}); false when there is none. */
@@ -197,6 +200,7 @@ public final class Listener implements Closeable {
                     events.warning("socket options for " + AddressFormat.hostPort(c.remoteAddress()) + ": " + e.getMessage());
                 }
                 open.put(c.id(), c);
+                openCount.incrementAndGet();
                 accepted++;
                 firstClient.countDown();
                 boolean last = options.oneShot() || options.count() > 0 && accepted >= options.count();
@@ -204,7 +208,7 @@ public final class Listener implements Closeable {
                     stopListening();
                 }
                 handler.admitted(c);
-                events.connection(c, open.size());
+                events.connection(c, openCount.get());
                 CompletableFuture<Outcome> f = start(handler, c);
                 if (options.oneShot()) {
                     only = f;
@@ -236,7 +240,7 @@ public final class Listener implements Closeable {
         if (denied != null) {
             return denied;
         }
-        if (options.maxConns() > 0 && open.size() >= options.maxConns()) {
+        if (options.maxConns() > 0 && openCount.get() >= options.maxConns()) {
             return limitReason();
         }
         return null;
@@ -257,7 +261,9 @@ public final class Listener implements Closeable {
             } finally {
                 c.close();
             }
-            open.remove(c.id());
+            if (open.remove(c.id()) != null) {
+                openCount.decrementAndGet();
+            }
             try {
                 events.closed(c, outcome);
             } finally {
