@@ -1,0 +1,97 @@
+package netkit.engine.tcp;
+
+import java.nio.channels.ReadableByteChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the relay and broker modes share: a session per client, registered at admission so that
+ * input read after the {@code connection} event reaches the newcomer too, and our input (stdin)
+ * fanned out to every client, read only once a client is there so nothing typed or piped before
+ * is lost.
+ */
+abstract class FanOutHandler implements ConnectionHandler {
+    /** Null when clients get nothing from us (as with {@code --recv-only}). */
+    private final ReadableByteChannel input;
+    protected final SessionOptions options;
+    protected final TcpEvents events;
+    private final Map<Long, Session> sessions = new LinkedHashMap<>();
+    private final FanOut fanOut = new FanOut();
+    private boolean inputStarted;
+
+    FanOutHandler(ReadableByteChannel input, SessionOptions options, TcpEvents events) {
+        this.input = input;
+        this.options = options;
+        this.events = events;
+    }
+
+    /** Whether clients get our input. */
+    protected final boolean sendsInput() {
+        return input != null;
+    }
+
+    /** The session that serves one client in this mode. */
+    protected abstract Session newSession(Connection connection);
+
+    @Override
+    public final void admitted(Connection connection) {
+        Session session = newSession(connection);
+        synchronized (sessions) {
+            sessions.put(connection.id(), session);
+        }
+        fanOut.add(session);
+    }
+
+    @Override
+    public final Outcome serve(Connection connection) {
+        Session session;
+        synchronized (sessions) {
+            session = sessions.get(connection.id());
+        }
+        if (session == null) { // served without the listener's admission step
+            admitted(connection);
+            synchronized (sessions) {
+                session = sessions.get(connection.id());
+            }
+        }
+        startInput();
+        try {
+            return session.start().join();
+        } finally {
+            fanOut.remove(session);
+            synchronized (sessions) {
+                sessions.remove(connection.id());
+            }
+        }
+    }
+
+    /** Every session but {@code self}, in admission order. */
+    protected final List<Session> others(Session self) {
+        synchronized (sessions) {
+            List<Session> list = new ArrayList<>(sessions.size());
+            for (Session s : sessions.values()) {
+                if (s != self) {
+                    list.add(s);
+                }
+            }
+            return list;
+        }
+    }
+
+    private synchronized void startInput() {
+        if (input != null && !inputStarted) {
+            inputStarted = true;
+            new InputPump(input, fanOut, options.crlf(), e -> {
+                events.warning("read stdin: " + e.getMessage());
+                fanOut.endOfInput();
+            }).start();
+        }
+    }
+
+    @Override
+    public void close() {
+        fanOut.close();
+    }
+}
