@@ -81,7 +81,13 @@ final class LineInput extends InputStream {
                         .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
                         .build();
             }
+            // Publish the reader before the last look at the flag: shutdown() sets the flag and then
+            // looks for a reader, so either we see the flag here or it sees us and interrupts.
             reading = Thread.currentThread();
+            if (shutdown) {
+                reading = null;
+                return false;
+            }
             try {
                 line = (reader.readLine("") + "\n").getBytes(StandardCharsets.UTF_8);
                 pos = 0;
