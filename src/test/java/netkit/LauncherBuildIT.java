@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's first command on a fresh checkout: {@code ./netkit} builds the jar itself (Maven on the PATH's
- * Java, the build picking a JDK 21+ toolchain, no JAVA_HOME) and then runs it, printing nothing of its own.
+ * Java, the build picking a JDK 25+ toolchain, no JAVA_HOME) and then runs it, printing nothing of its own.
  */
 class LauncherBuildIT {
     @Test

@@ -110,7 +110,7 @@ class LauncherIT {
 
     @Test
     @Timeout(90)
-    void withoutAJdk21TheLauncherSaysWhatToInstall(@TempDir Path tmp) throws Exception {
+    void withoutAJdk25TheLauncherSaysWhatToInstall(@TempDir Path tmp) throws Exception {
         // A fake JAVA_HOME and PATH holding only a Java 17, and no install folders to search.
         Path fake = tmp.resolve("jdk17");
         Files.createDirectories(fake.resolve("bin"));
@@ -122,9 +122,9 @@ class LauncherIT {
                 "PATH", fake.resolve("bin") + ":/bin"), "", "isip", "::1");
         assertEquals(1, r.exit(), r.err());
         assertEquals("", r.out());
-        assertTrue(r.err().contains("needs Java 21 or newer"), r.err());
+        assertTrue(r.err().contains("needs Java 25 or newer"), r.err());
         assertTrue(r.err().contains("too old: " + fake.toRealPath() + " (17)"), r.err());
-        assertTrue(r.err().contains("apt-get install openjdk-21-jdk"), r.err());
+        assertTrue(r.err().contains("apt-get install openjdk-25-jdk"), r.err());
     }
 
     @Test

@@ -13,7 +13,7 @@ import netkit.Stdio;
 import picocli.CommandLine.Command;
 
 /**
- * The workload the launcher records into the JVM's AOT cache (JDK 25) or dynamic CDS archive (JDK 21)
+ * The workload the launcher records into the JVM's AOT cache
  * once per build and JDK: it runs the commands a shell loop runs (help, isip, port checks against a
  * loopback listener of its own) in-process with output discarded, so their classes start pre-parsed
  * and pre-linked. Loopback only; every step is bounded.

@@ -176,8 +176,8 @@ public final class Docs {
         sb.append(".SH \"ENVIRONMENT\"\n");
         env(sb, "NO_COLOR", "When set and not empty, no colour with \\fB\\-\\-color=auto\\fR (the default); "
                 + "\\fB\\-\\-color=always\\fR still colours.");
-        env(sb, "JAVA_HOME, NETKIT_JAVA_HOME", "The JDK the launcher runs when it is Java 21 or newer "
-                + "(NETKIT_JAVA_HOME wins). Otherwise the newest JDK 21+ on PATH or in the usual install folders.");
+        env(sb, "JAVA_HOME, NETKIT_JAVA_HOME", "The JDK the launcher runs when it is Java 25 or newer "
+                + "(NETKIT_JAVA_HOME wins). Otherwise the newest JDK 25+ on PATH or in the usual install folders.");
         env(sb, "NETKIT_JDK_DIRS", "Colon-separated folders the launcher searches for JDKs instead of /usr/lib/jvm, "
                 + "/opt, SDKMAN and the macOS folders.");
         env(sb, "NETKIT_AOT", "off: the launcher neither records nor uses the start-up archive (an AOT cache on JDK 25, "

@@ -62,8 +62,7 @@ public final class TcpListenCommand extends BaseCommand {
     @Option(names = "-4", description = "IPv4 only (binds 0.0.0.0 by default).")
     boolean ipv4;
 
-    @Option(names = "-6", description = "IPv6 only: binds [::] with IPV6_V6ONLY by default, so IPv4 clients are refused "
-                    + "(on Java 21, where that option cannot be set, they are closed at once and logged).")
+    @Option(names = "-6", description = "IPv6 only: binds [::] with IPV6_V6ONLY by default, so IPv4 clients are refused.")
     boolean ipv6;
 
     @Option(names = "--backlog", paramLabel = "N", defaultValue = "511", converter = Converters.PositiveIntConverter.class,
