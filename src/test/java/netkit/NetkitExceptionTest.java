@@ -222,7 +222,7 @@ class NetkitExceptionTest {
 
     @Test
     void everyExitCodeOfTheTableIsDistinctAndAsSpecified() {
-        int[] expected = {0, 1, 2, 3, 4, 5, 6, 130};
+        int[] expected = {0, 1, 2, 3, 4, 5, 6, 7, 8, 130};
         ExitCode[] all = ExitCode.values();
         assertEquals(expected.length, all.length);
         for (int i = 0; i < all.length; i++) {

@@ -72,6 +72,9 @@ public final class Docs {
         String bash = AutoComplete.bash("netkit", root);
         files.put("completions/netkit.bash", bash);
         files.put("completions/_netkit", zsh(bash));
+        if (!readmeText.isEmpty()) {
+            files.put("README.md", withExitCodeTable(readmeText));
+        }
         return files;
     }
 
@@ -281,22 +284,8 @@ public final class Docs {
 
     private static void exitStatus(StringBuilder sb) {
         sb.append(".SH \"EXIT STATUS\"\n");
-        Map<ExitCode, String> text = new LinkedHashMap<>();
-        text.put(ExitCode.OK, "Success (isip: every input valid; port checks: at least one port open).");
-        text.put(ExitCode.FAILURE, "Other network or I/O failure (reset by peer, unreachable, broken pipe, ...); "
-                + "isip: some input invalid; port checks: no port open.");
-        text.put(ExitCode.USAGE, "Usage error: unknown option, bad value, bad combination. The message names the "
-                + "option and quotes the value.");
-        text.put(ExitCode.REFUSED, "Connection refused (TCP RST on connect, or ICMP port unreachable on a connected "
-                + "UDP socket).");
-        text.put(ExitCode.TIMEOUT, "Timeout: a connect, idle, accept or reply wait expired.");
-        text.put(ExitCode.UNRESOLVED, "A host name could not be resolved.");
-        text.put(ExitCode.BIND, "Cannot bind or join: address in use, permission denied, address not available, "
-                + "no such interface.");
-        text.put(ExitCode.INTERRUPTED, "Interrupted (Ctrl\\-C, SIGINT).");
         for (ExitCode c : ExitCode.values()) {
-            sb.append(".TP\n\\fB").append(c.code).append("\\fR\n").append(text.get(c).contains("\\-")
-                    ? text.get(c) : esc(text.get(c))).append('\n');
+            sb.append(".TP\n\\fB").append(c.code).append("\\fR\n").append(esc(c.description)).append('\n');
         }
         sb.append(".PP\nErrors are one line on stderr starting with \\fBnetkit:\\fR (a JSON object with "
                 + "\\fB\\-\\-json\\fR); a Java stack trace only with \\fB\\-\\-stacktrace\\fR.\n");
@@ -331,6 +320,25 @@ public final class Docs {
                 first = false;
             }
         }
+    }
+
+    /** The README with the table under its "## Exit codes" heading generated from {@link ExitCode}. */
+    static String withExitCodeTable(String readme) {
+        int heading = readme.indexOf("\n## Exit codes\n");
+        if (heading < 0) {
+            return readme;
+        }
+        int start = readme.indexOf("\n| code |", heading);
+        if (start < 0) {
+            return readme;
+        }
+        start++;
+        int end = start;
+        while (end < readme.length() && readme.startsWith("|", end)) {
+            int nl = readme.indexOf('\n', end);
+            end = nl < 0 ? readme.length() : nl + 1;
+        }
+        return readme.substring(0, start) + ExitCode.markdownTable() + readme.substring(end);
     }
 
     // ---- README's translation table ----------------------------------------------------------------------

@@ -29,18 +29,7 @@ import picocli.CommandLine.Spec;
             "",
             "Payload goes to stdout byte for byte; diagnostics go to stderr, one line each, prefixed 'netkit: '."
         },
-        footerHeading = "%nExit codes:%n",
-        footer = {
-            "  0   success (isip: every input valid; scans: at least one port open)",
-            "  1   other network or I/O failure; isip: some input invalid; scan: no port open",
-            "  2   usage error (unknown option, bad value, bad combination)",
-            "  3   connection refused",
-            "  4   timeout (connect, idle, accept or reply wait)",
-            "  5   host name could not be resolved",
-            "  6   cannot bind or join (in use, permission denied, not available,",
-            "      no such interface)",
-            "  130 interrupted (Ctrl-C)"
-        })
+        footerHeading = "%nExit codes:%n")
 public final class Netkit implements Callable<Integer> {
     /**
      * Every subcommand, in the order {@code --help} lists them. <b>Register a new command here (one line)</b>,
@@ -196,6 +185,8 @@ public final class Netkit implements Callable<Integer> {
     private static CommandLine build(Stdio stdio, List<Class<? extends BaseCommand>> commands) {
         Netkit root = new Netkit(stdio);
         CommandLine cl = new CommandLine(root);
+        // the exit-code table has one home (ExitCode); subcommands inherit the footer when added after it
+        cl.getCommandSpec().usageMessage().footer(ExitCode.helpFooter(78));
         for (Class<? extends BaseCommand> c : commands) {
             cl.addSubcommand(c);
         }

@@ -1,11 +1,10 @@
 package netkit.cli;
 
-import java.net.InetSocketAddress;
 import java.util.Locale;
+import netkit.engine.stream.Endpoint;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.TcpEvents;
-import netkit.net.AddressFormat;
 import netkit.output.Json;
 import netkit.output.Output;
 
@@ -24,36 +23,37 @@ final class TcpEventPrinter implements TcpEvents {
     }
 
     @Override
-    public void listening(InetSocketAddress local) {
-        output.event(1, "listening on " + AddressFormat.hostPort(local), address(Json.event("listening"), local));
+    public void listening(Endpoint local) {
+        output.event(1, "listening on " + local.text(), address(Json.event("listening"), local));
     }
 
     @Override
     public void connected(Connection c) {
-        output.event(1, "connected to " + AddressFormat.hostPort(c.remoteAddress()),
-                address(Json.event("connected"), c.remoteAddress())
-                        .put("localAddress", AddressFormat.text(c.localAddress().getAddress()))
-                        .put("localPort", c.localAddress().getPort()));
+        Json json = address(Json.event("connected"), c.remote()).put("localAddress", c.local().address());
+        if (c.local().port() >= 0) {
+            json.put("localPort", c.local().port());
+        }
+        output.event(1, "connected to " + c.remote().text(), json);
     }
 
     @Override
     public void connection(Connection c, int open) {
-        String text = "connection from " + AddressFormat.hostPort(c.remoteAddress())
+        String text = "connection from " + c.remote().text()
                 + (many ? " (id " + c.id() + ", " + open + " open)" : "");
-        output.event(1, text, address(Json.event("connection").put("id", c.id()), c.remoteAddress())
+        output.event(1, text, address(Json.event("connection").put("id", c.id()), c.remote())
                 .put("connections", open));
     }
 
     @Override
-    public void rejected(InetSocketAddress remote, String reason) {
-        output.event(1, "rejected " + AddressFormat.hostPort(remote) + ": " + reason,
+    public void rejected(Endpoint remote, String reason) {
+        output.event(1, "rejected " + remote.text() + ": " + reason,
                 address(Json.event("rejected"), remote).put("reason", reason));
     }
 
     @Override
     public void closed(Connection c, Outcome outcome) {
         long ms = (System.nanoTime() - c.startNanos()) / 1_000_000;
-        String who = many ? " " + AddressFormat.hostPort(c.remoteAddress()) + " (id " + c.id() + ")" : "";
+        String who = many ? " " + c.remote().text() + " (id " + c.id() + ")" : "";
         String why = switch (outcome.kind()) {
             case CLOSED -> "";
             case IDLE_TIMEOUT -> " (idle timeout)";
@@ -70,8 +70,11 @@ final class TcpEventPrinter implements TcpEvents {
         output.warn(text);
     }
 
-    private static Json address(Json j, InetSocketAddress a) {
-        return j.put("address", AddressFormat.text(a.getAddress())).put("port", a.getPort())
-                .put("family", AddressFormat.family(a.getAddress()));
+    private static Json address(Json j, Endpoint a) {
+        j.put("address", a.address());
+        if (a.port() >= 0) {
+            j.put("port", a.port());
+        }
+        return j.put("family", a.family());
     }
 }

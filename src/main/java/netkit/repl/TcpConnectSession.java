@@ -65,7 +65,7 @@ public final class TcpConnectSession implements ReplSession {
 
     @Override
     public String name() {
-        return AddressFormat.hostPort(connection.remoteAddress());
+        return connection.remote().text();
     }
 
     @Override

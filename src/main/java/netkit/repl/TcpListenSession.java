@@ -3,7 +3,6 @@ package netkit.repl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
@@ -15,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.BiFunction;
 import netkit.NetkitException;
+import netkit.engine.stream.Endpoint;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.ConnectionHandler;
 import netkit.engine.tcp.DataSink;
@@ -24,7 +24,6 @@ import netkit.engine.tcp.SessionOptions;
 import netkit.engine.tcp.TcpEvents;
 import netkit.engine.tcp.Totals;
 import netkit.engine.tcp.TrafficTap;
-import netkit.net.AddressFormat;
 
 /**
  * {@code tcp-listen}'s relay mode (and {@code --chat}'s console, {@link #runConsole}) in the REPL: the engine's {@link RelayHandler} with typed lines as
@@ -120,8 +119,8 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     // ---- the listener's events, as notices ----
 
     @Override
-    public void listening(InetSocketAddress local) {
-        listener.notice("listening on " + AddressFormat.hostPort(local));
+    public void listening(Endpoint local) {
+        listener.notice("listening on " + local.text());
     }
 
     @Override
@@ -132,13 +131,13 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
         if (console) {
             return;
         }
-        listener.notice("#" + c.id() + " connected from " + AddressFormat.hostPort(c.remoteAddress()) + " (" + open
+        listener.notice("#" + c.id() + " connected from " + c.remote().text() + " (" + open
                 + " open)");
     }
 
     @Override
-    public void rejected(InetSocketAddress remote, String reason) {
-        listener.notice("rejected " + AddressFormat.hostPort(remote) + ": " + reason);
+    public void rejected(Endpoint remote, String reason) {
+        listener.notice("rejected " + remote.text() + ": " + reason);
     }
 
     @Override
@@ -165,7 +164,7 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     @Override
     public String name() {
         netkit.engine.tcp.Listener s = server;
-        return s == null ? "tcp-listen" : (console ? "chat :" : "listen :") + s.localAddress().getPort();
+        return s == null ? "tcp-listen" : (console ? "chat " : "listen ") + (s.local().port() >= 0 ? ":" + s.local().port() : s.local().text());
     }
 
     @Override
@@ -231,7 +230,7 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     @Override
     public List<Client> clients() {
         return server.connections().stream()
-                .map(c -> new Client("#" + c.id(), AddressFormat.hostPort(c.remoteAddress()), c.bytesRead(),
+                .map(c -> new Client("#" + c.id(), c.remote().text(), c.bytesRead(),
                         c.bytesWritten()))
                 .toList();
     }

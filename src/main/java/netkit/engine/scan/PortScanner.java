@@ -45,6 +45,7 @@ public final class PortScanner {
     private final int concurrency;
     private final ProtocolFamily family;
     private final boolean loopbackFastPath;
+    private final PortProbe layered;
 
     private final AtomicInteger next = new AtomicInteger();
     private final ReentrantLock deliveryLock = new ReentrantLock();
@@ -62,6 +63,14 @@ public final class PortScanner {
      * @param concurrency the most probes in flight at once, at least 1
      */
     public PortScanner(InetAddress address, int[] ports, Duration timeout, int concurrency) {
+        this(address, ports, timeout, concurrency, null);
+    }
+
+    /**
+     * A scan whose every port is checked by {@code probe} (a connect through the stream layers:
+     * TLS, proxies) instead of a bare connect; {@code address} then only names the host in errors.
+     */
+    public PortScanner(InetAddress address, int[] ports, Duration timeout, int concurrency, PortProbe probe) {
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1: " + concurrency);
         }
@@ -70,7 +79,8 @@ public final class PortScanner {
         this.timeoutMillis = timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         this.concurrency = concurrency;
         this.family = address instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
-        this.loopbackFastPath = useLoopbackProbe(address, ports.length);
+        this.layered = probe;
+        this.loopbackFastPath = probe == null && useLoopbackProbe(address, ports.length);
         this.states = new PortState[ports.length];
         this.nanos = new long[ports.length];
     }
@@ -146,7 +156,7 @@ public final class PortScanner {
                 long t0 = System.nanoTime();
                 PortState state = fast == null ? null : fast.probe(ports[i]);
                 if (state == null) {
-                    state = probe(ports[i]);
+                    state = layered != null ? layered.probe(ports[i]) : probe(ports[i]);
                 }
                 complete(i, state, System.nanoTime() - t0);
             }

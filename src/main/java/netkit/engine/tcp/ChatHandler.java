@@ -6,6 +6,7 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import netkit.engine.chat.ChatRoom;
 import netkit.engine.chat.ChatTransport;
+import netkit.engine.stream.Endpoint;
 
 /**
  * {@code --chat}: every client becomes a member of one {@link ChatRoom}; the console (our stdin)
@@ -41,14 +42,25 @@ public final class ChatHandler implements ConnectionHandler {
 
     @Override
     public void overLimit(Connection connection) {
-        room.rejectFull(connection.channel());
+        rejectFull(connection);
+    }
+
+    /**
+     * The {@code server full} line, written without blocking (the accept loop calls this): on a
+     * plain socket at once; a transport with a handshake (TLS) cannot say it without one, and is
+     * only closed.
+     */
+    private void rejectFull(Connection connection) {
+        if (connection.transport().plain()) {
+            room.rejectFull(connection.transport().socket());
+        }
     }
 
     @Override
     public Outcome serve(Connection connection) {
         if (!room.serve(transport(connection))) { // rare: the room filled after the listener's -m check
-            room.rejectFull(connection.channel());
-            events.rejected(connection.remoteAddress(), "server full (-m " + room.options().maxConnections() + ")");
+            rejectFull(connection);
+            events.rejected(connection.remote(), "server full (-m " + room.options().maxConnections() + ")");
         }
         return Outcome.CLOSED;
     }
@@ -81,7 +93,7 @@ public final class ChatHandler implements ConnectionHandler {
 
             @Override
             public SocketAddress remote() {
-                return c.remoteAddress();
+                return c.remote() instanceof Endpoint.Inet inet ? inet.socketAddress() : null;
             }
         };
     }

@@ -2,25 +2,26 @@ package netkit.engine.tcp;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import netkit.engine.stream.Endpoint;
+import netkit.engine.stream.Transport;
 
 /**
- * One connected TCP socket with Node's bookkeeping: {@code bytesRead}, {@code bytesWritten},
+ * One connected stream (TCP, Unix, TLS or proxied: a {@link Transport}) with Node's bookkeeping: {@code bytesRead}, {@code bytesWritten},
  * {@code bufferSize}, {@code pause()}/{@code resume()} and the time of the last byte moved (for the
  * idle timeout). Reads and writes are blocking; writes from several threads are serialised so
- * chunks never interleave. Closing is idempotent and unblocks a pending read.
+ * chunks never interleave. Closing is idempotent and unblocks a pending read. Byte counts are
+ * payload bytes (plaintext under TLS).
  */
 public final class Connection implements Closeable {
     private final long id;
-    private final SocketChannel channel;
-    private final InetSocketAddress remote;
-    private final InetSocketAddress local;
+    private final Transport transport;
+    private final Endpoint remote;
+    private final Endpoint local;
     private final Totals totals;
     private final long startNanos = System.nanoTime();
     private final AtomicLong bytesRead = new AtomicLong();
@@ -34,11 +35,11 @@ public final class Connection implements Closeable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean outputShut;
 
-    public Connection(long id, SocketChannel channel, Totals totals) throws IOException {
+    public Connection(long id, Transport transport, Totals totals) {
         this.id = id;
-        this.channel = channel;
-        this.remote = (InetSocketAddress) channel.getRemoteAddress();
-        this.local = (InetSocketAddress) channel.getLocalAddress();
+        this.transport = transport;
+        this.remote = transport.remoteEndpoint();
+        this.local = transport.localEndpoint();
         this.totals = totals;
     }
 
@@ -47,16 +48,30 @@ public final class Connection implements Closeable {
         return id;
     }
 
-    public InetSocketAddress remoteAddress() {
+    /** The peer: an address and port, or a Unix socket path. */
+    public Endpoint remote() {
         return remote;
     }
 
-    public InetSocketAddress localAddress() {
+    public Endpoint local() {
         return local;
     }
 
-    public SocketChannel channel() {
-        return channel;
+    public Transport transport() {
+        return transport;
+    }
+
+    /**
+     * Runs the transport's opening exchange (a TLS handshake), under the write lock so nothing is
+     * sent before it; a no-op for plain sockets and on later calls.
+     */
+    public void handshake() throws IOException {
+        writeLock.lock();
+        try {
+            transport.handshake();
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Bytes received from the peer (Node {@code bytesRead}). */
@@ -92,7 +107,7 @@ public final class Connection implements Closeable {
      */
     public int read(ByteBuffer buf) throws IOException {
         awaitResumed();
-        int n = channel.read(buf);
+        int n = transport.read(buf);
         if (n > 0) {
             bytesRead.addAndGet(n);
             if (totals != null) {
@@ -109,7 +124,7 @@ public final class Connection implements Closeable {
         try {
             pendingWrite = buf.remaining();
             while (buf.hasRemaining()) {
-                int n = channel.write(buf);
+                int n = transport.write(buf);
                 if (n > 0) {
                     bytesWritten.addAndGet(n);
                     if (totals != null) {
@@ -131,7 +146,7 @@ public final class Connection implements Closeable {
         try {
             ByteBuffer last = srcs[srcs.length - 1];
             while (last.hasRemaining()) {
-                long n = channel.write(srcs);
+                long n = transport.write(srcs);
                 if (n > 0) {
                     bytesWritten.addAndGet(n);
                     if (totals != null) {
@@ -150,13 +165,13 @@ public final class Connection implements Closeable {
         write(ByteBuffer.wrap(bytes));
     }
 
-    /** Half-close: sends FIN, keeps reading. Idempotent. */
+    /** Half-close: sends FIN (TLS: close_notify first), keeps reading. Idempotent. */
     public void shutdownOutput() throws IOException {
         writeLock.lock();
         try {
             if (!outputShut && !closed.get()) {
                 outputShut = true;
-                channel.shutdownOutput();
+                transport.shutdownOutput();
             }
         } finally {
             writeLock.unlock();
@@ -215,7 +230,7 @@ public final class Connection implements Closeable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
-                channel.close();
+                transport.close();
             } catch (IOException ignored) {
                 // closing a socket that failed already: nothing left to report
             }
@@ -225,6 +240,6 @@ public final class Connection implements Closeable {
 
     @Override
     public String toString() {
-        return "Connection#" + id + " " + remote;
+        return "Connection#" + id + " " + remote.text();
     }
 }

@@ -42,10 +42,12 @@ public final class ExecHandler implements ConnectionHandler {
     public Outcome serve(Connection connection) {
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> env = pb.environment();
-        env.put("NETKIT_REMOTE_ADDR", AddressFormat.text(connection.remoteAddress().getAddress()));
-        env.put("NETKIT_REMOTE_PORT", String.valueOf(connection.remoteAddress().getPort()));
-        env.put("NETKIT_LOCAL_ADDR", AddressFormat.text(connection.localAddress().getAddress()));
-        env.put("NETKIT_LOCAL_PORT", String.valueOf(connection.localAddress().getPort()));
+        env.put("NETKIT_REMOTE_ADDR", connection.remote().address());
+        env.put("NETKIT_LOCAL_ADDR", connection.local().address());
+        if (connection.remote().port() >= 0) {
+            env.put("NETKIT_REMOTE_PORT", String.valueOf(connection.remote().port()));
+            env.put("NETKIT_LOCAL_PORT", String.valueOf(connection.local().port()));
+        }
         Process child;
         try {
             child = pb.start();
@@ -73,7 +75,7 @@ public final class ExecHandler implements ConnectionHandler {
         } catch (IOException e) {
             if (connection.isOpen()) {
                 outcome = Outcome.error(NetkitException.from(e, "send to "
-                        + AddressFormat.hostPort(connection.remoteAddress())));
+                        + connection.remote().text()));
             }
         }
         synchronized (idled) {

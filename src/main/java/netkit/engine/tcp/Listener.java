@@ -19,21 +19,28 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import netkit.NetkitException;
+import netkit.engine.stream.Endpoint;
+import netkit.engine.stream.SocketTransport;
+import netkit.engine.stream.Transport;
+import netkit.engine.stream.TransportLayer;
 import netkit.net.AddressFormat;
 
 /**
- * The TCP server of {@code tcp-listen}: binds (dual-stack by default), accepts, applies the
+ * The stream server of {@code tcp-listen}: binds (dual-stack by default), accepts, applies the
  * access rules and limits ({@code -m}, {@code -c}, one-shot, {@code --accept-timeout}), gives each
  * client an id, keeps the open count (Node {@code getConnections}) and hands every connection to a
- * {@link ConnectionHandler} on its own virtual thread. Closing it stops listening and closes every
- * connection.
+ * {@link ConnectionHandler} on its own virtual thread. Every accepted socket becomes a
+ * {@link Transport} through the listener's {@link TransportLayer} (TLS, …), whose handshake runs on
+ * the connection's thread before the handler sees it, so a slow handshake never holds the accept
+ * loop. Closing it stops listening and closes every connection.
  */
 public final class Listener implements Closeable {
     private final ListenOptions options;
     private final TcpEvents events;
     private final Totals totals;
     private final ServerSocketChannel server;
-    private final InetSocketAddress local;
+    private final TransportLayer layer;
+    private final Endpoint local;
     private final ConcurrentSkipListMap<Long, Connection> open = new ConcurrentSkipListMap<>();
     // open.size() walks the whole map: the count is kept beside it, since every accept reports it
     private final AtomicInteger openCount = new AtomicInteger();
@@ -43,17 +50,26 @@ public final class Listener implements Closeable {
     private long nextId = 1;
     private volatile boolean acceptTimedOut;
 
-    private Listener(ListenOptions options, TcpEvents events, Totals totals, ServerSocketChannel server)
-            throws IOException {
+    private Listener(ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals,
+            ServerSocketChannel server) throws IOException {
         this.options = options;
+        this.layer = layer;
         this.events = events;
         this.totals = totals;
         this.server = server;
-        this.local = (InetSocketAddress) server.getLocalAddress();
+        this.local = Endpoint.of(server.getLocalAddress());
     }
 
     /** Binds and listens; throws a {@link NetkitException} (exit 6) when the address cannot be bound. */
     public static Listener bind(ListenOptions options, TcpEvents events, Totals totals) {
+        return bind(options, TransportLayer.NONE, events, totals);
+    }
+
+    /**
+     * Binds and listens; every accepted socket goes through {@code layer} (TLS, …) before its handler.
+     * Throws a {@link NetkitException} (exit 6) when the address cannot be bound.
+     */
+    public static Listener bind(ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals) {
         InetAddress address = options.address();
         if (address != null && !options.family().accepts(address)) {
             throw NetkitException.usage("address " + AddressFormat.text(address) + " is not "
@@ -75,13 +91,13 @@ public final class Listener implements Closeable {
                 v6Only(ch);
             }
             ch.bind(where, options.backlog());
-            return new Listener(options, events, totals, ch);
+            return new Listener(options, layer, events, totals, ch);
         } catch (UnsupportedOperationException e) {
             if (address == null && options.family() == Family.ANY) {
                 // no IPv6 on this host: every interface means every IPv4 interface
                 return bind(new ListenOptions(null, options.port(), Family.IPV4, options.backlog(), options.keepOpen(),
                         options.maxConns(), options.count(), options.acceptTimeout(), options.access(),
-                        options.tuning()), events, totals);
+                        options.tuning()), layer, events, totals);
             }
             throw NetkitException.from(e, "bind " + AddressFormat.hostPort(where));
         } catch (IOException | RuntimeException e) {
@@ -126,7 +142,7 @@ public final class Listener implements Closeable {
     }
 
     /** The bound address, with the real port when 0 was asked for. */
-    public InetSocketAddress localAddress() {
+    public Endpoint local() {
         return local;
     }
 
@@ -180,9 +196,10 @@ public final class Listener implements Closeable {
                 }
                 Connection c;
                 try {
-                    c = new Connection(nextId++, ch, totals);
-                } catch (IOException e) {
+                    c = new Connection(nextId++, layer.apply(new SocketTransport(ch), null), totals);
+                } catch (IOException | RuntimeException e) {
                     closeQuietly(ch);
+                    events.warning("accept: " + e.getMessage());
                     continue;
                 }
                 String reason = admit(c);
@@ -190,14 +207,14 @@ public final class Listener implements Closeable {
                     if (reason.equals(limitReason())) {
                         handler.overLimit(c);
                     }
-                    events.rejected(c.remoteAddress(), reason);
+                    events.rejected(c.remote(), reason);
                     c.close();
                     continue;
                 }
                 try {
                     options.tuning().apply(ch);
                 } catch (IOException e) {
-                    events.warning("socket options for " + AddressFormat.hostPort(c.remoteAddress()) + ": " + e.getMessage());
+                    events.warning("socket options for " + c.remote().text() + ": " + e.getMessage());
                 }
                 open.put(c.id(), c);
                 openCount.incrementAndGet();
@@ -232,7 +249,10 @@ public final class Listener implements Closeable {
     }
 
     private String admit(Connection c) {
-        InetAddress remote = c.remoteAddress().getAddress();
+        InetAddress remote = c.remote().inetAddress();
+        if (remote == null) {
+            return null; // a Unix socket: file permissions are its access rules
+        }
         if (options.family() == Family.IPV6 && options.address() == null && !(remote instanceof Inet6Address)) {
             return "IPv4 client on an IPv6-only (-6) listener";
         }
@@ -255,7 +275,10 @@ public final class Listener implements Closeable {
         Threads.start("conn-" + c.id(), () -> {
             Outcome outcome;
             try {
+                c.handshake();
                 outcome = handler.serve(c);
+            } catch (IOException e) {
+                outcome = Outcome.error(NetkitException.from(e, "handshake with " + c.remote().text()));
             } catch (RuntimeException e) {
                 outcome = Outcome.error(e);
             } finally {

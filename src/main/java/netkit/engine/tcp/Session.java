@@ -208,6 +208,6 @@ public final class Session implements InputTarget {
             finish(Outcome.CLOSED);
             return;
         }
-        finish(Outcome.error(NetkitException.from(e, what + AddressFormat.hostPort(connection.remoteAddress()))));
+        finish(Outcome.error(NetkitException.from(e, what + connection.remote().text())));
     }
 }

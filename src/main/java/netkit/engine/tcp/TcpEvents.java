@@ -1,12 +1,12 @@
 package netkit.engine.tcp;
 
-import java.net.InetSocketAddress;
+import netkit.engine.stream.Endpoint;
 
 /** What the engine reports as it runs; the command turns it into {@code -v} lines or JSON events. */
 public interface TcpEvents {
     TcpEvents NONE = new TcpEvents() {};
 
-    default void listening(InetSocketAddress local) {}
+    default void listening(Endpoint local) {}
 
     default void connected(Connection connection) {}
 
@@ -14,7 +14,7 @@ public interface TcpEvents {
     default void connection(Connection connection, int open) {}
 
     /** A client was closed at once: access rules or connection limit. */
-    default void rejected(InetSocketAddress remote, String reason) {}
+    default void rejected(Endpoint remote, String reason) {}
 
     default void closed(Connection connection, Outcome outcome) {}
 

@@ -25,7 +25,7 @@ class SessionTest {
 
     private static Pair pair(ServerSocket server) throws Exception {
         SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
-        return new Pair(new Connection(1, ch, new Totals()), server.accept());
+        return new Pair(new Connection(1, new netkit.engine.stream.SocketTransport(ch), new Totals()), server.accept());
     }
 
     @Test
