@@ -212,7 +212,7 @@ class UdpListenCommandTest {
         // 32 MiB is asked for: granted in full with CAP_NET_ADMIN (SO_RCVBUFFORCE), else capped at rmem_max
         int asked = 32 << 20;
         int rmemMax = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/rmem_max")).trim());
-        int expected = netkit.engine.udp.NativeSocketOptions.canForceBuffers() ? asked : Math.min(asked, rmemMax);
+        int expected = netkit.sys.SocketOptions.canForceBuffers() ? asked : Math.min(asked, rmemMax);
         assertTrue(Integer.parseInt(m.group(1)) >= expected, line + " (expected at least " + expected + ")");
         assertEquals(4, run.awaitExit(LIMIT));
     }

@@ -119,7 +119,7 @@ public final class Listener implements Closeable {
      */
     private static void v6Only(ServerSocketChannel ch) {
         try {
-            netkit.engine.udp.NativeSocketOptions.setInt(ch, netkit.engine.udp.NativeSocketOptions.IPV6_V6ONLY, 1);
+            netkit.sys.SocketOptions.setInt(ch, netkit.sys.SocketOptions.IPV6_V6ONLY, 1);
         } catch (UnsupportedOperationException e) {
             // fall back to rejecting IPv4 clients after accept
         }

@@ -1,5 +1,7 @@
 package netkit.engine.udp;
 
+import netkit.sys.SocketOptions;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -68,7 +70,7 @@ public final class DatagramEndpoint implements Closeable {
             ch = family == null ? DatagramChannel.open() : DatagramChannel.open(family);
             if (config.v6Only()) {
                 try {
-                    NativeSocketOptions.setInt(ch, NativeSocketOptions.IPV6_V6ONLY, 1);
+                    SocketOptions.setInt(ch, SocketOptions.IPV6_V6ONLY, 1);
                 } catch (UnsupportedOperationException e) {
                     throw NetkitException.failure("EINVAL", "cannot make the socket IPv6-only (-6): " + e.getMessage(), e);
                 }
@@ -121,9 +123,9 @@ public final class DatagramEndpoint implements Closeable {
     private static void setReceiveBuffer(DatagramChannel ch, int bytes) throws IOException {
         ch.setOption(StandardSocketOptions.SO_RCVBUF, bytes);
         // Linux reports twice what it keeps for bookkeeping; the JDK halves it back.
-        if (ch.getOption(StandardSocketOptions.SO_RCVBUF) < bytes && NativeSocketOptions.canForceBuffers()) {
+        if (ch.getOption(StandardSocketOptions.SO_RCVBUF) < bytes && SocketOptions.canForceBuffers()) {
             try {
-                NativeSocketOptions.setInt(ch, NativeSocketOptions.SO_RCVBUFFORCE, bytes);
+                SocketOptions.setInt(ch, SocketOptions.SO_RCVBUFFORCE, bytes);
             } catch (UnsupportedOperationException e) {
                 // keep the capped size; -v shows it
             }
@@ -162,19 +164,19 @@ public final class DatagramEndpoint implements Closeable {
         }
     }
 
-    /** Sets the unicast TTL / hop limit (Node {@code setTTL}) with setsockopt; see {@link NativeSocketOptions}. */
+    /** Sets the unicast TTL / hop limit (Node {@code setTTL}) with setsockopt; see {@link SocketOptions}. */
     public void setTtl(int ttl) {
         try {
             if (isIpv6()) {
-                NativeSocketOptions.setInt(channel, NativeSocketOptions.IPV6_UNICAST_HOPS, ttl);
+                SocketOptions.setInt(channel, SocketOptions.IPV6_UNICAST_HOPS, ttl);
                 try {
                     // A dual-stack socket sends IPv4 too; where the OS refuses IP_TTL there, IPv6 still applies.
-                    NativeSocketOptions.setInt(channel, NativeSocketOptions.IP_TTL, ttl);
+                    SocketOptions.setInt(channel, SocketOptions.IP_TTL, ttl);
                 } catch (UnsupportedOperationException ignored) {
                     // IPv6-only use is still correct
                 }
             } else {
-                NativeSocketOptions.setInt(channel, NativeSocketOptions.IP_TTL, ttl);
+                SocketOptions.setInt(channel, SocketOptions.IP_TTL, ttl);
             }
         } catch (UnsupportedOperationException e) {
             throw NetkitException.failure("EINVAL", "cannot set TTL " + ttl + ": " + e.getMessage(), e);
@@ -184,8 +186,8 @@ public final class DatagramEndpoint implements Closeable {
     /** The unicast TTL / hop limit in force, read back with getsockopt. */
     public int ttl() {
         try {
-            return NativeSocketOptions.getInt(channel,
-                    isIpv6() ? NativeSocketOptions.IPV6_UNICAST_HOPS : NativeSocketOptions.IP_TTL);
+            return SocketOptions.getInt(channel,
+                    isIpv6() ? SocketOptions.IPV6_UNICAST_HOPS : SocketOptions.IP_TTL);
         } catch (UnsupportedOperationException e) {
             throw NetkitException.failure("EINVAL", "cannot read TTL: " + e.getMessage(), e);
         }

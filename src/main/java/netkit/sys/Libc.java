@@ -1,0 +1,121 @@
+package netkit.sys;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.util.Locale;
+
+/**
+ * The C library functions netkit calls directly, through the Foreign Function &amp; Memory API:
+ * the one place in netkit that links native code. Linking happens when this class is first used,
+ * so the commands that never need it (most of them) never pay for it.
+ *
+ * <p>Functions that report failure through {@code errno} take a capture-state segment as their
+ * first argument ({@link #newCallState}); {@link #errno} reads it back. Without native access
+ * enabled for netkit (the launcher and the jar manifest enable it) the JDK would print a warning,
+ * so {@link #AVAILABLE} is false then and nothing is linked.
+ */
+public final class Libc {
+    private Libc() {}
+
+    /** Linux or macOS, and native access enabled: the functions below are linked. */
+    public static final boolean AVAILABLE;
+    /** Why {@link #AVAILABLE} is false, for one-line errors; null when it is true. */
+    public static final String UNAVAILABLE_REASON;
+
+    /** {@code int socket(int domain, int type, int protocol)}. */
+    public static final MethodHandle SOCKET;
+    /** {@code int connect(int fd, const struct sockaddr *addr, socklen_t len)}, errno captured. */
+    public static final MethodHandle CONNECT;
+    /** {@code int close(int fd)}. */
+    public static final MethodHandle CLOSE;
+    /** {@code int getsockname(int fd, struct sockaddr *addr, socklen_t *len)}. */
+    public static final MethodHandle GETSOCKNAME;
+    /** {@code int setsockopt(int fd, int level, int name, const void *value, socklen_t len)}, errno captured. */
+    public static final MethodHandle SETSOCKOPT;
+    /** {@code int getsockopt(int fd, int level, int name, void *value, socklen_t *len)}, errno captured. */
+    public static final MethodHandle GETSOCKOPT;
+    /** {@code char *strerror(int errnum)}. */
+    public static final MethodHandle STRERROR;
+
+    private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
+    private static final long ERRNO_OFFSET =
+            CALL_STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+
+    static {
+        MethodHandle socket = null, connect = null, close = null, getsockname = null;
+        MethodHandle setsockopt = null, getsockopt = null, strerror = null;
+        String reason = null;
+        if (!Os.LINUX && !Os.MAC) {
+            reason = "is supported on Linux and macOS only (this is " + System.getProperty("os.name") + ")";
+        } else if (!Libc.class.getModule().isNativeAccessEnabled()) {
+            reason = "needs native access: run with --enable-native-access=ALL-UNNAMED (./netkit and the jar "
+                    + "manifest pass it)";
+        } else {
+            try {
+                Linker linker = Linker.nativeLinker();
+                SymbolLookup libc = linker.defaultLookup();
+                Linker.Option errno = Linker.Option.captureCallState("errno");
+                ValueLayout.OfInt i = ValueLayout.JAVA_INT;
+                ValueLayout p = ValueLayout.ADDRESS;
+                socket = linker.downcallHandle(find(libc, "socket"), FunctionDescriptor.of(i, i, i, i));
+                connect = linker.downcallHandle(find(libc, "connect"), FunctionDescriptor.of(i, i, p, i), errno);
+                close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(i, i));
+                getsockname = linker.downcallHandle(find(libc, "getsockname"), FunctionDescriptor.of(i, i, p, p));
+                setsockopt = linker.downcallHandle(find(libc, "setsockopt"),
+                        FunctionDescriptor.of(i, i, i, i, p, i), errno);
+                getsockopt = linker.downcallHandle(find(libc, "getsockopt"),
+                        FunctionDescriptor.of(i, i, i, i, p, p), errno);
+                strerror = linker.downcallHandle(find(libc, "strerror"), FunctionDescriptor.of(p, i));
+            } catch (RuntimeException | LinkageError e) {
+                reason = "cannot link the C library in this JVM: " + e;
+            }
+        }
+        AVAILABLE = reason == null;
+        UNAVAILABLE_REASON = reason;
+        SOCKET = socket;
+        CONNECT = connect;
+        CLOSE = close;
+        GETSOCKNAME = getsockname;
+        SETSOCKOPT = setsockopt;
+        GETSOCKOPT = getsockopt;
+        STRERROR = strerror;
+    }
+
+    private static MemorySegment find(SymbolLookup lookup, String name) {
+        return lookup.find(name).orElseThrow(() -> new IllegalStateException("no native symbol " + name));
+    }
+
+    /** A segment for the errno that a capturing call leaves behind. */
+    public static MemorySegment newCallState(Arena arena) {
+        return arena.allocate(CALL_STATE);
+    }
+
+    /** The errno a capturing call stored in {@code callState}. */
+    public static int errno(MemorySegment callState) {
+        return callState.get(ValueLayout.JAVA_INT, ERRNO_OFFSET);
+    }
+
+    /** {@code strerror(errno)} in lower case with the number: {@code "permission denied (errno 13)"}. */
+    public static String describe(int errno) {
+        try {
+            MemorySegment text = ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256);
+            return text.getString(0).toLowerCase(Locale.ROOT) + " (errno " + errno + ")";
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
+    /** Throws {@link UnsupportedOperationException} with {@code what} and the reason when not {@link #AVAILABLE}. */
+    public static void require(String what) {
+        if (!AVAILABLE) {
+            throw new UnsupportedOperationException(what + " " + UNAVAILABLE_REASON);
+        }
+    }
+}
