@@ -22,27 +22,54 @@ public final class AotTraining {
     private AotTraining() {}
 
     /**
+     * Invocations of one fast-path pattern with sample values: a port check of an open and a closed loopback
+     * port (never read: the backlog accepts), isip with valid, invalid and no arguments.
+     */
+    static List<String[]> samples(List<String> pattern, String openPort, String closedPort) {
+        List<String[]> runs = new ArrayList<>();
+        List<List<String>> values = switch (pattern.get(0)) {
+            case "tcp-connect" -> List.of(List.of("127.0.0.1", openPort), List.of("127.0.0.1", closedPort),
+                    List.of("127.0.0.1", openPort));
+            case "isip" -> List.of(List.of("127.0.0.1", "::1", "x"), List.of());
+            default -> List.of(List.of());
+        };
+        for (List<String> v : values) {
+            List<String> args = new ArrayList<>();
+            int next = 0;
+            for (String word : pattern) {
+                if (word.equals("VALUE...")) {
+                    args.addAll(v.subList(next, v.size()));
+                    next = v.size();
+                } else if (word.equals("VALUE")) {
+                    args.add(v.get(next++));
+                } else {
+                    args.add(word);
+                }
+            }
+            runs.add(args.toArray(String[]::new));
+        }
+        return runs;
+    }
+
+    /**
      * Runs the workload of one archive kind: {@code fast}, the invocations {@link Netkit#runFast} serves
      * (kept small, because the JVM loads every archived class at start), or {@code full}, everything else.
      */
     public static void run(String kind) throws IOException {
         if (kind.equals("fast")) {
             Stdio.system(); // the real streams' classes, as Main creates them
-            List<String[]> runs = new ArrayList<>(List.of(new String[] {"isip", "127.0.0.1", "::1", "x"},
-                    new String[] {"isip"}, new String[] {"-V"}));
             InetAddress lo = InetAddress.getLoopbackAddress();
             try (ServerSocket open = new ServerSocket(0, 64, lo)) {
                 int closedPort;
                 try (ServerSocket s = new ServerSocket(0, 1, lo)) {
                     closedPort = s.getLocalPort();
                 }
-                String openPort = String.valueOf(open.getLocalPort());
-                for (String port : List.of(openPort, String.valueOf(closedPort), openPort)) {
-                    runs.add(new String[] {"tcp-connect", "-z", "127.0.0.1", port}); // backlog accepts; never read
-                }
-                for (String[] args : runs) {
-                    Netkit.runFast(Stdio.of(new ByteArrayInputStream("::1\n10.0.0.1\n".getBytes()),
-                            OutputStream.nullOutputStream(), new PrintStream(OutputStream.nullOutputStream())), args);
+                // every invocation of the fast-path spec, with sample values: the one list the launcher reads too
+                for (List<String> pattern : FastPath.patterns()) {
+                    for (String[] args : samples(pattern, String.valueOf(open.getLocalPort()), String.valueOf(closedPort))) {
+                        Netkit.runFast(Stdio.of(new ByteArrayInputStream("::1\n10.0.0.1\n".getBytes()),
+                                OutputStream.nullOutputStream(), new PrintStream(OutputStream.nullOutputStream())), args);
+                    }
                 }
             }
             return;

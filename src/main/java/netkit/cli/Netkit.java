@@ -88,51 +88,46 @@ public final class Netkit implements Callable<Integer> {
     }
 
     /**
-     * Start-up fast path for what shell loops repeat: {@code isip ADDRESS...} (or {@code isip} reading stdin)
-     * with no option at all, {@code tcp-connect -z HOST PORTS} (a port check), and {@code -V}. It runs the
+     * Start-up fast path for what shell loops repeat, the invocations of the {@link FastPath} spec (the resource
+     * {@code netkit/fast-paths}: {@code isip ADDRESS...}, {@code tcp-connect -z HOST PORTS}, {@code -V}). It runs the
      * command without building any picocli model: a cold JVM spends ~20 ms
      * on its first annotation read and ~5 ms on each further annotation type, more than the command itself.
      * Returns null for anything else (options, {@code @files}, other commands), which {@link #commandLine}
      * handles; results and errors are the same either way ({@code FastPathTest}).
      */
     public static Integer runFast(Stdio stdio, String[] args) {
-        if (args.length == 1 && (args[0].equals("-V") || args[0].equals("--version"))) {
-            StringBuilder text = new StringBuilder();
-            for (String line : new Version().getVersion()) {
-                text.append(line).append('\n');
-            }
-            try {
-                stdio.out().write(text.toString().getBytes(StandardCharsets.UTF_8));
-                stdio.out().flush();
-            } catch (java.io.IOException e) {
-                return ExitCode.FAILURE.code;
-            }
-            return ExitCode.OK.code;
-        }
-        if (args.length == 4 && args[0].equals("tcp-connect") && (args[1].equals("-z") || args[1].equals("--scan"))
-                && plain(args, 2)) {
-            TcpConnectCommand check = new TcpConnectCommand();
-            check.scan = true;
-            check.host = args[2];
-            check.port = args[3];
-            return runPlain(stdio, check);
-        }
-        if (args.length == 0 || !args[0].equals("isip") || !plain(args, 1)) {
+        List<String> pattern = FastPath.match(args);
+        if (pattern == null) {
             return null;
         }
-        IsipCommand isip = new IsipCommand();
-        isip.addresses = List.of(args).subList(1, args.length);
-        return runPlain(stdio, isip);
-    }
-
-    /** Whether args from index {@code from} on are plain values: no option, no {@code @file}. */
-    private static boolean plain(String[] args, int from) {
-        for (int i = from; i < args.length; i++) {
-            if (args[i].startsWith("-") || args[i].startsWith("@")) {
-                return false;
+        switch (pattern.get(0)) {
+            case "-V", "--version" -> {
+                StringBuilder text = new StringBuilder();
+                for (String line : new Version().getVersion()) {
+                    text.append(line).append('\n');
+                }
+                try {
+                    stdio.out().write(text.toString().getBytes(StandardCharsets.UTF_8));
+                    stdio.out().flush();
+                } catch (java.io.IOException e) {
+                    return ExitCode.FAILURE.code;
+                }
+                return ExitCode.OK.code;
             }
+            case "tcp-connect" -> {
+                TcpConnectCommand check = new TcpConnectCommand();
+                check.scan = true;
+                check.host = args[2];
+                check.port = args[3];
+                return runPlain(stdio, check);
+            }
+            case "isip" -> {
+                IsipCommand isip = new IsipCommand();
+                isip.addresses = List.of(args).subList(1, args.length);
+                return runPlain(stdio, isip);
+            }
+            default -> throw new IllegalStateException("fast path without a runner: " + pattern);
         }
-        return true;
     }
 
     /** Runs a command whose fields are set, with the default global options and the usual error mapping. */

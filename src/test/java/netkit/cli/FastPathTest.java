@@ -91,4 +91,30 @@ class FastPathTest {
             assertNull(fast("", args).exit(), String.join(" ", args));
         }
     }
+
+    @Test
+    @Timeout(60)
+    void theLauncherReadsTheSameSpecAndPicksTheSmallArchiveForExactlyTheseInvocations() throws Exception {
+        List<String[]> cases = List.of(new String[0], new String[] {"-V"}, new String[] {"--version"},
+                new String[] {"-V", "isip"}, new String[] {"isip"}, new String[] {"isip", "1.2.3.4", "::1"},
+                new String[] {"isip", "-v", "1"}, new String[] {"isip", "@x"}, new String[] {"--json", "isip", "1"},
+                new String[] {"tcp-connect", "-z", "127.0.0.1", "80"}, new String[] {"tcp-connect", "--scan", "h", "1,2"},
+                new String[] {"tcp-connect", "-z", "-v", "127.0.0.1", "80"}, new String[] {"tcp-connect", "-z", "h"},
+                new String[] {"tcp-connect", "127.0.0.1", "80"}, new String[] {"udp-send", "h", "9", "x"});
+        java.nio.file.Path root = java.nio.file.Path.of("").toAbsolutePath();
+        // the launcher's own matcher, run by bash over the same spec file the jar carries
+        String script = "source <(sed -n '/^fast_match()/,/^}/p' netkit)\n"
+                + "kind=full; while IFS= read -r line; do case $line in '' | '#'*) continue ;; esac;"
+                + " if fast_match \"$line\" \"$@\"; then kind=fast; break; fi; done < src/main/resources/netkit/fast-paths;"
+                + " echo $kind";
+        for (String[] args : cases) {
+            List<String> cmd = new java.util.ArrayList<>(List.of("bash", "-c", script, "_"));
+            cmd.addAll(List.of(args));
+            Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
+            String kind = new String(p.getInputStream().readAllBytes(), UTF_8).strip();
+            assertEquals(0, p.waitFor());
+            String expected = FastPath.match(args) != null ? "fast" : "full";
+            assertEquals(expected, kind, String.join(" ", args));
+        }
+    }
 }
