@@ -258,6 +258,7 @@ function _picocli_netkit_tcpconnect() {
   local commands=""
   local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
   local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local POLICY_option_args=("shutdown" "keep" "close") # --stdin-eof values
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -289,7 +290,9 @@ function _picocli_netkit_tcpconnect() {
       return
       ;;
     '--stdin-eof')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${POLICY_option_args[@]}" ) )
+      return $?
       ;;
     '-q'|'--quit-after')
       return
@@ -336,6 +339,7 @@ function _picocli_netkit_tcplisten() {
   local commands=""
   local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
   local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local POLICY_option_args=("shutdown" "keep" "close") # --stdin-eof values
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -379,7 +383,9 @@ function _picocli_netkit_tcplisten() {
       return
       ;;
     '--stdin-eof')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${POLICY_option_args[@]}" ) )
+      return $?
       ;;
     '-q'|'--quit-after')
       return

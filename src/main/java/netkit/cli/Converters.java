@@ -35,6 +35,19 @@ public final class Converters {
         return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
 
+    /**
+     * A port argument (PORT, validated by the command because with {@code -z} it may be a list):
+     * a usage error {@code invalid value for PORT: '70000' (expected 1-65535)} when it is not in
+     * {@code [min, 65535]}.
+     */
+    public static int port(String label, String text, int min) {
+        try {
+            return parsePort(text, min);
+        } catch (TypeConversionException e) {
+            throw netkit.NetkitException.usage("invalid value for " + label + ": " + e.getMessage());
+        }
+    }
+
     /** Parses a port in {@code [min, 65535]}. */
     public static int parsePort(String text, int min) {
         int port;

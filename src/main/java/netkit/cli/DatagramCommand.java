@@ -18,20 +18,11 @@ import netkit.engine.udp.ReplyCounter;
 import netkit.engine.udp.SendLoop;
 import netkit.net.AddressFormat;
 import netkit.output.Json;
-import picocli.CommandLine.TypeConversionException;
+import netkit.output.Durations;
 
 /** What udp-send, udp-listen, broadcast and multicast-join share on the command side. */
 abstract class DatagramCommand extends BaseCommand {
     private long startNanos = System.nanoTime();
-
-    /** Parses a PORT positional: {@code invalid value for PORT: '70000' (expected 1-65535)}. */
-    static int port(String text, int min) {
-        try {
-            return Converters.parsePort(text, min);
-        } catch (TypeConversionException e) {
-            throw NetkitException.usage("invalid value for PORT: " + e.getMessage());
-        }
-    }
 
     /** {@code listening on ADDRESS:PORT (receive buffer N bytes)}; the real port, before anything is received. */
     void listening(DatagramEndpoint endpoint) {
@@ -68,7 +59,7 @@ abstract class DatagramCommand extends BaseCommand {
     ExitCode receive(DatagramEndpoint endpoint, DatagramSink sink, long count, Duration idle) throws IOException {
         ReceiveLoop.End end = ReceiveLoop.run(endpoint, sink, count, idle);
         if (end == ReceiveLoop.End.IDLE) {
-            throw NetkitException.timeout("no datagram for " + seconds(idle) + " (--idle-timeout)");
+            throw NetkitException.timeout("no datagram for " + Durations.text(idle) + " (--idle-timeout)");
         }
         return ExitCode.OK;
     }
@@ -177,7 +168,7 @@ abstract class DatagramCommand extends BaseCommand {
             // nothing sent (empty stdin) still waits the whole DUR: the timeout message says it did
             long got = replies.awaitAtLeast(x.oneReplyEach() ? Math.max(sent, 1) : Long.MAX_VALUE, deadline);
             if (got == 0) {
-                throw NetkitException.timeout("no reply from " + to + " within " + seconds(x.waitReply())
+                throw NetkitException.timeout("no reply from " + to + " within " + Durations.text(x.waitReply())
                         + " (--wait-reply)");
             }
             return ExitCode.OK;
@@ -229,10 +220,5 @@ abstract class DatagramCommand extends BaseCommand {
 
     static String plural(long n, String unit) {
         return n + " " + unit + (n == 1 ? "" : "s");
-    }
-
-    static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -1,5 +1,8 @@
 package netkit.cli;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import netkit.ExitCode;
@@ -10,6 +13,7 @@ import picocli.CommandLine.IParameterExceptionHandler;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.MutuallyExclusiveArgsException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.TypeConversionException;
@@ -40,6 +44,18 @@ final class ErrorHandlers {
             if (arg != null && cause instanceof TypeConversionException tce) {
                 return "invalid value for " + name(arg) + ": " + quoted(ex.getValue(), tce.getMessage(), arg);
             }
+            if (ex instanceof MutuallyExclusiveArgsException) {
+                Matcher m = EXCLUSIVE.matcher(String.valueOf(ex.getMessage()));
+                if (m.matches()) {
+                    List<String> names = new ArrayList<>();
+                    for (String n : m.group(1).split(", ")) {
+                        names.add(n.replaceFirst("=.*", ""));
+                    }
+                    boolean modes = names.stream().allMatch(n -> ServerMode.named(n) != null);
+                    return String.join(" and ", names) + " cannot be combined ("
+                            + (modes ? "one server mode at most" : "one of them at most") + ")";
+                }
+            }
             if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
                     && !u.getUnmatched().get(0).startsWith("-")
                     && ex.getCommandLine().getCommandSpec().parent() == null
@@ -67,13 +83,14 @@ final class ErrorHandlers {
             if (type != null && type.isEnum()) {
                 StringBuilder names = new StringBuilder();
                 for (Object c : type.getEnumConstants()) {
-                    names.append(names.length() == 0 ? "" : ", ").append(c);
+                    names.append(names.length() == 0 ? "" : ", ").append(c.toString().toLowerCase(Locale.ROOT));
                 }
                 return "'" + value + "' (expected one of " + names + ")";
             }
             return "'" + value + "' (" + message + ")";
         }
 
+        private static final Pattern EXCLUSIVE = Pattern.compile("Error: (.*) are mutually exclusive \\(specify only one\\)");
         private static final Pattern NOT_A = Pattern.compile("'(.*)' is not (an? .+)", Pattern.DOTALL);
 
         static String name(ArgSpec arg) {

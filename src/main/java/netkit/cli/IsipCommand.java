@@ -8,11 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import netkit.ExitCode;
 import netkit.NetkitException;
+import netkit.net.Family;
 import netkit.net.IpKind;
 import netkit.net.IpLiteral;
 import netkit.output.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code netkit isip}: Node's {@code net.isIP} for arguments or stdin lines. */
@@ -26,16 +27,17 @@ import picocli.CommandLine.Parameters;
             "Strict dotted quads (no leading zeros, no shorthand such as 127.1), IPv6 with an optional %%zone, "
                     + "no brackets, no prefix length, no surrounding spaces. Without ADDRESS, reads one input "
                     + "per line from stdin (lines end at LF; a CR before the LF is not part of the input). "
-                    + "Never resolves a name or touches the network.",
+                    + "Never resolves a name or touches the network. With -4 (-6) only IPv4 (IPv6) counts as valid: "
+                    + "it prints 4 (6) or 0.",
             "",
             "Exit 0 when every input is valid, 1 otherwise, 2 when there was no input."
         })
 public final class IsipCommand extends BaseCommand {
-    @Option(names = "-4", description = "Only IPv4 counts as valid (prints 4 or 0).")
-    boolean only4;
+    @Mixin
+    FamilyOptions family = new FamilyOptions();
 
-    @Option(names = "-6", description = "Only IPv6 counts as valid (prints 6 or 0).")
-    boolean only6;
+    private boolean only4;
+    private boolean only6;
 
     @Parameters(paramLabel = "ADDRESS", arity = "0..*",
             description = "Inputs to check. Without any, one input per line is read from stdin.")
@@ -43,9 +45,9 @@ public final class IsipCommand extends BaseCommand {
 
     @Override
     protected ExitCode run() throws IOException {
-        if (only4 && only6) {
-            throw NetkitException.usage("-4 and -6 cannot be combined");
-        }
+        Family only = family.family();
+        only4 = only == Family.IPV4;
+        only6 = only == Family.IPV6;
         boolean verbose = global().verbosity() > 0;
         boolean json = global().json();
         OutputStream out = new BufferedOutputStream(stdio().out(), 1 << 16);

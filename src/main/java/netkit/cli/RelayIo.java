@@ -29,7 +29,8 @@ final class RelayIo implements AutoCloseable {
     private final OutputStream hexFile;
     private Progress progress;
 
-    RelayIo(TcpSessionOptions o, Stdio stdio, Output output) {
+    /** {@code interactive}: the session REPL owns the screen, so no progress line is drawn (/stats instead). */
+    RelayIo(TcpSessionOptions o, Stdio stdio, Output output, boolean interactive) {
         FileChannel f = null;
         OutputStream h = null;
         Object opening = o.output;
@@ -68,8 +69,8 @@ final class RelayIo implements AutoCloseable {
         } else {
             this.tap = TrafficTap.NONE;
         }
-        boolean draw = o.progress == TcpSessionOptions.ProgressMode.always
-                || o.progress == TcpSessionOptions.ProgressMode.auto && stdio.stderrIsTerminal();
+        boolean draw = !interactive && (o.progress == TcpSessionOptions.ProgressMode.ALWAYS
+                || o.progress == TcpSessionOptions.ProgressMode.AUTO && stdio.stderrIsTerminal());
         if (draw) {
             progress = Progress.start(output.diagnostics(), totals::bytesWritten, totals::bytesRead);
         }

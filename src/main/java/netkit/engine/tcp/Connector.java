@@ -12,6 +12,8 @@ import java.util.List;
 import netkit.NetkitException;
 import netkit.net.AddressFormat;
 import netkit.net.IpLiteral;
+import netkit.net.Family;
+import netkit.output.Durations;
 
 /**
  * Opens the client connection of {@code tcp-connect}: resolves HOST (literals never touch DNS),

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import netkit.NetkitException;
 import netkit.net.AddressFormat;
+import netkit.net.Family;
+import netkit.output.Durations;
 
 /**
  * The TCP server of {@code tcp-listen}: binds (dual-stack by default), accepts, applies the
@@ -79,9 +81,7 @@ public final class Listener implements Closeable {
         } catch (UnsupportedOperationException e) {
             if (address == null && options.family() == Family.ANY) {
                 // no IPv6 on this host: every interface means every IPv4 interface
-                return bind(new ListenOptions(null, options.port(), Family.IPV4, options.backlog(), options.keepOpen(),
-                        options.maxConns(), options.count(), options.acceptTimeout(), options.access(),
-                        options.tuning()), events, totals);
+                return bind(options.toBuilder().address(null).family(Family.IPV4).build(), events, totals);
             }
             throw NetkitException.from(e, "bind " + AddressFormat.hostPort(where));
         } catch (IOException | RuntimeException e) {
@@ -185,12 +185,12 @@ public final class Listener implements Closeable {
                     closeQuietly(ch);
                     continue;
                 }
-                String reason = admit(c);
-                if (reason != null) {
-                    if (reason.equals(limitReason())) {
+                Rejection rejection = admit(c);
+                if (rejection != null) {
+                    if (rejection.kind() == Rejection.Kind.LIMIT) {
                         handler.overLimit(c);
                     }
-                    events.rejected(c.remoteAddress(), reason);
+                    events.rejected(c.remoteAddress(), rejection.text());
                     c.close();
                     continue;
                 }
@@ -231,23 +231,19 @@ public final class Listener implements Closeable {
         return Outcome.CLOSED;
     }
 
-    private String admit(Connection c) {
+    private Rejection admit(Connection c) {
         InetAddress remote = c.remoteAddress().getAddress();
         if (options.family() == Family.IPV6 && options.address() == null && !(remote instanceof Inet6Address)) {
-            return "IPv4 client on an IPv6-only (-6) listener";
+            return new Rejection(Rejection.Kind.FAMILY, "IPv4 client on an IPv6-only (-6) listener");
         }
         String denied = options.access().check(remote);
         if (denied != null) {
-            return denied;
+            return new Rejection(Rejection.Kind.ACCESS, denied);
         }
         if (options.maxConns() > 0 && openCount.get() >= options.maxConns()) {
-            return limitReason();
+            return new Rejection(Rejection.Kind.LIMIT, "connection limit reached (" + options.maxConns() + ")");
         }
         return null;
-    }
-
-    private String limitReason() {
-        return "connection limit reached (" + options.maxConns() + ")";
     }
 
     private CompletableFuture<Outcome> start(ConnectionHandler handler, Connection c) {
