@@ -31,24 +31,25 @@ import picocli.CommandLine.Parameters;
                     + "broadcasts and answer them.",
             "",
             "Sends MESSAGE (words joined by single spaces, no newline added) or stdin lines, with SO_BROADCAST, "
-                    + "to --address (default 255.255.255.255: every host on the local link) or to the broadcast "
-                    + "address of --interface. With -r every responder's reply is printed like udp-listen prints "
+                    + "to --address or to the broadcast address of --interface: one of the two is required, as a "
+                    + "broadcast leaves the machine on whatever link it is sent to. With -r every responder's reply is printed like udp-listen prints "
                     + "datagrams (-v names each responder, --json records) for the whole wait; exit 4 when nobody "
                     + "answered.",
             "",
             "--listen binds PORT on 0.0.0.0 (SO_REUSEADDR, so several listeners share it) and prints every "
                     + "datagram; --reply TEXT answers each one to its sender.",
             "",
-            "IPv6 has no broadcast: -4 is accepted for symmetry, -6 is a usage error; use multicast-join ff02::1 PORT --send (all nodes "
-                    + "on the link) instead."
+            "IPv6 has no broadcast: -4 is accepted for symmetry, -6 is a usage error; use multicast-join ff02::1 "
+                    + "PORT --send (all nodes on the link) instead."
         })
 public final class BroadcastCommand extends DatagramCommand {
     @Mixin
     FamilyOptions family = new FamilyOptions();
 
     @Option(names = "--address", paramLabel = "ADDR",
-            description = "The broadcast address to send to. Default: 255.255.255.255 (the limited broadcast: "
-                    + "every host on the link the system routes it to).")
+            description = "The broadcast address to send to, e.g. 255.255.255.255 (the limited broadcast: every "
+                    + "host on the link the system routes it to) or a subnet's, such as 192.168.1.255. This or "
+                    + "--interface is required to send.")
     String address;
 
     @Option(names = "--interface", paramLabel = "IF",
@@ -115,12 +116,20 @@ public final class BroadcastCommand extends DatagramCommand {
         if (address != null && interfaceName != null) {
             throw NetkitException.usage("--address and --interface cannot be combined");
         }
+        if (address == null && interfaceName == null) {
+            // 255.255.255.255 by default would leave the machine on its default route: the target is named
+            throw NetkitException.usage("broadcast needs its target: --address ADDR (e.g. 255.255.255.255, every "
+                    + "host on the link the system routes it to) or --interface IF (that link's broadcast address)");
+        }
+        if (address != null) {
+            Converters.host("--address", address);
+        }
         if (count != null && !hasMessage) {
             throw NetkitException.usage("-c/--count repeats MESSAGE; give a MESSAGE (stdin lines are sent once each)");
         }
         int port = Converters.port("PORT", portText, 1);
         InetAddress to = interfaceName != null ? Addresses.broadcastOf(Addresses.networkInterface(interfaceName))
-                : Addresses.resolve(address != null ? address : "255.255.255.255", Family.IPV4, "--address",
+                : Addresses.resolve(address, Family.IPV4, "--address",
                         "broadcast is IPv4 only (IPv6 has none: use multicast-join ff02::1 PORT --send)");
         if (!(to instanceof Inet4Address)) {
             throw NetkitException.invalidValue("--address", address, "expected an IPv4 broadcast address");

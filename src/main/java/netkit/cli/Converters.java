@@ -48,6 +48,26 @@ public final class Converters {
         }
     }
 
+    /**
+     * A HOST or ADDRESS argument, checked before any look-up (SPEC §1): empty is a usage error quoting
+     * {@code ''} (an unset variable in a script must not reach the local machine); a bare number is a
+     * port, never an address; digits and dots that are not a full dotted quad ({@code 127.1}) follow
+     * isip's literal rules instead of the C library's shorthand. Returns {@code text}.
+     */
+    public static String host(String label, String text) {
+        if (text == null || text.isEmpty()) {
+            throw netkit.NetkitException.invalidValue(label, "", "expected a host name or address");
+        }
+        if (text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw netkit.NetkitException.invalidValue(label, text, "a bare number is a port, not an address");
+        }
+        if (text.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.') && netkit.net.IpLiteral.family(text) != 4) {
+            throw netkit.NetkitException.invalidValue(label, text,
+                    "not an IPv4 address: write all four parts, e.g. 127.0.0.1, as isip accepts them");
+        }
+        return text;
+    }
+
     /** Parses a port in {@code [min, 65535]}. */
     public static int parsePort(String text, int min) {
         int port;

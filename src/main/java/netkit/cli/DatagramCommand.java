@@ -24,17 +24,23 @@ import netkit.output.Durations;
 abstract class DatagramCommand extends BaseCommand {
     private long startNanos = System.nanoTime();
 
-    /** {@code listening on ADDRESS:PORT (receive buffer N bytes)}; the real port, before anything is received. */
+    /**
+     * {@code listening on ADDRESS:PORT}, exactly TCP's line (SPEC §1: scripts read the port from it), with the
+     * real port, before anything is received; the receive buffer granted goes on a line of its own.
+     */
     void listening(DatagramEndpoint endpoint) {
         startNanos = System.nanoTime();
         InetSocketAddress local = endpoint.localAddress();
         int rcvbuf = endpoint.receiveBufferSize();
-        output().event(1, "listening on " + AddressFormat.hostPort(local) + " (udp, receive buffer " + rcvbuf + " bytes)",
+        output().event(1, "listening on " + AddressFormat.hostPort(local),
                 Json.event("listening")
                         .put("address", AddressFormat.text(local.getAddress()))
                         .put("family", AddressFormat.family(local.getAddress()))
                         .put("port", local.getPort())
                         .put("recvBufferSize", rcvbuf));
+        if (!output().json()) { // the JSON event above carries it
+            output().event(1, "udp receive buffer " + rcvbuf + " bytes", null);
+        }
     }
 
     /** The closing summary of {@code -v}: datagrams and bytes each way, and the time. */

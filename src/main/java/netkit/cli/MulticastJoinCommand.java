@@ -104,7 +104,7 @@ public final class MulticastJoinCommand extends DatagramCommand {
         int port = Converters.port("PORT", portText, 1);
         NetworkInterface nif = interfaceName != null ? Addresses.networkInterface(interfaceName)
                 : Addresses.systemInterfaceFor(group);
-        InetAddress from = source == null ? null : Addresses.resolve(source, Family.of(group), "--source",
+        InetAddress from = source == null ? null : Addresses.resolve(Converters.host("--source", source), Family.of(group), "--source",
                 "GROUP '" + groupText + "' is " + AddressFormat.family(group));
         EndpointConfig.Builder config = EndpointConfig.builder()
                 .family(DatagramEndpoint.familyOf(group))

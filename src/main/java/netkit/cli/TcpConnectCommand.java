@@ -81,6 +81,10 @@ public final class TcpConnectCommand extends BaseCommand {
 
     @Override
     protected ExitCode run() throws InterruptedException {
+        Converters.host("HOST", host);
+        if (source != null) {
+            Converters.host("--source", source);
+        }
         if (scan) {
             return scan();
         }

@@ -140,8 +140,9 @@ public final class TcpListenCommand extends BaseCommand {
         // before anything is bound or opened: -o with --echo must not even truncate FILE
         mode.checkOptions(spec.commandLine().getParseResult());
         Family family = families.family();
-        String address = operands.size() == 2 ? operands.get(0) : null;
-        int port = Converters.port("PORT", operands.get(operands.size() - 1), 0);
+        AddressPort where = AddressPort.of(operands);
+        String address = where.address();
+        int port = Converters.port("PORT", where.port(), 0);
         InetAddress bindAddress = address == null ? null : Connector.resolve(address, family).get(0);
         boolean many = keepOpen || mode.servesMany() || count != null && count > 1;
         // Stdin is shared by all clients of a listener that serves many: a client's FIN ends its session by default.

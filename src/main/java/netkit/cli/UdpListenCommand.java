@@ -82,12 +82,13 @@ public final class UdpListenCommand extends DatagramCommand {
     @Override
     protected ExitCode run() throws IOException, Exception {
         Family only = family.family();
-        int port = Converters.port("PORT", args.get(args.size() - 1), 0);
-        InetAddress address = args.size() == 2 ? Addresses.resolve(args.get(0), only, "ADDRESS")
+        AddressPort where = AddressPort.of(args);
+        int port = Converters.port("PORT", where.port(), 0);
+        InetAddress address = where.address() != null ? Addresses.resolve(where.address(), only, "ADDRESS")
                 : InetAddress.getByName(only == Family.IPV4 ? "0.0.0.0" : "::");
         EndpointConfig.Builder config = EndpointConfig.builder()
                 .family(DatagramEndpoint.familyOf(address))
-                .v6Only(only == Family.IPV6 && args.size() == 1)
+                .v6Only(only == Family.IPV6 && where.address() == null)
                 .bind(new InetSocketAddress(address, port))
                 .reuseAddress(reuseAddress)
                 .receiveBufferSize(recvBufferSize);

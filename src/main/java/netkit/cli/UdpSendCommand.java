@@ -126,6 +126,10 @@ public final class UdpSendCommand extends DatagramCommand {
     @Override
     protected ExitCode run() throws Exception {
         Family only = family.family();
+        Converters.host("HOST", host);
+        if (source != null) {
+            Converters.host("--source", source);
+        }
         int port = Converters.port("PORT", portText, 1);
         boolean stdinMode = message == null || message.isEmpty();
         if (count != null && stdinMode) {
