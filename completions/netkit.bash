@@ -161,6 +161,7 @@ function _complete_netkit() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp-listen" ];    then _picocli_netkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broadcast" ];    then _picocli_netkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} multicast-join" ];    then _picocli_netkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_netkit; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(isip)
@@ -170,7 +171,9 @@ function _complete_netkit() {
   local cmds4=(udp-listen)
   local cmds5=(broadcast)
   local cmds6=(multicast-join)
+  local cmds7=(help)
 
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_netkit_help; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_netkit_multicastjoin; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_netkit_broadcast; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_netkit_udplisten; return $?; fi
@@ -189,7 +192,7 @@ function _picocli_netkit() {
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
-  local commands="isip tcp-connect tcp-listen udp-send udp-listen broadcast multicast-join"
+  local commands="isip tcp-connect tcp-listen udp-send udp-listen broadcast multicast-join help"
   local flag_opts="'--json' '--stacktrace' '-h' '--help' '-V' '--version'"
   local arg_opts="'--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -650,6 +653,39 @@ function _picocli_netkit_multicastjoin() {
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `help` subcommand.
+function _picocli_netkit_help() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+
+  local commands="isip tcp-connect tcp-listen udp-send udp-listen broadcast multicast-join"
+  local flag_opts="'-h' '--help' '--json' '--stacktrace'"
+  local arg_opts="'--color' '-v' '--verbose'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )

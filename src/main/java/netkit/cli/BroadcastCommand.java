@@ -24,6 +24,16 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit broadcast PORT [MESSAGE…]}: SPEC §7, Node's setBroadcast, for discovery. */
 @Command(
         name = "broadcast",
+        header = "Send an IPv4 broadcast and list who answers, or answer broadcasts",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # who answers on this host",
+            "  netkit broadcast -r 1s --address 127.255.255.255 9999 hello?",
+            "  # who answers on eth0's link (nc -u -b)",
+            "  netkit broadcast --interface eth0 -r 2s 9999 hello?",
+            "  # answer every broadcast",
+            "  netkit broadcast --listen --reply 'here' 9999"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {

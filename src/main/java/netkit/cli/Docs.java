@@ -66,7 +66,7 @@ public final class Docs {
                 new ByteArrayOutputStream(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
         Map<String, String> files = new LinkedHashMap<>();
         files.put("man/netkit.1", rootPage(root, readmeText));
-        for (CommandLine sub : root.getSubcommands().values()) {
+        for (CommandLine sub : commands(root)) {
             files.put("man/netkit-" + sub.getCommandName() + ".1", commandPage(sub));
         }
         String bash = AutoComplete.bash("netkit", root);
@@ -106,7 +106,7 @@ public final class Docs {
         CommandSpec spec = cl.getCommandSpec();
         String name = "netkit-" + cl.getCommandName();
         List<String> description = description(spec);
-        StringBuilder sb = new StringBuilder(header(name, summary(description)));
+        StringBuilder sb = new StringBuilder(header(name, summary(spec)));
         sb.append(".SH \"SYNOPSIS\"\n");
         synopsis(sb, cl);
         sb.append(".SH \"DESCRIPTION\"\n");
@@ -139,9 +139,7 @@ public final class Docs {
             sb.append("These apply to every command and may be given before or after its name.\n");
             options(sb, inherited);
         }
-        if (!java.util.Arrays.equals(spec.usageMessage().footer(), spec.root().usageMessage().footer())) {
-            footer(sb, spec); // a command's own footer (examples, notes); the root's exit-code footer is inherited
-        }
+        footer(sb, spec); // the command's examples; the exit-code table is EXIT STATUS below
         exitStatus(sb);
         sb.append(".SH \"SEE ALSO\"\n\\fBnetkit\\fR(1)\n");
         return sb.toString();
@@ -159,9 +157,9 @@ public final class Docs {
         sb.append(".PP\nWithout a command, on a terminal, netkit opens an interactive shell (a \\fBnetkit>\\fR prompt with "
                 + "completion and history); otherwise it prints its usage on stderr and exits 2.\n");
         sb.append(".SH \"COMMANDS\"\n");
-        for (CommandLine sub : root.getSubcommands().values()) {
+        for (CommandLine sub : commands(root)) {
             sb.append(".TP\n\\fB").append(esc(sub.getCommandName())).append("\\fR\n")
-                    .append(esc(summary(description(sub.getCommandSpec())))).append(" See \\fBnetkit\\-")
+                    .append(esc(summary(sub.getCommandSpec())) + ".").append(" See \\fBnetkit\\-")
                     .append(esc(sub.getCommandName())).append("\\fR(1).\n");
         }
         sb.append(".SH \"GLOBAL OPTIONS\"\n");
@@ -210,7 +208,8 @@ public final class Docs {
         }
         sb.append(".SH \"SEE ALSO\"\n");
         List<String> refs = new ArrayList<>();
-        for (String n : root.getSubcommands().keySet()) {
+        for (CommandLine sub : commands(root)) {
+            String n = sub.getCommandName();
             refs.add("\\fBnetkit\\-" + esc(n) + "\\fR(1)");
         }
         refs.add("\\fBnc\\fR(1)");
@@ -264,7 +263,7 @@ public final class Docs {
     }
 
     private static void footer(StringBuilder sb, CommandSpec spec) {
-        String[] footer = spec.usageMessage().footer();
+        String[] footer = spec.userObject().getClass().getAnnotation(picocli.CommandLine.Command.class).footer();
         if (footer.length == 0) {
             return;
         }
@@ -272,7 +271,7 @@ public final class Docs {
         sb.append(".SH \"").append(esc(heading.isEmpty() ? "NOTES" : heading.toUpperCase(Locale.ROOT))).append("\"\n");
         sb.append(".nf\n");
         for (String line : footer) {
-            for (String l : line.replace("%n", "\n").split("\n", -1)) {
+            for (String l : line.replace("%n", "\n").replace("%%", "%").split("\n", -1)) {
                 sb.append(escLine(l)).append('\n');
             }
         }
@@ -310,6 +309,18 @@ public final class Docs {
             }
         }
         return lines;
+    }
+
+    /** netkit's own commands, without picocli's {@code help}. */
+    private static List<CommandLine> commands(CommandLine root) {
+        return root.getSubcommands().values().stream()
+                .filter(c -> !(c.getCommandSpec().userObject() instanceof CommandLine.HelpCommand)).toList();
+    }
+
+    /** A command's one-line summary (its header) for NAME and the command list. */
+    private static String summary(CommandSpec spec) {
+        String[] header = spec.usageMessage().header();
+        return header.length > 0 ? header[0] : summary(description(spec));
     }
 
     private static String summary(List<String> description) {

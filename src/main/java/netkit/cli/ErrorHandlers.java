@@ -33,9 +33,81 @@ final class ErrorHandlers {
 
         @Override
         public int handleParseException(ParameterException ex, String[] args) {
-            NetkitException e = ex.getCause() instanceof NetkitException n ? n : NetkitException.usage(message(ex));
+            NetkitException e = ex.getCause() instanceof NetkitException n ? n
+                    : NetkitException.usage(message(ex) + hint(ex, args));
             root.output().error(e);
             return ExitCode.USAGE.code;
+        }
+
+        /**
+         * What to type instead: picocli's "did you mean" for a mistyped command or option, and for nc habits
+         * ({@code netkit -l 8080}, {@code netkit -z host 80}, {@code netkit HOST PORT}) the netkit command.
+         */
+        static String hint(ParameterException ex, String[] args) {
+            if (!(ex instanceof UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+                return "";
+            }
+            String word = u.getUnmatched().get(0);
+            boolean atRoot = ex.getCommandLine().getCommandSpec().parent() == null;
+            if (atRoot) {
+                String nc = ncHabit(args);
+                if (nc != null) {
+                    return "; with netkit that is: " + nc;
+                }
+            }
+            List<String> suggestions = new ArrayList<>();
+            for (String s : u.getSuggestions()) {
+                if (close(word.replaceFirst("=.*", ""), s)) {
+                    suggestions.add(s);
+                }
+            }
+            if (!suggestions.isEmpty()) {
+                return "; did you mean " + String.join(" or ", suggestions.subList(0, Math.min(2, suggestions.size())))
+                        + "?";
+            }
+            return "";
+        }
+
+        /** Whether {@code typed} is a slip of {@code known}: at most 2 edits, and fewer than a third of it. */
+        static boolean close(String typed, String known) {
+            int[] prev = new int[known.length() + 1];
+            for (int j = 0; j <= known.length(); j++) {
+                prev[j] = j;
+            }
+            for (int i = 1; i <= typed.length(); i++) {
+                int[] cur = new int[known.length() + 1];
+                cur[0] = i;
+                for (int j = 1; j <= known.length(); j++) {
+                    int cost = typed.charAt(i - 1) == known.charAt(j - 1) ? 0 : 1;
+                    cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+                }
+                prev = cur;
+            }
+            int d = prev[known.length()];
+            return d <= 2 && d * 3 < known.length();
+        }
+
+        /** The netkit command for an nc command line given to netkit itself, or null. */
+        static String ncHabit(String[] args) {
+            List<String> options = new ArrayList<>();
+            List<String> words = new ArrayList<>();
+            for (String a : args) {
+                (a.startsWith("-") ? options : words).add(a);
+            }
+            boolean udp = options.contains("-u") || options.contains("-lu") || options.contains("-ul");
+            String rest = String.join(" ", words);
+            if (options.contains("-l") || options.contains("-lu") || options.contains("-ul")
+                    || options.contains("-lk") || options.contains("-kl")) {
+                return "netkit " + (udp ? "udp-listen " : "tcp-listen ") + (rest.isEmpty() ? "PORT" : rest);
+            }
+            if (options.contains("-z") || options.contains("-zv") || options.contains("-vz")) {
+                return "netkit tcp-connect -z " + (rest.isEmpty() ? "HOST PORTS" : rest);
+            }
+            if (words.size() >= 2 && words.get(words.size() - 1).matches("\\d{1,5}([-,]\\d{1,5})*")
+                    && words.size() == 2) {
+                return "netkit " + (udp ? "udp-send " : "tcp-connect ") + rest;
+            }
+            return null;
         }
 
         static String message(ParameterException ex) {

@@ -19,10 +19,20 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit isip}: Node's {@code net.isIP} for arguments or stdin lines. */
 @Command(
         name = "isip",
+        header = "Tell which inputs are IP addresses: 4, 6 or 0 for each",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # 4, 6, 0; exit 1 as 127.1 is not valid",
+            "  netkit isip 1.2.3.4 ::1 127.1",
+            "  # one answer per line; only IPv4 counts",
+            "  cut -d' ' -f1 access.log | netkit isip -4",
+            "  # 6 and the kind of address (link-local)",
+            "  netkit isip -v fe80::1%%eth0"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Print 4, 6 or 0 for each ADDRESS, one per line in order: exactly Node's net.isIP.",
+            "Print 4, 6 or 0 for each ADDRESS, one per line in order: the same answers as net.isIP of Node.js.",
             "",
             "Strict dotted quads (no leading zeros, no shorthand such as 127.1), IPv6 with an optional %%zone, "
                     + "no brackets, no prefix length, no surrounding spaces. Without ADDRESS, reads one input "

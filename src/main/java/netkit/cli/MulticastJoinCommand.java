@@ -23,6 +23,16 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit multicast-join GROUP PORT}: SPEC §7, Node's addMembership / dropMembership. */
 @Command(
         name = "multicast-join",
+        header = "Join a multicast group and print its datagrams",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # print the group's datagrams",
+            "  netkit multicast-join --interface lo 239.1.1.1 5000",
+            "  # send stdin lines to the group too",
+            "  netkit multicast-join --send --interface lo 239.1.1.1 5000",
+            "  # only datagrams from 10.0.0.5 (source-specific)",
+            "  netkit multicast-join --source 10.0.0.5 232.1.1.1 5000"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -66,7 +76,7 @@ public final class MulticastJoinCommand extends DatagramCommand {
     boolean send;
 
     @Option(names = "--ttl", paramLabel = "N", defaultValue = "1", converter = UdpConverters.MulticastTtl.class,
-            description = "With --send: the multicast TTL, 0-255 (Node setMulticastTTL). Default: ${DEFAULT-VALUE} "
+            description = "With --send: the multicast TTL, how many routers the datagrams may cross, 0-255 (Node setMulticastTTL). Default: ${DEFAULT-VALUE} "
                     + "(this link only; 0 = this host only).")
     int ttl;
 

@@ -22,6 +22,18 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit tcp-connect HOST PORT}: connect and relay stdin → socket → stdout (SPEC §2). */
 @Command(
         name = "tcp-connect",
+        header = "Connect to a TCP port and relay stdin and stdout, or check ports (-z)",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # send a file, print the answer (nc HOST 80 < request.txt)",
+            "  netkit tcp-connect HOST 80 < request.txt",
+            "  # which ports are open, exit 0 if any (nc -z)",
+            "  netkit tcp-connect -z 127.0.0.1 22,80,8000-8100",
+            "  # connect timeout and a hex dump (ncat -w 2 -x dump.txt)",
+            "  netkit tcp-connect -w 2s -x dump.txt HOST 25",
+            "  # end 1s after stdin ends (nc -q 1)",
+            "  netkit tcp-connect -q 1s HOST 80 < request.txt"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {

@@ -38,6 +38,20 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit tcp-listen [ADDRESS] PORT}: a TCP server, relay mode by default (SPEC §3). */
 @Command(
         name = "tcp-listen",
+        header = "Listen on a TCP port: relay, echo, broker, chat or exec server",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # one client, its bytes to stdout (nc -l 9000)",
+            "  netkit tcp-listen 9000 > received.bin",
+            "  # every client, loopback only, into one file (ncat -l -k)",
+            "  netkit tcp-listen -k -o all.bin 127.0.0.1 9000",
+            "  # a chat room for telnet and nc clients (ncat -l --chat)",
+            "  netkit tcp-listen -k --chat 9000",
+            "  # a command per client (ncat -l -k --sh-exec)",
+            "  netkit tcp-listen -k --sh-exec 'date' 9000",
+            "  # an echo server on a free port, which -v names",
+            "  netkit tcp-listen --echo -v 127.0.0.1 0"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -64,7 +78,7 @@ public final class TcpListenCommand extends BaseCommand {
     FamilyOptions families = new FamilyOptions();
 
     @Option(names = "--backlog", paramLabel = "N", defaultValue = "511", converter = Converters.PositiveIntConverter.class,
-            description = "Listen backlog: connections the kernel queues before they are accepted. Default: ${DEFAULT-VALUE} (Node's).")
+            description = "Listen backlog: connections the kernel queues before they are accepted. Default: ${DEFAULT-VALUE} (as in Node.js).")
     int backlog;
 
     @Option(names = {"-k", "--keep-open"},

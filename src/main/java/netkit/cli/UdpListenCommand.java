@@ -22,6 +22,18 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit udp-listen [ADDRESS] PORT}: SPEC §6, Node's dgram bind + on('message'). */
 @Command(
         name = "udp-listen",
+        header = "Receive UDP datagrams from any number of senders",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # like nc -lu 9000, but every sender is heard",
+            "  netkit udp-listen 9000",
+            "  # each datagram under its sender line",
+            "  netkit udp-listen -v 127.0.0.1 9000",
+            "  # ten datagrams as JSON records, then exit 0",
+            "  netkit udp-listen --json -c 10 127.0.0.1 9000",
+            "  # a UDP echo server",
+            "  netkit udp-listen --echo 127.0.0.1 7"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -65,7 +77,7 @@ public final class UdpListenCommand extends DatagramCommand {
 
     @Option(names = "--recv-buffer-size", paramLabel = "BYTES", defaultValue = "" + EndpointConfig.LARGE_RECEIVE_BUFFER,
             converter = Converters.PositiveIntConverter.class,
-            description = "SO_RCVBUF to ask for (Node recvBufferSize). Default: ${DEFAULT-VALUE} (32 MiB), so bursts "
+            description = "The receive buffer size to ask for: how many bytes of datagrams the kernel holds until netkit reads them (SO_RCVBUF, Node recvBufferSize). Default: ${DEFAULT-VALUE} (32 MiB), so bursts "
                     + "of small datagrams are kept; the kernel caps it at net.core.rmem_max, except for root (SO_RCVBUFFORCE).")
     int recvBufferSize;
 

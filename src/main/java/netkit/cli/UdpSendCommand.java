@@ -21,6 +21,16 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit udp-send HOST PORT [MESSAGE…]}: SPEC §5, Node's dgram send. */
 @Command(
         name = "udp-send",
+        header = "Send UDP datagrams, and print the replies with -r",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # one datagram, no newline (echo -n hello | nc -u -w1 ...)",
+            "  netkit udp-send 127.0.0.1 9000 hello",
+            "  # send, print the reply; exit 4 when none came",
+            "  netkit udp-send -r 1s 127.0.0.1 7 ping",
+            "  # one datagram per stdin line",
+            "  printf 'a\\nb\\n' | netkit udp-send 127.0.0.1 9000"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -68,7 +78,7 @@ public final class UdpSendCommand extends DatagramCommand {
     Duration waitReply;
 
     @Option(names = "--ttl", paramLabel = "N", converter = UdpConverters.Ttl.class,
-            description = "Unicast TTL / IPv6 hop limit, 1-255 (Node setTTL), set with setsockopt through the FFM "
+            description = "Unicast TTL / IPv6 hop limit: how many routers a datagram may cross, 1-255 (Node setTTL), set with setsockopt through the FFM "
                     + "API: needs Java 22+ on Linux or macOS, else netkit stops with an error instead of ignoring it.")
     Integer ttl;
 
@@ -81,7 +91,7 @@ public final class UdpSendCommand extends DatagramCommand {
     String multicastInterface;
 
     @Option(names = "--multicast-ttl", paramLabel = "N", converter = UdpConverters.MulticastTtl.class,
-            description = "For a multicast HOST: the multicast TTL, 0-255 (Node setMulticastTTL). Default: 1.")
+            description = "For a multicast HOST: the multicast TTL, how many routers the datagrams may cross, 0-255 (Node setMulticastTTL). Default: 1.")
     Integer multicastTtl;
 
     @Option(names = "--multicast-loopback", negatable = true, fallbackValue = "true",
