@@ -191,6 +191,13 @@ function _picocli_netkit() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands="isip tcp-connect tcp-listen udp-send udp-listen broadcast multicast-join help"
   local flag_opts="'--json' '--stacktrace' '-h' '--help' '-V' '--version'"
@@ -224,6 +231,13 @@ function _picocli_netkit_isip() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
   local flag_opts="'-4' '-6' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
@@ -257,9 +271,16 @@ function _picocli_netkit_tcpconnect() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-allow-half-open' '--no-interactive'"
   local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
   local POLICY_option_args=("shutdown" "keep" "close") # --stdin-eof values
   local WHEN_option_args=("auto" "always" "never") # --progress values
@@ -338,9 +359,16 @@ function _picocli_netkit_tcplisten() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-allow-half-open' '--no-interactive'"
   local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
   local POLICY_option_args=("shutdown" "keep" "close") # --stdin-eof values
   local WHEN_option_args=("auto" "always" "never") # --progress values
@@ -431,9 +459,16 @@ function _picocli_netkit_udpsend() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '--broadcast' '--multicast-loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '--broadcast' '--multicast-loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-multicast-loopback' '--no-interactive'"
   local arg_opts="'-s' '--source' '-p' '--source-port' '-c' '--count' '--interval' '-r' '--wait-reply' '--ttl' '--interface' '--multicast-ttl' '--chunk' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -500,9 +535,16 @@ function _picocli_netkit_udplisten() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '--echo' '--reuse-address' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '--echo' '--reuse-address' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-interactive'"
   local arg_opts="'-c' '--count' '-i' '--idle-timeout' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -551,6 +593,13 @@ function _picocli_netkit_broadcast() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
   local flag_opts="'-4' '-6' '--listen' '--append' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
@@ -617,9 +666,16 @@ function _picocli_netkit_multicastjoin() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '--send' '--loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '--send' '--loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-loopback' '--no-interactive'"
   local arg_opts="'--interface' '--source' '-c' '--count' '-i' '--idle-timeout' '--ttl' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -677,6 +733,13 @@ function _picocli_netkit_help() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands="isip tcp-connect tcp-listen udp-send udp-listen broadcast multicast-join"
   local flag_opts="'-h' '--help' '--json' '--stacktrace'"

@@ -69,10 +69,56 @@ public final class Docs {
         for (CommandLine sub : commands(root)) {
             files.put("man/netkit-" + sub.getCommandName() + ".1", commandPage(sub));
         }
-        String bash = AutoComplete.bash("netkit", root);
+        String bash = bash(root);
         files.put("completions/netkit.bash", bash);
         files.put("completions/_netkit", zsh(bash));
         return files;
+    }
+
+    /** The code that lets {@code --opt=VALUE} complete VALUE, keeping {@code --opt=} (bash splits words at '='). */
+    private static final String OPT_EQUALS = """
+              # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+              if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+                curr_word=''
+                COMP_WORDS[COMP_CWORD]=''
+              elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+                prev_word=${COMP_WORDS[COMP_CWORD-2]}
+              fi
+            """;
+
+    /**
+     * picocli's bash completion, plus what it lacks: the {@code --no-…} forms of negatable options, and
+     * values after {@code --opt=}.
+     */
+    static String bash(CommandLine root) {
+        String bash = AutoComplete.bash("netkit", root);
+        bash = bash.replace("  local prev_word=${COMP_WORDS[COMP_CWORD-1]}\n",
+                "  local prev_word=${COMP_WORDS[COMP_CWORD-1]}\n" + OPT_EQUALS);
+        for (CommandLine cl : List.of(root)) {
+            bash = addNegatedForms(bash, "_picocli_netkit()", cl);
+        }
+        for (CommandLine sub : root.getSubcommands().values()) {
+            bash = addNegatedForms(bash, "_picocli_netkit_" + sub.getCommandName().replace("-", "") + "()", sub);
+        }
+        return bash;
+    }
+
+    private static String addNegatedForms(String bash, String function, CommandLine cl) {
+        StringBuilder negated = new StringBuilder();
+        for (OptionSpec o : cl.getCommandSpec().options()) {
+            if (o.negatable() && !o.hidden()) {
+                String name = cl.getNegatableOptionTransformer().makeNegative(o.longestName(), cl.getCommandSpec());
+                negated.append(" '").append(name).append('\'');
+            }
+        }
+        int at = bash.indexOf("function " + function);
+        if (negated.isEmpty() || at < 0) {
+            return bash;
+        }
+        String marker = "  local flag_opts=\"";
+        int line = bash.indexOf(marker, at);
+        int end = bash.indexOf("\"\n", line + marker.length());
+        return bash.substring(0, end) + negated + bash.substring(end);
     }
 
     private static String zsh(String bash) {

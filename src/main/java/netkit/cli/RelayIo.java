@@ -72,7 +72,24 @@ final class RelayIo implements AutoCloseable {
         boolean draw = !interactive && (o.progress == TcpSessionOptions.ProgressMode.ALWAYS
                 || o.progress == TcpSessionOptions.ProgressMode.AUTO && stdio.stderrIsTerminal());
         if (draw) {
-            progress = Progress.start(output.diagnostics(), totals::bytesWritten, totals::bytesRead);
+            progress = Progress.start(output.diagnostics(), totals::bytesWritten, totals::bytesRead, stdinSize(stdio));
+        }
+    }
+
+    /** What is left to read of stdin when it is a regular file (a percentage can then be shown), else -1. */
+    static long stdinSize(Stdio stdio) {
+        if (!(stdio.in() instanceof java.io.FileInputStream f)) {
+            return -1;
+        }
+        try {
+            FileChannel ch = f.getChannel();
+            java.nio.file.Path fd0 = java.nio.file.Path.of("/proc/self/fd/0");
+            if (f.getFD() != java.io.FileDescriptor.in || !Files.isRegularFile(fd0)) {
+                return -1;
+            }
+            return Math.max(0, ch.size() - ch.position());
+        } catch (IOException | RuntimeException e) {
+            return -1; // no size: no percentage
         }
     }
 
