@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit broadcast PORT [MESSAGE…]}: SPEC §7, Node's setBroadcast, for discovery. */
 @Command(
         name = "broadcast",
-        header = "Send an IPv4 broadcast and list who answers, or answer broadcasts",
+        header = "Broadcast and list who answers, or answer broadcasts",
         footerHeading = "%nExamples:%n",
         footer = {
             "  # who answers on this host",

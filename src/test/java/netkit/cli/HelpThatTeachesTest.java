@@ -61,6 +61,15 @@ class HelpThatTeachesTest {
     }
 
     @Test
+    void theCommandListHasOneLinePerCommand() {
+        String help = stdout("--help");
+        String list = help.substring(help.indexOf("Commands:\n") + 10);
+        for (String line : list.lines().takeWhile(l -> !l.isBlank()).toList()) {
+            assertTrue(line.matches("  \\S+ +\\S.*"), "a wrapped command summary: '" + line + "'\n" + help);
+        }
+    }
+
+    @Test
     void helpCmdAndDashHCmdShowThatCommandsHelp() {
         String direct = stdout("udp-send", "--help");
         assertEquals(direct, stdout("help", "udp-send"));
