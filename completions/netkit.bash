@@ -161,6 +161,7 @@ function _complete_netkit() {
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} udp-listen" ];    then _picocli_netkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} broadcast" ];    then _picocli_netkit; return $?; fi
   if [ "${COMP_LINE}" = "${COMP_WORDS[0]} multicast-join" ];    then _picocli_netkit; return $?; fi
+  if [ "${COMP_LINE}" = "${COMP_WORDS[0]} help" ];    then _picocli_netkit; return $?; fi
 
   # Find the longest sequence of subcommands and call the bash function for that subcommand.
   local cmds0=(isip)
@@ -170,7 +171,9 @@ function _complete_netkit() {
   local cmds4=(udp-listen)
   local cmds5=(broadcast)
   local cmds6=(multicast-join)
+  local cmds7=(help)
 
+  if CompWordsContainsArray "${cmds7[@]}"; then _picocli_netkit_help; return $?; fi
   if CompWordsContainsArray "${cmds6[@]}"; then _picocli_netkit_multicastjoin; return $?; fi
   if CompWordsContainsArray "${cmds5[@]}"; then _picocli_netkit_broadcast; return $?; fi
   if CompWordsContainsArray "${cmds4[@]}"; then _picocli_netkit_udplisten; return $?; fi
@@ -188,8 +191,15 @@ function _picocli_netkit() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
-  local commands="isip tcp-connect tcp-listen udp-send udp-listen broadcast multicast-join"
+  local commands="isip tcp-connect tcp-listen udp-send udp-listen broadcast multicast-join help"
   local flag_opts="'--json' '--stacktrace' '-h' '--help' '-V' '--version'"
   local arg_opts="'--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -221,6 +231,13 @@ function _picocli_netkit_isip() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
   local flag_opts="'-4' '-6' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
@@ -254,10 +271,18 @@ function _picocli_netkit_tcpconnect() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-allow-half-open' '--no-interactive'"
   local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local POLICY_option_args=("shutdown" "keep" "close") # --stdin-eof values
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -289,7 +314,9 @@ function _picocli_netkit_tcpconnect() {
       return
       ;;
     '--stdin-eof')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${POLICY_option_args[@]}" ) )
+      return $?
       ;;
     '-q'|'--quit-after')
       return
@@ -332,10 +359,18 @@ function _picocli_netkit_tcplisten() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-allow-half-open' '--no-interactive'"
   local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local POLICY_option_args=("shutdown" "keep" "close") # --stdin-eof values
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -379,7 +414,9 @@ function _picocli_netkit_tcplisten() {
       return
       ;;
     '--stdin-eof')
-      return
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${POLICY_option_args[@]}" ) )
+      return $?
       ;;
     '-q'|'--quit-after')
       return
@@ -422,9 +459,16 @@ function _picocli_netkit_udpsend() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '--broadcast' '--multicast-loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '--broadcast' '--multicast-loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-multicast-loopback' '--no-interactive'"
   local arg_opts="'-s' '--source' '-p' '--source-port' '-c' '--count' '--interval' '-r' '--wait-reply' '--ttl' '--interface' '--multicast-ttl' '--chunk' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -491,9 +535,16 @@ function _picocli_netkit_udplisten() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '--echo' '--reuse-address' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '--echo' '--reuse-address' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-interactive'"
   local arg_opts="'-c' '--count' '-i' '--idle-timeout' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -542,6 +593,13 @@ function _picocli_netkit_broadcast() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
   local flag_opts="'-4' '-6' '--listen' '--append' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
@@ -608,9 +666,16 @@ function _picocli_netkit_multicastjoin() {
   # Get completion data
   local curr_word=${COMP_WORDS[COMP_CWORD]}
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '--send' '--loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local flag_opts="'-4' '-6' '--send' '--loopback' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-loopback' '--no-interactive'"
   local arg_opts="'--interface' '--source' '-c' '--count' '-i' '--idle-timeout' '--ttl' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -644,6 +709,46 @@ function _picocli_netkit_multicastjoin() {
       COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
       return $?
       ;;
+    '--color')
+      local IFS=$'\n'
+      COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
+      return $?
+      ;;
+    '-v'|'--verbose')
+      return
+      ;;
+  esac
+
+  if [[ "${curr_word}" == -* ]]; then
+    COMPREPLY=( $(compgen -W "${flag_opts} ${arg_opts}" -- "${curr_word}") )
+  else
+    local positionals=""
+    local IFS=$'\n'
+    COMPREPLY=( $(compgen -W "${commands// /$'\n'}${IFS}${positionals}" -- "${curr_word}") )
+  fi
+}
+
+# Generates completions for the options and subcommands of the `help` subcommand.
+function _picocli_netkit_help() {
+  # Get completion data
+  local curr_word=${COMP_WORDS[COMP_CWORD]}
+  local prev_word=${COMP_WORDS[COMP_CWORD-1]}
+  # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+  if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+    curr_word=''
+    COMP_WORDS[COMP_CWORD]=''
+  elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+    prev_word=${COMP_WORDS[COMP_CWORD-2]}
+  fi
+
+  local commands="isip tcp-connect tcp-listen udp-send udp-listen broadcast multicast-join"
+  local flag_opts="'-h' '--help' '--json' '--stacktrace'"
+  local arg_opts="'--color' '-v' '--verbose'"
+  local WHEN_option_args=("auto" "always" "never") # --color values
+
+  type compopt &>/dev/null && compopt +o default
+
+  case ${prev_word} in
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )

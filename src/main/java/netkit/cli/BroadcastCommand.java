@@ -14,6 +14,7 @@ import netkit.engine.udp.DatagramEndpoint;
 import netkit.engine.udp.DatagramSink;
 import netkit.engine.udp.EndpointConfig;
 import netkit.net.AddressFormat;
+import netkit.net.Family;
 import netkit.output.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +24,16 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit broadcast PORT [MESSAGE…]}: SPEC §7, Node's setBroadcast, for discovery. */
 @Command(
         name = "broadcast",
+        header = "Broadcast and list who answers, or answer broadcasts",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # who answers on this host",
+            "  netkit broadcast -r 1s --address 127.255.255.255 9999 hello?",
+            "  # who answers on eth0's link (nc -u -b)",
+            "  netkit broadcast --interface eth0 -r 2s 9999 hello?",
+            "  # answer every broadcast",
+            "  netkit broadcast --listen --reply 'here' 9999"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -30,27 +41,25 @@ import picocli.CommandLine.Parameters;
                     + "broadcasts and answer them.",
             "",
             "Sends MESSAGE (words joined by single spaces, no newline added) or stdin lines, with SO_BROADCAST, "
-                    + "to --address (default 255.255.255.255: every host on the local link) or to the broadcast "
-                    + "address of --interface. With -r every responder's reply is printed like udp-listen prints "
+                    + "to --address or to the broadcast address of --interface: one of the two is required, as a "
+                    + "broadcast leaves the machine on whatever link it is sent to. With -r every responder's reply is printed like udp-listen prints "
                     + "datagrams (-v names each responder, --json records) for the whole wait; exit 4 when nobody "
                     + "answered.",
             "",
             "--listen binds PORT on 0.0.0.0 (SO_REUSEADDR, so several listeners share it) and prints every "
                     + "datagram; --reply TEXT answers each one to its sender.",
             "",
-            "IPv6 has no broadcast: -6 is a usage error; use multicast-join ff02::1 PORT --send (all nodes "
-                    + "on the link) instead."
+            "IPv6 has no broadcast: -4 is accepted for symmetry, -6 is a usage error; use multicast-join ff02::1 "
+                    + "PORT --send (all nodes on the link) instead."
         })
 public final class BroadcastCommand extends DatagramCommand {
-    @Option(names = "-4", description = "IPv4 (the only family with broadcast; accepted for symmetry).")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "A usage error: IPv6 has no broadcast (use multicast ff02::1).")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions family = new FamilyOptions();
 
     @Option(names = "--address", paramLabel = "ADDR",
-            description = "The broadcast address to send to. Default: 255.255.255.255 (the limited broadcast: "
-                    + "every host on the link the system routes it to).")
+            description = "The broadcast address to send to, e.g. 255.255.255.255 (the limited broadcast: every "
+                    + "host on the link the system routes it to) or a subnet's, such as 192.168.1.255. This or "
+                    + "--interface is required to send.")
     String address;
 
     @Option(names = "--interface", paramLabel = "IF",
@@ -67,7 +76,7 @@ public final class BroadcastCommand extends DatagramCommand {
     Duration interval;
 
     @Option(names = {"-r", "--wait-reply"}, arity = "0..1", fallbackValue = "2s", paramLabel = "DUR",
-            converter = Converters.DurationConverter.class, preprocessor = UdpOptionalValue.class,
+            converter = Converters.DurationConverter.class, preprocessor = OptionalValue.class,
             description = "After sending, collect replies for DUR (default 2s; attach a value: -r5s) and print "
                     + "every responder's; exit 4 when none came.")
     Duration waitReply;
@@ -99,7 +108,7 @@ public final class BroadcastCommand extends DatagramCommand {
 
     @Override
     protected ExitCode run() throws Exception {
-        if (ipv6) {
+        if (family.family() == Family.IPV6) {
             throw NetkitException.usage("IPv6 has no broadcast: use multicast to the all-nodes group instead, "
                     + "e.g. 'netkit multicast-join ff02::1 PORT --interface IF --send'");
         }
@@ -109,7 +118,7 @@ public final class BroadcastCommand extends DatagramCommand {
                 throw NetkitException.usage("--listen receives: MESSAGE, -r, --address, --interface and --interval "
                         + "are for sending");
             }
-            return listen(port(portText, 0));
+            return listen(Converters.port("PORT", portText, 0));
         }
         if (reply != null || idleTimeout != null) {
             throw NetkitException.usage("--reply and --idle-timeout need --listen");
@@ -117,25 +126,33 @@ public final class BroadcastCommand extends DatagramCommand {
         if (address != null && interfaceName != null) {
             throw NetkitException.usage("--address and --interface cannot be combined");
         }
+        if (address == null && interfaceName == null) {
+            // 255.255.255.255 by default would leave the machine on its default route: the target is named
+            throw NetkitException.usage("broadcast needs its target: --address ADDR (e.g. 255.255.255.255, every "
+                    + "host on the link the system routes it to) or --interface IF (that link's broadcast address)");
+        }
+        if (address != null) {
+            Converters.host("--address", address);
+        }
         if (count != null && !hasMessage) {
             throw NetkitException.usage("-c/--count repeats MESSAGE; give a MESSAGE (stdin lines are sent once each)");
         }
-        int port = port(portText, 1);
+        int port = Converters.port("PORT", portText, 1);
         InetAddress to = interfaceName != null ? Addresses.broadcastOf(Addresses.networkInterface(interfaceName))
-                : Addresses.resolve(address != null ? address : "255.255.255.255", StandardProtocolFamily.INET, "--address",
+                : Addresses.resolve(address, Family.IPV4, "--address",
                         "broadcast is IPv4 only (IPv6 has none: use multicast-join ff02::1 PORT --send)");
         if (!(to instanceof Inet4Address)) {
             throw NetkitException.invalidValue("--address", address, "expected an IPv4 broadcast address");
         }
         InetSocketAddress target = new InetSocketAddress(to, port);
-        EndpointConfig config = EndpointConfig.defaults()
-                .withFamily(StandardProtocolFamily.INET)
-                .withBind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), sourcePort == null ? 0 : sourcePort))
-                .withBroadcast(true)
-                .withReceiveBufferSize(EndpointConfig.REPLY_RECEIVE_BUFFER);
+        EndpointConfig.Builder config = EndpointConfig.builder()
+                .family(StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), sourcePort == null ? 0 : sourcePort))
+                .broadcast(true)
+                .receiveBufferSize(EndpointConfig.REPLY_RECEIVE_BUFFER);
         byte[] payload = hasMessage ? String.join(" ", message).getBytes(StandardCharsets.UTF_8) : null;
         try (DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
-                DatagramEndpoint endpoint = DatagramEndpoint.open(config)) {
+                DatagramEndpoint endpoint = DatagramEndpoint.open(config.build())) {
             endpoint.onSent(printer.sent());
             output().event(1, "broadcasting to " + AddressFormat.hostPort(target),
                     Json.event("broadcast").put("address", AddressFormat.text(to)).put("port", port));
@@ -145,13 +162,13 @@ public final class BroadcastCommand extends DatagramCommand {
     }
 
     private ExitCode listen(int port) throws Exception {
-        EndpointConfig config = EndpointConfig.defaults()
-                .withFamily(StandardProtocolFamily.INET)
-                .withBind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port))
-                .withReuseAddress(true)
-                .withBroadcast(true)
-                .withReceiveBufferSize(EndpointConfig.LARGE_RECEIVE_BUFFER);
-        try (DatagramEndpoint endpoint = DatagramEndpoint.open(config);
+        EndpointConfig.Builder config = EndpointConfig.builder()
+                .family(StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port))
+                .reuseAddress(true)
+                .broadcast(true)
+                .receiveBufferSize(EndpointConfig.LARGE_RECEIVE_BUFFER);
+        try (DatagramEndpoint endpoint = DatagramEndpoint.open(config.build());
                 DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
                 AutoCloseable hook = onShutdown(() -> UdpListenCommand.closeQuietly(printer))) {
             endpoint.onSent(printer.sent());

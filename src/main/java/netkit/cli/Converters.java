@@ -35,6 +35,39 @@ public final class Converters {
         return Duration.ofNanos(Math.round(millis * 1_000_000));
     }
 
+    /**
+     * A port argument (PORT, validated by the command because with {@code -z} it may be a list):
+     * a usage error {@code invalid value for PORT: '70000' (expected 1-65535)} when it is not in
+     * {@code [min, 65535]}.
+     */
+    public static int port(String label, String text, int min) {
+        try {
+            return parsePort(text, min);
+        } catch (TypeConversionException e) {
+            throw netkit.NetkitException.usage("invalid value for " + label + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * A HOST or ADDRESS argument, checked before any look-up (SPEC §1): empty is a usage error quoting
+     * {@code ''} (an unset variable in a script must not reach the local machine); a bare number is a
+     * port, never an address; digits and dots that are not a full dotted quad ({@code 127.1}) follow
+     * isip's literal rules instead of the C library's shorthand. Returns {@code text}.
+     */
+    public static String host(String label, String text) {
+        if (text == null || text.isEmpty()) {
+            throw netkit.NetkitException.invalidValue(label, "", "expected a host name or address");
+        }
+        if (text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw netkit.NetkitException.invalidValue(label, text, "a bare number is a port, not an address");
+        }
+        if (text.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.') && netkit.net.IpLiteral.family(text) != 4) {
+            throw netkit.NetkitException.invalidValue(label, text,
+                    "not an IPv4 address: write all four parts, e.g. 127.0.0.1, as isip accepts them");
+        }
+        return text;
+    }
+
     /** Parses a port in {@code [min, 65535]}. */
     public static int parsePort(String text, int min) {
         int port;

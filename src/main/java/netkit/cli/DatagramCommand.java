@@ -18,32 +18,29 @@ import netkit.engine.udp.ReplyCounter;
 import netkit.engine.udp.SendLoop;
 import netkit.net.AddressFormat;
 import netkit.output.Json;
-import picocli.CommandLine.TypeConversionException;
+import netkit.output.Durations;
 
 /** What udp-send, udp-listen, broadcast and multicast-join share on the command side. */
 abstract class DatagramCommand extends BaseCommand {
     private long startNanos = System.nanoTime();
 
-    /** Parses a PORT positional: {@code invalid value for PORT: '70000' (expected 1-65535)}. */
-    static int port(String text, int min) {
-        try {
-            return Converters.parsePort(text, min);
-        } catch (TypeConversionException e) {
-            throw NetkitException.usage("invalid value for PORT: " + e.getMessage());
-        }
-    }
-
-    /** {@code listening on ADDRESS:PORT (receive buffer N bytes)}; the real port, before anything is received. */
+    /**
+     * {@code listening on ADDRESS:PORT}, exactly TCP's line (SPEC §1: scripts read the port from it), with the
+     * real port, before anything is received; the receive buffer granted goes on a line of its own.
+     */
     void listening(DatagramEndpoint endpoint) {
         startNanos = System.nanoTime();
         InetSocketAddress local = endpoint.localAddress();
         int rcvbuf = endpoint.receiveBufferSize();
-        output().event(1, "listening on " + AddressFormat.hostPort(local) + " (udp, receive buffer " + rcvbuf + " bytes)",
+        output().event(1, "listening on " + AddressFormat.hostPort(local),
                 Json.event("listening")
                         .put("address", AddressFormat.text(local.getAddress()))
                         .put("family", AddressFormat.family(local.getAddress()))
                         .put("port", local.getPort())
                         .put("recvBufferSize", rcvbuf));
+        if (!output().json()) { // the JSON event above carries it
+            output().event(1, "udp receive buffer " + rcvbuf + " bytes", null);
+        }
     }
 
     /** The closing summary of {@code -v}: datagrams and bytes each way, and the time. */
@@ -68,7 +65,7 @@ abstract class DatagramCommand extends BaseCommand {
     ExitCode receive(DatagramEndpoint endpoint, DatagramSink sink, long count, Duration idle) throws IOException {
         ReceiveLoop.End end = ReceiveLoop.run(endpoint, sink, count, idle);
         if (end == ReceiveLoop.End.IDLE) {
-            throw NetkitException.timeout("no datagram for " + seconds(idle) + " (--idle-timeout)");
+            throw NetkitException.timeout("no datagram for " + Durations.text(idle) + " (--idle-timeout)");
         }
         return ExitCode.OK;
     }
@@ -177,7 +174,7 @@ abstract class DatagramCommand extends BaseCommand {
             // nothing sent (empty stdin) still waits the whole DUR: the timeout message says it did
             long got = replies.awaitAtLeast(x.oneReplyEach() ? Math.max(sent, 1) : Long.MAX_VALUE, deadline);
             if (got == 0) {
-                throw NetkitException.timeout("no reply from " + to + " within " + seconds(x.waitReply())
+                throw NetkitException.timeout("no reply from " + to + " within " + Durations.text(x.waitReply())
                         + " (--wait-reply)");
             }
             return ExitCode.OK;
@@ -229,10 +226,5 @@ abstract class DatagramCommand extends BaseCommand {
 
     static String plural(long n, String unit) {
         return n + " " + unit + (n == 1 ? "" : "s");
-    }
-
-    static String seconds(Duration d) {
-        long ms = d.toMillis();
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 }

@@ -31,12 +31,18 @@ final class DatagramPrinter implements DatagramSink, Closeable {
     private final OutputStream file;
     private final HexDump hex;
     private final OutputStream hexFile;
+    /** With -v each sender line comes first and its payload is written and flushed right after it. */
+    private final OutputStream inOrder;
 
     DatagramPrinter(Output output, Stdio stdio, UdpOutputOptions options) {
         this.output = output;
         this.file = options.output != null ? OutputFile.open(options.output, options.append, "--output") : null;
         OutputStream payloadStream = file != null ? file : output.json() ? null : stdio.out();
-        this.payload = payloadStream == null ? null : new PayloadWriter(payloadStream);
+        // -v: a line per datagram, so each payload is written under its own line instead of by the
+        // writer thread, which would let the next sender line overtake it
+        boolean lineByLine = payloadStream != null && !output.json() && output.enabled(1);
+        this.inOrder = lineByLine ? payloadStream : null;
+        this.payload = payloadStream == null || lineByLine ? null : new PayloadWriter(payloadStream);
         if (options.hexdump == null) {
             hexFile = null;
             hex = null;
@@ -52,7 +58,6 @@ final class DatagramPrinter implements DatagramSink, Closeable {
     /** A received datagram. */
     @Override
     public void accept(Datagram d) {
-        // the payload first: once -v has named the sender, its bytes are already on their way out
         if (payload != null) {
             try {
                 payload.write(d.payload());
@@ -60,7 +65,17 @@ final class DatagramPrinter implements DatagramSink, Closeable {
                 throw NetkitException.from(e, file != null ? "write to --output" : "write to stdout");
             }
         }
-        if (output.json()) {
+        if (inOrder != null) {
+            output.event(1, fromLine(d), null); // flushed before the payload (SPEC §1)
+            synchronized (inOrder) {
+                try {
+                    inOrder.write(d.payload());
+                    inOrder.flush();
+                } catch (IOException e) {
+                    throw NetkitException.from(e, file != null ? "write to --output" : "write to stdout");
+                }
+            }
+        } else if (output.json()) {
             Json record = Json.event("message")
                     .put("address", d.address())
                     .put("family", d.family())
@@ -74,12 +89,16 @@ final class DatagramPrinter implements DatagramSink, Closeable {
             }
             output.record(null, record);
         } else if (output.enabled(1)) {
-            output.event(1, "from " + AddressFormat.hostPort(d.peer()) + " (" + d.family() + ", " + d.size()
-                    + (d.size() == 1 ? " byte)" : " bytes)"), null);
+            output.event(1, fromLine(d), null); // -v with the payload in --output, or none
         }
         if (hex != null) {
             hex.record(HexDump.Direction.RECEIVED, d.payload(), 0, d.size());
         }
+    }
+
+    private static String fromLine(Datagram d) {
+        return "from " + AddressFormat.hostPort(d.peer()) + " (" + d.family() + ", " + d.size()
+                + (d.size() == 1 ? " byte)" : " bytes)");
     }
 
     /** The sink for sent datagrams: Node's send callback as {@code -v}/JSON events, and the hex dump. */

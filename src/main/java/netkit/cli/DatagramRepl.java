@@ -36,7 +36,7 @@ final class DatagramRepl {
                 endAfterInput);
         ReceiveLoop.End end = DatagramSession.run(endpoint, plan, copy, new ReplOptions(false, output.color(), false));
         if (end == ReceiveLoop.End.IDLE) {
-            throw NetkitException.timeout("no datagram for " + DatagramCommand.seconds(idle) + " (--idle-timeout)");
+            throw NetkitException.timeout("no datagram for " + netkit.output.Durations.text(idle) + " (--idle-timeout)");
         }
         return ExitCode.OK;
     }

@@ -66,16 +66,62 @@ public final class Docs {
                 new ByteArrayOutputStream(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
         Map<String, String> files = new LinkedHashMap<>();
         files.put("man/netkit.1", rootPage(root, readmeText));
-        for (CommandLine sub : root.getSubcommands().values()) {
+        for (CommandLine sub : commands(root)) {
             files.put("man/netkit-" + sub.getCommandName() + ".1", commandPage(sub));
         }
-        String bash = AutoComplete.bash("netkit", root);
+        String bash = bash(root);
         files.put("completions/netkit.bash", bash);
         files.put("completions/_netkit", zsh(bash));
         if (!readmeText.isEmpty()) {
             files.put("README.md", withExitCodeTable(readmeText));
         }
         return files;
+    }
+
+    /** The code that lets {@code --opt=VALUE} complete VALUE, keeping {@code --opt=} (bash splits words at '='). */
+    private static final String OPT_EQUALS = """
+              # --opt=VALUE: bash splits it at '=', so complete VALUE for --opt and leave '--opt=' as typed
+              if [[ ${curr_word} == '=' && ${prev_word} == -* ]]; then
+                curr_word=''
+                COMP_WORDS[COMP_CWORD]=''
+              elif [[ ${prev_word} == '=' && ${COMP_WORDS[COMP_CWORD-2]} == -* ]]; then
+                prev_word=${COMP_WORDS[COMP_CWORD-2]}
+              fi
+            """;
+
+    /**
+     * picocli's bash completion, plus what it lacks: the {@code --no-…} forms of negatable options, and
+     * values after {@code --opt=}.
+     */
+    static String bash(CommandLine root) {
+        String bash = AutoComplete.bash("netkit", root);
+        bash = bash.replace("  local prev_word=${COMP_WORDS[COMP_CWORD-1]}\n",
+                "  local prev_word=${COMP_WORDS[COMP_CWORD-1]}\n" + OPT_EQUALS);
+        for (CommandLine cl : List.of(root)) {
+            bash = addNegatedForms(bash, "_picocli_netkit()", cl);
+        }
+        for (CommandLine sub : root.getSubcommands().values()) {
+            bash = addNegatedForms(bash, "_picocli_netkit_" + sub.getCommandName().replace("-", "") + "()", sub);
+        }
+        return bash;
+    }
+
+    private static String addNegatedForms(String bash, String function, CommandLine cl) {
+        StringBuilder negated = new StringBuilder();
+        for (OptionSpec o : cl.getCommandSpec().options()) {
+            if (o.negatable() && !o.hidden()) {
+                String name = cl.getNegatableOptionTransformer().makeNegative(o.longestName(), cl.getCommandSpec());
+                negated.append(" '").append(name).append('\'');
+            }
+        }
+        int at = bash.indexOf("function " + function);
+        if (negated.isEmpty() || at < 0) {
+            return bash;
+        }
+        String marker = "  local flag_opts=\"";
+        int line = bash.indexOf(marker, at);
+        int end = bash.indexOf("\"\n", line + marker.length());
+        return bash.substring(0, end) + negated + bash.substring(end);
     }
 
     private static String zsh(String bash) {
@@ -109,7 +155,7 @@ public final class Docs {
         CommandSpec spec = cl.getCommandSpec();
         String name = "netkit-" + cl.getCommandName();
         List<String> description = description(spec);
-        StringBuilder sb = new StringBuilder(header(name, summary(description)));
+        StringBuilder sb = new StringBuilder(header(name, summary(spec)));
         sb.append(".SH \"SYNOPSIS\"\n");
         synopsis(sb, cl);
         sb.append(".SH \"DESCRIPTION\"\n");
@@ -142,9 +188,7 @@ public final class Docs {
             sb.append("These apply to every command and may be given before or after its name.\n");
             options(sb, inherited);
         }
-        if (!java.util.Arrays.equals(spec.usageMessage().footer(), spec.root().usageMessage().footer())) {
-            footer(sb, spec); // a command's own footer (examples, notes); the root's exit-code footer is inherited
-        }
+        footer(sb, spec); // the command's examples; the exit-code table is EXIT STATUS below
         exitStatus(sb);
         sb.append(".SH \"SEE ALSO\"\n\\fBnetkit\\fR(1)\n");
         return sb.toString();
@@ -162,9 +206,9 @@ public final class Docs {
         sb.append(".PP\nWithout a command, on a terminal, netkit opens an interactive shell (a \\fBnetkit>\\fR prompt with "
                 + "completion and history); otherwise it prints its usage on stderr and exits 2.\n");
         sb.append(".SH \"COMMANDS\"\n");
-        for (CommandLine sub : root.getSubcommands().values()) {
+        for (CommandLine sub : commands(root)) {
             sb.append(".TP\n\\fB").append(esc(sub.getCommandName())).append("\\fR\n")
-                    .append(esc(summary(description(sub.getCommandSpec())))).append(" See \\fBnetkit\\-")
+                    .append(esc(summary(sub.getCommandSpec())) + ".").append(" See \\fBnetkit\\-")
                     .append(esc(sub.getCommandName())).append("\\fR(1).\n");
         }
         sb.append(".SH \"GLOBAL OPTIONS\"\n");
@@ -213,7 +257,8 @@ public final class Docs {
         }
         sb.append(".SH \"SEE ALSO\"\n");
         List<String> refs = new ArrayList<>();
-        for (String n : root.getSubcommands().keySet()) {
+        for (CommandLine sub : commands(root)) {
+            String n = sub.getCommandName();
             refs.add("\\fBnetkit\\-" + esc(n) + "\\fR(1)");
         }
         refs.add("\\fBnc\\fR(1)");
@@ -267,7 +312,7 @@ public final class Docs {
     }
 
     private static void footer(StringBuilder sb, CommandSpec spec) {
-        String[] footer = spec.usageMessage().footer();
+        String[] footer = spec.userObject().getClass().getAnnotation(picocli.CommandLine.Command.class).footer();
         if (footer.length == 0) {
             return;
         }
@@ -275,7 +320,7 @@ public final class Docs {
         sb.append(".SH \"").append(esc(heading.isEmpty() ? "NOTES" : heading.toUpperCase(Locale.ROOT))).append("\"\n");
         sb.append(".nf\n");
         for (String line : footer) {
-            for (String l : line.replace("%n", "\n").split("\n", -1)) {
+            for (String l : line.replace("%n", "\n").replace("%%", "%").split("\n", -1)) {
                 sb.append(escLine(l)).append('\n');
             }
         }
@@ -299,6 +344,18 @@ public final class Docs {
             }
         }
         return lines;
+    }
+
+    /** netkit's own commands, without picocli's {@code help}. */
+    private static List<CommandLine> commands(CommandLine root) {
+        return root.getSubcommands().values().stream()
+                .filter(c -> !(c.getCommandSpec().userObject() instanceof CommandLine.HelpCommand)).toList();
+    }
+
+    /** A command's one-line summary (its header) for NAME and the command list. */
+    private static String summary(CommandSpec spec) {
+        String[] header = spec.usageMessage().header();
+        return header.length > 0 ? header[0] : summary(description(spec));
     }
 
     private static String summary(List<String> description) {

@@ -7,7 +7,7 @@ import picocli.CommandLine.ScopeType;
 /** The global options of SPEC §1; given on the root, they apply to every command and may follow it. */
 public final class GlobalOptions {
     /** When colour is used on stderr. */
-    public enum ColorMode { auto, always, never }
+    public enum ColorMode { AUTO, ALWAYS, NEVER }
 
     private int verbose;
 
@@ -23,8 +23,9 @@ public final class GlobalOptions {
     boolean json;
 
     @Option(names = "--color", scope = ScopeType.INHERIT, paramLabel = "WHEN", defaultValue = "auto",
+            completionCandidates = EnumNames.Color.class,
             description = "Colour on stderr: ${COMPLETION-CANDIDATES}. auto = stderr is a terminal and NO_COLOR is unset or empty; always wins over NO_COLOR. Default: ${DEFAULT-VALUE}.")
-    ColorMode color = ColorMode.auto;
+    ColorMode color = ColorMode.AUTO;
 
     @Option(names = "--stacktrace", scope = ScopeType.INHERIT,
             description = "Print the Java stack trace of an error (for bug reports).")
@@ -44,9 +45,9 @@ public final class GlobalOptions {
 
     public boolean color(Stdio stdio) {
         return switch (color) {
-            case always -> true;
-            case never -> false;
-            case auto -> stdio.stderrIsTerminal() && noColorUnset(stdio);
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case AUTO -> stdio.stderrIsTerminal() && noColorUnset(stdio);
         };
     }
 

@@ -8,34 +8,46 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import netkit.ExitCode;
 import netkit.NetkitException;
+import netkit.net.Family;
 import netkit.net.IpKind;
 import netkit.net.IpLiteral;
 import netkit.output.Json;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code netkit isip}: Node's {@code net.isIP} for arguments or stdin lines. */
 @Command(
         name = "isip",
+        header = "Tell which inputs are IP addresses: 4, 6 or 0 for each",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # 4, 6, 0; exit 1 as 127.1 is not valid",
+            "  netkit isip 1.2.3.4 ::1 127.1",
+            "  # one answer per line; only IPv4 counts",
+            "  cut -d' ' -f1 access.log | netkit isip -4",
+            "  # 6 and the kind of address (link-local)",
+            "  netkit isip -v fe80::1%%eth0"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Print 4, 6 or 0 for each ADDRESS, one per line in order: exactly Node's net.isIP.",
+            "Print 4, 6 or 0 for each ADDRESS, one per line in order: the same answers as net.isIP of Node.js.",
             "",
             "Strict dotted quads (no leading zeros, no shorthand such as 127.1), IPv6 with an optional %%zone, "
                     + "no brackets, no prefix length, no surrounding spaces. Without ADDRESS, reads one input "
                     + "per line from stdin (lines end at LF; a CR before the LF is not part of the input). "
-                    + "Never resolves a name or touches the network.",
+                    + "Never resolves a name or touches the network. With -4 (-6) only IPv4 (IPv6) counts as valid: "
+                    + "it prints 4 (6) or 0.",
             "",
             "Exit 0 when every input is valid, 1 otherwise, 2 when there was no input."
         })
 public final class IsipCommand extends BaseCommand {
-    @Option(names = "-4", description = "Only IPv4 counts as valid (prints 4 or 0).")
-    boolean only4;
+    @Mixin
+    FamilyOptions family = new FamilyOptions();
 
-    @Option(names = "-6", description = "Only IPv6 counts as valid (prints 6 or 0).")
-    boolean only6;
+    private boolean only4;
+    private boolean only6;
 
     @Parameters(paramLabel = "ADDRESS", arity = "0..*",
             description = "Inputs to check. Without any, one input per line is read from stdin.")
@@ -43,9 +55,9 @@ public final class IsipCommand extends BaseCommand {
 
     @Override
     protected ExitCode run() throws IOException {
-        if (only4 && only6) {
-            throw NetkitException.usage("-4 and -6 cannot be combined");
-        }
+        Family only = family.family();
+        only4 = only == Family.IPV4;
+        only6 = only == Family.IPV6;
         boolean verbose = global().verbosity() > 0;
         boolean json = global().json();
         OutputStream out = new BufferedOutputStream(stdio().out(), 1 << 16);

@@ -1,6 +1,5 @@
 package netkit.cli;
 
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -13,6 +12,7 @@ import netkit.engine.udp.Addresses;
 import netkit.engine.udp.DatagramEndpoint;
 import netkit.engine.udp.EndpointConfig;
 import netkit.net.AddressFormat;
+import netkit.net.Family;
 import netkit.net.IpLiteral;
 import netkit.output.Json;
 import picocli.CommandLine.Command;
@@ -23,6 +23,16 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit multicast-join GROUP PORT}: SPEC §7, Node's addMembership / dropMembership. */
 @Command(
         name = "multicast-join",
+        header = "Join a multicast group and print its datagrams",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # print the group's datagrams",
+            "  netkit multicast-join --interface lo 239.1.1.1 5000",
+            "  # send stdin lines to the group too",
+            "  netkit multicast-join --send --interface lo 239.1.1.1 5000",
+            "  # only datagrams from 10.0.0.5 (source-specific)",
+            "  netkit multicast-join --source 10.0.0.5 232.1.1.1 5000"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -36,15 +46,14 @@ import picocli.CommandLine.Parameters;
             "The socket hears only the groups it joined, even when other programs share the port (the JDK "
                     + "turns Linux's IP_MULTICAST_ALL off).",
             "",
+            "-4 (-6) accepts only an IPv4 (IPv6) GROUP: the family comes from GROUP, the options make a "
+                    + "script's intent checkable.",
+            "",
             "Errors joining (no such interface, an interface that cannot join) exit 6."
         })
 public final class MulticastJoinCommand extends DatagramCommand {
-    @Option(names = "-4", description = "Only an IPv4 GROUP is accepted (the family comes from GROUP; -4 and -6 "
-            + "make a script's intent checkable, as in udp-listen).")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "Only an IPv6 GROUP is accepted (e.g. ff02::1 with --interface).")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions family = new FamilyOptions();
 
     @Option(names = "--interface", paramLabel = "IF",
             description = "Join on this interface, by name (lo, eth0) or address; it also carries --send. "
@@ -67,7 +76,7 @@ public final class MulticastJoinCommand extends DatagramCommand {
     boolean send;
 
     @Option(names = "--ttl", paramLabel = "N", defaultValue = "1", converter = UdpConverters.MulticastTtl.class,
-            description = "With --send: the multicast TTL, 0-255 (Node setMulticastTTL). Default: ${DEFAULT-VALUE} "
+            description = "With --send: the multicast TTL, how many routers the datagrams may cross, 0-255 (Node setMulticastTTL). Default: ${DEFAULT-VALUE} "
                     + "(this link only; 0 = this host only).")
     int ttl;
 
@@ -96,27 +105,25 @@ public final class MulticastJoinCommand extends DatagramCommand {
 
     @Override
     protected ExitCode run() throws Exception {
-        if (ipv4 && ipv6) {
-            throw NetkitException.usage("-4 and -6 cannot be combined");
-        }
+        Family only = family.family();
         InetAddress group = group(groupText);
-        if ((ipv4 || ipv6) && (group instanceof Inet4Address) != ipv4) {
+        if (!only.accepts(group)) {
             throw NetkitException.usage("GROUP '" + groupText + "' is " + AddressFormat.family(group) + " but "
-                    + (ipv4 ? "-4" : "-6") + " was given");
+                    + only.option() + " was given");
         }
-        int port = port(portText, 1);
+        int port = Converters.port("PORT", portText, 1);
         NetworkInterface nif = interfaceName != null ? Addresses.networkInterface(interfaceName)
                 : Addresses.systemInterfaceFor(group);
-        InetAddress from = source == null ? null : Addresses.resolve(source, DatagramEndpoint.familyOf(group), "--source",
+        InetAddress from = source == null ? null : Addresses.resolve(Converters.host("--source", source), Family.of(group), "--source",
                 "GROUP '" + groupText + "' is " + AddressFormat.family(group));
-        EndpointConfig config = EndpointConfig.defaults()
-                .withFamily(DatagramEndpoint.familyOf(group))
-                .withBind(new InetSocketAddress(DatagramEndpoint.familyOf(group) == java.net.StandardProtocolFamily.INET
+        EndpointConfig.Builder config = EndpointConfig.builder()
+                .family(DatagramEndpoint.familyOf(group))
+                .bind(new InetSocketAddress(DatagramEndpoint.familyOf(group) == java.net.StandardProtocolFamily.INET
                         ? InetAddress.getByName("0.0.0.0") : InetAddress.getByName("::"), port))
-                .withReuseAddress(true)
-                .withReceiveBufferSize(recvBufferSize)
-                .withMulticast(nif, ttl, loopback);
-        try (DatagramEndpoint endpoint = DatagramEndpoint.open(config);
+                .reuseAddress(true)
+                .receiveBufferSize(recvBufferSize)
+                .multicast(nif, ttl, loopback);
+        try (DatagramEndpoint endpoint = DatagramEndpoint.open(config.build());
                 DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
                 AutoCloseable hook = onShutdown(() -> {
                     leaveAll(endpoint);

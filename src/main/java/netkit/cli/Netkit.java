@@ -2,6 +2,7 @@ package netkit.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import netkit.ExitCode;
@@ -180,10 +181,22 @@ public final class Netkit implements Callable<Integer> {
     private static CommandLine build(Stdio stdio, List<Class<? extends BaseCommand>> commands) {
         Netkit root = new Netkit(stdio);
         CommandLine cl = new CommandLine(root);
-        // the exit-code table has one home (ExitCode); subcommands inherit the footer when added after it
-        cl.getCommandSpec().usageMessage().footer(ExitCode.helpFooter(78));
+        // the exit-code table has one home (ExitCode)
+        String[] exitCodes = ExitCode.helpFooter(78);
+        cl.getCommandSpec().usageMessage().footer(exitCodes);
         for (Class<? extends BaseCommand> c : commands) {
             cl.addSubcommand(c);
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            // a command's footer is its examples; the exit-code table follows them, once
+            List<String> footer = new ArrayList<>(List.of(sub.getCommandSpec().usageMessage().footer()));
+            footer.add("");
+            footer.add("Exit codes:");
+            footer.addAll(List.of(exitCodes));
+            sub.getCommandSpec().usageMessage().footer(footer.toArray(String[]::new));
+        }
+        if (commands == COMMANDS) {
+            cl.addSubcommand("help", new CommandLine.HelpCommand()); // netkit help CMD
         }
         cl.setOut(new PrintWriter(stdio.out(), true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(stdio.err(), true, StandardCharsets.UTF_8));
@@ -191,7 +204,18 @@ public final class Netkit implements Callable<Integer> {
         cl.setParameterExceptionHandler(new ErrorHandlers.Usage(root));
         cl.setExecutionExceptionHandler(new ErrorHandlers.Execution(root));
         cl.setExitCodeExceptionMapper(t -> ExitCode.FAILURE.code);
+        cl.setExecutionStrategy(Netkit::execute);
         return cl;
+    }
+
+    /** As picocli's default, except that {@code netkit -h CMD} shows CMD's help, as {@code netkit help CMD} does. */
+    private static int execute(CommandLine.ParseResult parsed) {
+        if (parsed.isUsageHelpRequested() && parsed.hasSubcommand()) {
+            CommandLine sub = parsed.subcommand().commandSpec().commandLine();
+            sub.usage(sub.getOut());
+            return ExitCode.OK.code;
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** Raises the usage error for a bad combination of options. */

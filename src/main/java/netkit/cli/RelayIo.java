@@ -29,7 +29,8 @@ final class RelayIo implements AutoCloseable {
     private final OutputStream hexFile;
     private Progress progress;
 
-    RelayIo(TcpSessionOptions o, Stdio stdio, Output output) {
+    /** {@code interactive}: the session REPL owns the screen, so no progress line is drawn (/stats instead). */
+    RelayIo(TcpSessionOptions o, Stdio stdio, Output output, boolean interactive) {
         FileChannel f = null;
         OutputStream h = null;
         Object opening = o.output;
@@ -68,10 +69,27 @@ final class RelayIo implements AutoCloseable {
         } else {
             this.tap = TrafficTap.NONE;
         }
-        boolean draw = o.progress == TcpSessionOptions.ProgressMode.always
-                || o.progress == TcpSessionOptions.ProgressMode.auto && stdio.stderrIsTerminal();
+        boolean draw = !interactive && (o.progress == TcpSessionOptions.ProgressMode.ALWAYS
+                || o.progress == TcpSessionOptions.ProgressMode.AUTO && stdio.stderrIsTerminal());
         if (draw) {
-            progress = Progress.start(output.diagnostics(), totals::bytesWritten, totals::bytesRead);
+            progress = Progress.start(output.diagnostics(), totals::bytesWritten, totals::bytesRead, stdinSize(stdio));
+        }
+    }
+
+    /** What is left to read of stdin when it is a regular file (a percentage can then be shown), else -1. */
+    static long stdinSize(Stdio stdio) {
+        if (!(stdio.in() instanceof java.io.FileInputStream f)) {
+            return -1;
+        }
+        try {
+            FileChannel ch = f.getChannel();
+            java.nio.file.Path fd0 = java.nio.file.Path.of("/proc/self/fd/0");
+            if (f.getFD() != java.io.FileDescriptor.in || !Files.isRegularFile(fd0)) {
+                return -1;
+            }
+            return Math.max(0, ch.size() - ch.position());
+        } catch (IOException | RuntimeException e) {
+            return -1; // no size: no percentage
         }
     }
 

@@ -8,7 +8,6 @@ import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.Connector;
-import netkit.engine.tcp.Family;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.Relay;
 import netkit.engine.tcp.SessionOptions;
@@ -23,6 +22,18 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit tcp-connect HOST PORT}: connect and relay stdin → socket → stdout (SPEC §2). */
 @Command(
         name = "tcp-connect",
+        header = "Connect to a TCP port and relay, or check ports (-z)",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # send a file, print the answer (nc HOST 80 < request.txt)",
+            "  netkit tcp-connect HOST 80 < request.txt",
+            "  # which ports are open, exit 0 if any (nc -z)",
+            "  netkit tcp-connect -z 127.0.0.1 22,80,8000-8100",
+            "  # connect timeout and a hex dump (ncat -w 2 -x dump.txt)",
+            "  netkit tcp-connect -w 2s -x dump.txt HOST 25",
+            "  # end 1s after stdin ends (nc -q 1)",
+            "  netkit tcp-connect -q 1s HOST 80 < request.txt"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -48,11 +59,8 @@ public final class TcpConnectCommand extends BaseCommand {
             description = "Port to connect to, 1-65535. With -z: a port, a list and/or ranges, e.g. 22,80,8000-8100 or 1-65535.")
     String port;
 
-    @Option(names = "-4", description = "IPv4 only.")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 only.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions family = new FamilyOptions();
 
     @Option(names = {"-s", "--source"}, paramLabel = "ADDR", description = "Local address to bind before connecting.")
     String source;
@@ -85,24 +93,24 @@ public final class TcpConnectCommand extends BaseCommand {
 
     @Override
     protected ExitCode run() throws InterruptedException {
+        Converters.host("HOST", host);
+        if (source != null) {
+            Converters.host("--source", source);
+        }
         if (scan) {
             return scan();
         }
         if (concurrency != null) {
             throw NetkitException.usage("--concurrency needs -z/--scan");
         }
-        int p = TcpCommands.port(port, 1);
-        Family family = TcpCommands.family(ipv4, ipv6);
+        int p = Converters.port("PORT", port, 1);
         SessionOptions options = session.sessionOptions(stdio());
         Duration timeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT
                 : connectTimeout.isZero() ? null : connectTimeout;
-        Connector connector = new Connector(host, p, family, source, sourcePort, timeout, session.tuning());
+        Connector connector = new Connector(host, p, family.family(), source, sourcePort, timeout, session.tuning());
         TcpEventPrinter events = new TcpEventPrinter(output(), false);
         boolean interactive = Interactive.wanted(session.interactive, stdio());
-        if (interactive) {
-            session.progress = null; // a progress line would garble the line being typed: /stats instead
-        }
-        try (RelayIo io = new RelayIo(session, stdio(), output())) {
+        try (RelayIo io = new RelayIo(session, stdio(), output(), interactive)) {
             Connection connection = connector.connect(io.totals());
             events.connected(connection);
             Outcome outcome = interactive
@@ -131,7 +139,7 @@ public final class TcpConnectCommand extends BaseCommand {
             }
         }
         PortList ports = PortList.parse("PORT", port);
-        InetAddress address = Connector.resolve(host, TcpCommands.family(ipv4, ipv6)).get(0);
+        InetAddress address = Connector.resolve(host, family.family()).get(0);
         Duration timeout = connectTimeout == null ? ScanRunner.DEFAULT_TIMEOUT : connectTimeout;
         int n = concurrency == null ? ScanRunner.DEFAULT_CONCURRENCY : concurrency;
         return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n), output());

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.chat.ChatOptions;
@@ -20,7 +19,7 @@ import netkit.engine.tcp.ConnectionHandler;
 import netkit.engine.tcp.Connector;
 import netkit.engine.tcp.EchoHandler;
 import netkit.engine.tcp.ExecHandler;
-import netkit.engine.tcp.Family;
+import netkit.net.Family;
 import netkit.engine.tcp.ListenOptions;
 import netkit.engine.tcp.Listener;
 import netkit.engine.tcp.Outcome;
@@ -30,21 +29,37 @@ import netkit.engine.tcp.TcpEvents;
 import netkit.net.Cidr;
 import netkit.repl.Interactive;
 import netkit.repl.TcpListenSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code netkit tcp-listen [ADDRESS] PORT}: a TCP server, relay mode by default (SPEC §3). */
 @Command(
         name = "tcp-listen",
+        header = "Listen on a TCP port: relay, echo, broker, chat or exec server",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # one client, its bytes to stdout (nc -l 9000)",
+            "  netkit tcp-listen 9000 > received.bin",
+            "  # every client, loopback only, into one file (ncat -l -k)",
+            "  netkit tcp-listen -k -o all.bin 127.0.0.1 9000",
+            "  # a chat room for telnet and nc clients (ncat -l --chat)",
+            "  netkit tcp-listen -k --chat 9000",
+            "  # a command per client (ncat -l -k --sh-exec)",
+            "  netkit tcp-listen -k --sh-exec 'date' 9000",
+            "  # an echo server on a free port, which -v names",
+            "  netkit tcp-listen --echo -v 127.0.0.1 0"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
             "Listen on PORT (every interface, IPv6 and IPv4, unless ADDRESS, -4 or -6 say otherwise) and serve "
                     + "clients. Default relay mode: what clients send goes to stdout (merged in arrival order), "
                     + "stdin goes to every connected client.",
+            "",
+            "-4 binds 0.0.0.0 by default; -6 binds [::] with IPV6_V6ONLY, so IPv4 clients are refused.",
             "",
             "Without -k, one client is served (no second one is accepted meanwhile) and netkit exits when it ends. "
                     + "PORT 0 binds a free port; '-v' reports the real one before anything is accepted.",
@@ -59,14 +74,11 @@ public final class TcpListenCommand extends BaseCommand {
             description = "Optional local ADDRESS to bind (default: every interface), then PORT (0-65535, 0 = any free port).")
     List<String> operands;
 
-    @Option(names = "-4", description = "IPv4 only (binds 0.0.0.0 by default).")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 only: binds [::] with IPV6_V6ONLY by default, so IPv4 clients are refused.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions families = new FamilyOptions();
 
     @Option(names = "--backlog", paramLabel = "N", defaultValue = "511", converter = Converters.PositiveIntConverter.class,
-            description = "Listen backlog: connections the kernel queues before they are accepted. Default: ${DEFAULT-VALUE} (Node's).")
+            description = "Listen backlog: connections the kernel queues before they are accepted. Default: ${DEFAULT-VALUE} (as in Node.js).")
     int backlog;
 
     @Option(names = {"-k", "--keep-open"},
@@ -100,67 +112,74 @@ public final class TcpListenCommand extends BaseCommand {
                     + "Every rejection is logged with -v.")
     List<Cidr> deny = new ArrayList<>();
 
-    @Option(names = "--echo", description = "Echo server: each client gets back exactly what it sends. Stdin is not read.")
-    boolean echo;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Modes modes;
 
-    @Option(names = "--broker",
-            description = "Relay every client's bytes to every other client (not back to the sender); stdin goes "
-                    + "to all. Stdin's end does not close anything. Nothing is written to stdout.")
-    boolean broker;
+    /** The server modes instead of the relay: one at most (the table of what each uses is {@link ServerMode}). */
+    static final class Modes {
+        @Option(names = "--echo", description = "Echo server: each client gets back exactly what it sends. Stdin is not read.")
+        boolean echo;
 
-    @Option(names = "--chat",
-            description = "Chat room: clients choose a nickname and talk line by line (/nick, /msg, /list, "
-                    + "/help, /quit); the console takes part as 'server' (stdin lines are broadcast) and stdout "
-                    + "shows all traffic. Byte-stream options (-i, -q, -C, -o, -x, --stdin-eof, --send-only, …) "
-                    + "do not apply to the room and are a usage error with it.")
-    boolean chat;
+        @Option(names = "--broker",
+                description = "Relay every client's bytes to every other client (not back to the sender); stdin goes "
+                        + "to all. Stdin's end does not close anything. Nothing is written to stdout.")
+        boolean broker;
 
-    @Option(names = {"-e", "--exec"}, paramLabel = "CMD",
-            description = "Per connection, run CMD (split at spaces, no shell) with its stdin and stdout joined to "
-                    + "the socket and its stderr on ours. When the client half-closes, CMD's stdin gets EOF and "
-                    + "everything CMD still writes reaches the client before the socket closes; when CMD exits, "
-                    + "the connection closes. Env: NETKIT_REMOTE_ADDR, NETKIT_REMOTE_PORT, NETKIT_LOCAL_ADDR, "
-                    + "NETKIT_LOCAL_PORT.")
-    String exec;
+        @Option(names = "--chat",
+                description = "Chat room: clients choose a nickname and talk line by line (/nick, /msg, /list, "
+                        + "/help, /quit); the console takes part as 'server' (stdin lines are broadcast) and stdout "
+                        + "shows all traffic. Byte-stream options (-i, -q, -C, -o, -x, --stdin-eof, --send-only, …) "
+                        + "do not apply to the room and are a usage error with it.")
+        boolean chat;
 
-    @Option(names = "--sh-exec", paramLabel = "CMD",
-            description = "As --exec, but CMD runs through /bin/sh -c (quoting, pipes, redirections).")
-    String shExec;
+        @Option(names = {"-e", "--exec"}, paramLabel = "CMD",
+                description = "Per connection, run CMD (split at spaces, no shell) with its stdin and stdout joined to "
+                        + "the socket and its stderr on ours. When the client half-closes, CMD's stdin gets EOF and "
+                        + "everything CMD still writes reaches the client before the socket closes; when CMD exits, "
+                        + "the connection closes. Env: NETKIT_REMOTE_ADDR, NETKIT_REMOTE_PORT, NETKIT_LOCAL_ADDR, "
+                        + "NETKIT_LOCAL_PORT.")
+        String exec;
+
+        @Option(names = "--sh-exec", paramLabel = "CMD",
+                description = "As --exec, but CMD runs through /bin/sh -c (quoting, pipes, redirections).")
+        String shExec;
+    }
 
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
 
     @Override
     protected ExitCode run() {
-        String mode = mode();
-        if (mode.equals("chat")) {
-            // The room speaks lines with each client itself: byte-stream options would silently do nothing.
-            for (OptionSpec given : spec.commandLine().getParseResult().matchedOptions()) {
-                if (NOT_IN_CHAT.contains(given.longestName())) {
-                    throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with --chat");
-                }
-            }
-        }
-        Family family = TcpCommands.family(ipv4, ipv6);
-        String address = operands.size() == 2 ? operands.get(0) : null;
-        int port = TcpCommands.port(operands.get(operands.size() - 1), 0);
+        ServerMode mode = ServerMode.of(spec.commandLine().getParseResult());
+        // before anything is bound or opened: -o with --echo must not even truncate FILE
+        mode.checkOptions(spec.commandLine().getParseResult());
+        Family family = families.family();
+        AddressPort where = AddressPort.of(operands);
+        String address = where.address();
+        int port = Converters.port("PORT", where.port(), 0);
         InetAddress bindAddress = address == null ? null : Connector.resolve(address, family).get(0);
-        boolean many = keepOpen || !mode.equals("relay") && !mode.equals("exec") || count != null && count > 1;
+        boolean many = keepOpen || mode.servesMany() || count != null && count > 1;
         // Stdin is shared by all clients of a listener that serves many: a client's FIN ends its session by default.
         SessionOptions options = session.sessionOptions(stdio(), !stdio().stdinIsTerminal() && !many);
         int limit = maxConns == null ? 0 : maxConns;
-        ListenOptions listen = new ListenOptions(bindAddress, port, family, backlog, many,
-                limit, count == null ? 0 : count, TcpListenCommand.orNull(acceptTimeout),
-                new AccessRules(List.copyOf(allow), List.copyOf(deny)), session.tuning());
+        ListenOptions listen = ListenOptions.builder()
+                .address(bindAddress)
+                .port(port)
+                .family(family)
+                .backlog(backlog)
+                .keepOpen(many)
+                .maxConns(limit)
+                .count(count == null ? 0 : count)
+                .acceptTimeout(orNull(acceptTimeout))
+                .access(new AccessRules(List.copyOf(allow), List.copyOf(deny)))
+                .tuning(session.tuning())
+                .build();
         TcpEventPrinter events = new TcpEventPrinter(output(), many);
         // The session REPL is the console of relay mode and of the chat room (the other modes do not read stdin).
-        boolean interactive = (mode.equals("relay") || mode.equals("chat") && !session.recvOnly)
+        boolean interactive = mode.hasConsole() && !(mode == ServerMode.CHAT && session.recvOnly)
                 && Interactive.wanted(session.interactive, stdio());
-        if (interactive) {
-            session.progress = null; // a progress line would garble the line being typed: /stats instead
-        }
-        try (RelayIo io = new RelayIo(session, stdio(), output())) {
-            if (interactive && mode.equals("chat")) {
+        try (RelayIo io = new RelayIo(session, stdio(), output(), interactive)) {
+            if (interactive && mode == ServerMode.CHAT) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), null);
                 try (Listener listener = Listener.bind(listen, repl, io.totals())) {
                     Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log),
@@ -184,50 +203,17 @@ public final class TcpListenCommand extends BaseCommand {
         }
     }
 
-    /** Session options of the byte relay that the chat room does not use. */
-    private static final Set<String> NOT_IN_CHAT = Set.of("--idle-timeout", "--quit-after", "--stdin-eof",
-            "--allow-half-open", "--send-only", "--crlf", "--output", "--append", "--hexdump", "--progress");
-
-    /** The server mode: relay unless one of the mutually exclusive modes is given. */
-    private String mode() {
-        List<String> given = new ArrayList<>();
-        if (echo) {
-            given.add("--echo");
-        }
-        if (broker) {
-            given.add("--broker");
-        }
-        if (chat) {
-            given.add("--chat");
-        }
-        if (exec != null) {
-            given.add("--exec");
-        }
-        if (shExec != null) {
-            given.add("--sh-exec");
-        }
-        if (given.size() > 1) {
-            throw NetkitException.usage(String.join(" and ", given) + " cannot be combined (one server mode at most)");
-        }
-        if (given.isEmpty()) {
-            return "relay";
-        }
-        return switch (given.get(0)) {
-            case "--echo" -> "echo";
-            case "--broker" -> "broker";
-            case "--chat" -> "chat";
-            default -> "exec";
-        };
-    }
-
-    private ConnectionHandler handler(String mode, SessionOptions options, RelayIo io, TcpEventPrinter events, int limit) {
+    private ConnectionHandler handler(ServerMode mode, SessionOptions options, RelayIo io, TcpEventPrinter events,
+            int limit) {
         return switch (mode) {
-            case "echo" -> new EchoHandler(options, io.tap());
-            case "broker" -> new BrokerHandler(stdio().inChannel(), options, io.tap(), events);
-            case "exec" -> new ExecHandler(execArgv(), stdio().err(), io.tap(), options.idleTimeout());
-            case "chat" -> chatHandler(limit, events, consoleInput(), stdio().out());
-            default -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events,
+            case RELAY -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events,
                     !keepOpen && (count == null || count == 1));
+            case ECHO -> new EchoHandler(options, io.tap());
+            case BROKER -> new BrokerHandler(stdio().inChannel(), options, io.tap(), events);
+            case CHAT -> chatHandler(limit, events, consoleInput(), stdio().out());
+            case EXEC -> new ExecHandler(execArgv(modes.exec), stdio().err(), io.tap(), options.idleTimeout());
+            case SH_EXEC -> new ExecHandler(List.of("/bin/sh", "-c", modes.shExec), stdio().err(), io.tap(),
+                    options.idleTimeout());
         };
     }
 
@@ -246,10 +232,7 @@ public final class TcpListenCommand extends BaseCommand {
         return session.recvOnly ? null : stdio().in();
     }
 
-    private List<String> execArgv() {
-        if (shExec != null) {
-            return List.of("/bin/sh", "-c", shExec);
-        }
+    private static List<String> execArgv(String exec) {
         List<String> argv = Arrays.stream(exec.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         if (argv.isEmpty()) {
             throw NetkitException.invalidValue("--exec", exec, "expected a command");

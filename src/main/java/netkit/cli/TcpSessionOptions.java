@@ -2,7 +2,6 @@ package netkit.cli;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import netkit.NetkitException;
 import netkit.Stdio;
 import netkit.engine.tcp.SessionOptions;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Option;
 /** The relay options tcp-connect and tcp-listen share (SPEC §2, §3). */
 public final class TcpSessionOptions {
     /** When the progress line is drawn. */
-    public enum ProgressMode { auto, always, never }
+    public enum ProgressMode { AUTO, ALWAYS, NEVER }
 
     @Option(names = {"-i", "--idle-timeout"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
             description = "Close a connection when no byte moved in either direction for DUR (Node setTimeout); "
@@ -29,10 +28,11 @@ public final class TcpSessionOptions {
     boolean noDelay;
 
     @Option(names = "--stdin-eof", paramLabel = "POLICY", defaultValue = "shutdown",
+            completionCandidates = EnumNames.StdinEof.class,
             description = "What stdin EOF does: 'shutdown' sends FIN and keeps reading until the peer closes "
                     + "(default; a reply sent after our EOF is still printed); 'keep' sends nothing and the "
                     + "session goes on until the peer closes; 'close' closes at once.")
-    String stdinEof;
+    StdinEofPolicy stdinEof;
 
     @Option(names = {"-q", "--quit-after"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
             description = "After stdin EOF, end the session DUR later even if the peer is still open (nc -q); "
@@ -73,7 +73,7 @@ public final class TcpSessionOptions {
     String hexdump;
 
     @Option(names = "--progress", arity = "0..1", paramLabel = "WHEN", fallbackValue = "auto",
-            preprocessor = OptionalValue.class,
+            preprocessor = OptionalValue.class, completionCandidates = EnumNames.Progress.class,
             description = "A live line on stderr with bytes sent and received and their rates, redrawn at most "
                     + "4 times a second. --progress draws it when stderr is a terminal; --progress=always "
                     + "draws it anyway. Default: never.")
@@ -103,19 +103,10 @@ public final class TcpSessionOptions {
         boolean halfOpen = allowHalfOpen != null ? allowHalfOpen : defaultHalfOpen;
         Traffic traffic = sendOnly ? Traffic.SEND_ONLY : recvOnly ? Traffic.RECV_ONLY : Traffic.BOTH;
         return new SessionOptions(idleTimeout == null || idleTimeout.isZero() ? null : idleTimeout,
-                stdinEofPolicy(), quitAfter, halfOpen, traffic, crlf);
+                stdinEof, quitAfter, halfOpen, traffic, crlf);
     }
 
     SocketTuning tuning() {
         return new SocketTuning(keepalive.keepalive(), noDelay);
-    }
-
-    private StdinEofPolicy stdinEofPolicy() {
-        return switch (stdinEof.toLowerCase(Locale.ROOT)) {
-            case "shutdown" -> StdinEofPolicy.SHUTDOWN;
-            case "keep" -> StdinEofPolicy.KEEP;
-            case "close" -> StdinEofPolicy.CLOSE;
-            default -> throw NetkitException.invalidValue("--stdin-eof", stdinEof, "expected shutdown, keep or close");
-        };
     }
 }

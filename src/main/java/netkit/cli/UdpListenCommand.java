@@ -3,8 +3,6 @@ package netkit.cli;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ProtocolFamily;
-import java.net.StandardProtocolFamily;
 import java.time.Duration;
 import java.util.List;
 import netkit.ExitCode;
@@ -14,6 +12,7 @@ import netkit.engine.udp.Datagram;
 import netkit.engine.udp.DatagramEndpoint;
 import netkit.engine.udp.DatagramSink;
 import netkit.net.AddressFormat;
+import netkit.net.Family;
 import netkit.engine.udp.EndpointConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +22,18 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit udp-listen [ADDRESS] PORT}: SPEC §6, Node's dgram bind + on('message'). */
 @Command(
         name = "udp-listen",
+        header = "Receive UDP datagrams from any number of senders",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # like nc -lu 9000, but every sender is heard",
+            "  netkit udp-listen 9000",
+            "  # each datagram under its sender line",
+            "  netkit udp-listen -v 127.0.0.1 9000",
+            "  # ten datagrams as JSON records, then exit 0",
+            "  netkit udp-listen --json -c 10 127.0.0.1 9000",
+            "  # a UDP echo server",
+            "  netkit udp-listen --echo 127.0.0.1 7"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
@@ -41,14 +52,13 @@ import picocli.CommandLine.Parameters;
                     + "netkit runs with CAP_NET_ADMIN, e.g. as root, where SO_RCVBUFFORCE gets it); -v reports the "
                     + "size granted.",
             "",
-            "ADDRESS defaults to :: (every interface, IPv6 and IPv4); PORT 0 picks a free port, reported by -v."
+            "ADDRESS defaults to :: (every interface, IPv6 and IPv4); PORT 0 picks a free port, reported by -v. "
+                    + "-4 binds 0.0.0.0 (or ADDRESS); -6 binds :: with IPV6_V6ONLY (or ADDRESS), so IPv4 senders are "
+                    + "not heard."
         })
 public final class UdpListenCommand extends DatagramCommand {
-    @Option(names = "-4", description = "IPv4 only: bind 0.0.0.0 (or ADDRESS).")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "IPv6 only: bind :: with IPV6_V6ONLY (or ADDRESS); IPv4 senders are not heard.")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions family = new FamilyOptions();
 
     @Option(names = "--echo", description = "Send every datagram back to its sender (the classic UDP echo server); "
             + "it is still printed.")
@@ -67,7 +77,7 @@ public final class UdpListenCommand extends DatagramCommand {
 
     @Option(names = "--recv-buffer-size", paramLabel = "BYTES", defaultValue = "" + EndpointConfig.LARGE_RECEIVE_BUFFER,
             converter = Converters.PositiveIntConverter.class,
-            description = "SO_RCVBUF to ask for (Node recvBufferSize). Default: ${DEFAULT-VALUE} (32 MiB), so bursts "
+            description = "The receive buffer size to ask for: how many bytes of datagrams the kernel holds until netkit reads them (SO_RCVBUF, Node recvBufferSize). Default: ${DEFAULT-VALUE} (32 MiB), so bursts "
                     + "of small datagrams are kept; the kernel caps it at net.core.rmem_max, except for root (SO_RCVBUFFORCE).")
     int recvBufferSize;
 
@@ -83,20 +93,18 @@ public final class UdpListenCommand extends DatagramCommand {
 
     @Override
     protected ExitCode run() throws IOException, Exception {
-        if (ipv4 && ipv6) {
-            throw NetkitException.usage("-4 and -6 cannot be combined");
-        }
-        ProtocolFamily only = ipv4 ? StandardProtocolFamily.INET : ipv6 ? StandardProtocolFamily.INET6 : null;
-        int port = port(args.get(args.size() - 1), 0);
-        InetAddress address = args.size() == 2 ? Addresses.resolve(args.get(0), only, "ADDRESS")
-                : InetAddress.getByName(only == StandardProtocolFamily.INET ? "0.0.0.0" : "::");
-        EndpointConfig config = EndpointConfig.defaults()
-                .withFamily(DatagramEndpoint.familyOf(address))
-                .withV6Only(ipv6 && args.size() == 1)
-                .withBind(new InetSocketAddress(address, port))
-                .withReuseAddress(reuseAddress)
-                .withReceiveBufferSize(recvBufferSize);
-        try (DatagramEndpoint endpoint = DatagramEndpoint.open(config);
+        Family only = family.family();
+        AddressPort where = AddressPort.of(args);
+        int port = Converters.port("PORT", where.port(), 0);
+        InetAddress address = where.address() != null ? Addresses.resolve(where.address(), only, "ADDRESS")
+                : InetAddress.getByName(only == Family.IPV4 ? "0.0.0.0" : "::");
+        EndpointConfig.Builder config = EndpointConfig.builder()
+                .family(DatagramEndpoint.familyOf(address))
+                .v6Only(only == Family.IPV6 && where.address() == null)
+                .bind(new InetSocketAddress(address, port))
+                .reuseAddress(reuseAddress)
+                .receiveBufferSize(recvBufferSize);
+        try (DatagramEndpoint endpoint = DatagramEndpoint.open(config.build());
                 DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
                 AutoCloseable hook = onShutdown(() -> closeQuietly(printer))) {
             endpoint.onSent(printer.sent());

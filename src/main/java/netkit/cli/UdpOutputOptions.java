@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 /** {@code -x}, {@code -o} and {@code --append} of the datagram commands. */
 public final class UdpOutputOptions {
     @Option(names = {"-x", "--hexdump"}, arity = "0..1", fallbackValue = "-", paramLabel = "FILE",
-            preprocessor = UdpOptionalValue.class,
+            preprocessor = OptionalValue.class,
             description = "Log every datagram as a hex dump: a header with the direction (> sent, < received), "
                     + "timestamp, size and running offset, then offset/hex/ASCII rows. On stderr, or in FILE when "
                     + "given attached (--hexdump=FILE).")

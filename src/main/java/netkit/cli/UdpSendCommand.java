@@ -3,11 +3,10 @@ package netkit.cli;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
-import java.net.ProtocolFamily;
-import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import netkit.net.AddressFormat;
+import netkit.net.Family;
 import java.util.List;
 import netkit.ExitCode;
 import netkit.NetkitException;
@@ -22,10 +21,20 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit udp-send HOST PORT [MESSAGE…]}: SPEC §5, Node's dgram send. */
 @Command(
         name = "udp-send",
+        header = "Send UDP datagrams, and print the replies with -r",
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  # one datagram, no newline (echo -n hello | nc -u -w1 ...)",
+            "  netkit udp-send 127.0.0.1 9000 hello",
+            "  # send, print the reply; exit 4 when none came",
+            "  netkit udp-send -r 1s 127.0.0.1 7 ping",
+            "  # one datagram per stdin line",
+            "  printf 'a\\nb\\n' | netkit udp-send 127.0.0.1 9000"
+        },
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Send datagrams to HOST:PORT.",
+            "Send datagrams to HOST:PORT. With -4 (-6) HOST must resolve to an IPv4 (IPv6) address.",
             "",
             "With MESSAGE: the words joined by single spaces, exactly those bytes, no newline added (-c repeats "
                     + "it). Without MESSAGE: stdin, one datagram per line with its newline (a line longer than "
@@ -43,11 +52,8 @@ import picocli.CommandLine.Parameters;
                     + "{\"event\":\"sent\",\"address\":…,\"port\":…,\"bytes\":N} on stderr."
         })
 public final class UdpSendCommand extends DatagramCommand {
-    @Option(names = "-4", description = "Use IPv4 only (HOST must resolve to an IPv4 address).")
-    boolean ipv4;
-
-    @Option(names = "-6", description = "Use IPv6 only (HOST must resolve to an IPv6 address).")
-    boolean ipv6;
+    @Mixin
+    FamilyOptions family = new FamilyOptions();
 
     @Option(names = {"-s", "--source"}, paramLabel = "ADDR", description = "Local address to send from.")
     String source;
@@ -65,14 +71,14 @@ public final class UdpSendCommand extends DatagramCommand {
     Duration interval;
 
     @Option(names = {"-r", "--wait-reply"}, arity = "0..1", fallbackValue = "2s", paramLabel = "DUR",
-            converter = Converters.DurationConverter.class, preprocessor = UdpOptionalValue.class,
+            converter = Converters.DurationConverter.class, preprocessor = OptionalValue.class,
             description = "After sending, wait up to DUR (default 2s; attach a value: -r5s, --wait-reply=5s) for "
                     + "replies and print them. It ends early once every datagram sent got one reply (the "
                     + "request/response pattern); exit 4 when no reply came at all.")
     Duration waitReply;
 
     @Option(names = "--ttl", paramLabel = "N", converter = UdpConverters.Ttl.class,
-            description = "Unicast TTL / IPv6 hop limit, 1-255 (Node setTTL), set with setsockopt through the FFM "
+            description = "Unicast TTL / IPv6 hop limit: how many routers a datagram may cross, 1-255 (Node setTTL), set with setsockopt through the FFM "
                     + "API: needs Java 22+ on Linux or macOS, else netkit stops with an error instead of ignoring it.")
     Integer ttl;
 
@@ -85,7 +91,7 @@ public final class UdpSendCommand extends DatagramCommand {
     String multicastInterface;
 
     @Option(names = "--multicast-ttl", paramLabel = "N", converter = UdpConverters.MulticastTtl.class,
-            description = "For a multicast HOST: the multicast TTL, 0-255 (Node setMulticastTTL). Default: 1.")
+            description = "For a multicast HOST: the multicast TTL, how many routers the datagrams may cross, 0-255 (Node setMulticastTTL). Default: 1.")
     Integer multicastTtl;
 
     @Option(names = "--multicast-loopback", negatable = true, fallbackValue = "true",
@@ -129,10 +135,12 @@ public final class UdpSendCommand extends DatagramCommand {
 
     @Override
     protected ExitCode run() throws Exception {
-        if (ipv4 && ipv6) {
-            throw NetkitException.usage("-4 and -6 cannot be combined");
+        Family only = family.family();
+        Converters.host("HOST", host);
+        if (source != null) {
+            Converters.host("--source", source);
         }
-        int port = port(portText, 1);
+        int port = Converters.port("PORT", portText, 1);
         boolean stdinMode = message == null || message.isEmpty();
         if (count != null && stdinMode) {
             throw NetkitException.usage("-c/--count repeats MESSAGE; give a MESSAGE (stdin mode sends every line once)");
@@ -140,7 +148,6 @@ public final class UdpSendCommand extends DatagramCommand {
         if (chunk != null && !stdinMode) {
             throw NetkitException.usage("--chunk cuts stdin into datagrams; it cannot be combined with MESSAGE");
         }
-        ProtocolFamily only = ipv4 ? StandardProtocolFamily.INET : ipv6 ? StandardProtocolFamily.INET6 : null;
         InetAddress address = Addresses.resolve(host, only, "HOST");
         InetSocketAddress target = new InetSocketAddress(address, port);
         boolean multicast = address.isMulticastAddress();
@@ -156,26 +163,26 @@ public final class UdpSendCommand extends DatagramCommand {
         boolean connect = !multicast && !broadcast && (payload == null || payload.length > 0);
         InetSocketAddress bind = null;
         if (source != null || sourcePort != null) {
-            InetAddress src = source != null ? Addresses.resolve(source, DatagramEndpoint.familyOf(address), "--source",
+            InetAddress src = source != null ? Addresses.resolve(source, Family.of(address), "--source",
                     "HOST '" + host + "' is " + AddressFormat.family(address))
                     : null;
             bind = src != null ? new InetSocketAddress(src, sourcePort == null ? 0 : sourcePort)
                     : new InetSocketAddress(sourcePort);
         }
         NetworkInterface nif = multicastInterface == null ? null : Addresses.networkInterface(multicastInterface);
-        EndpointConfig config = EndpointConfig.defaults()
-                .withFamily(DatagramEndpoint.familyOf(address))
-                .withBind(bind)
-                .withBroadcast(broadcast)
-                .withTtl(ttl)
-                .withMulticast(nif, multicastTtl, multicastLoopback)
-                .withConnect(connect ? target : null);
+        EndpointConfig.Builder config = EndpointConfig.builder()
+                .family(DatagramEndpoint.familyOf(address))
+                .bind(bind)
+                .broadcast(broadcast)
+                .ttl(ttl)
+                .multicast(nif, multicastTtl, multicastLoopback)
+                .connect(connect ? target : null);
         boolean receiving = waitReply != null || stdinMode;
         if (receiving) {
-            config = config.withReceiveBufferSize(EndpointConfig.REPLY_RECEIVE_BUFFER);
+            config.receiveBufferSize(EndpointConfig.REPLY_RECEIVE_BUFFER);
         }
         try (DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
-                DatagramEndpoint endpoint = open(config)) {
+                DatagramEndpoint endpoint = open(config.build())) {
             endpoint.onSent(printer.sent());
             if (output().enabled(2) && ttl != null) {
                 output().event(2, "TTL " + endpoint.ttl() + " (read back with getsockopt)", null);

@@ -154,8 +154,26 @@ public final class Output {
             this.sgr = sgr;
         }
 
+        /**
+         * {@code text} in this style, each line reset before its newline, so a line never ends coloured (a
+         * terminal would carry the colour into the next line, or the prompt).
+         */
         public String apply(String text) {
-            return "\u001b[" + sgr + "m" + text + "\u001b[0m";
+            StringBuilder sb = new StringBuilder(text.length() + 16);
+            int from = 0;
+            while (from <= text.length()) {
+                int nl = text.indexOf('\n', from);
+                int end = nl < 0 ? text.length() : nl;
+                if (end > from) {
+                    sb.append("\u001b[").append(sgr).append('m').append(text, from, end).append("\u001b[0m");
+                }
+                if (nl < 0) {
+                    break;
+                }
+                sb.append('\n');
+                from = nl + 1;
+            }
+            return sb.toString();
         }
     }
 }

@@ -5,8 +5,10 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 
 /**
- * {@code --progress}: one live line on stderr with the bytes sent and received and the current
- * rate of each, redrawn in place at most 4 times a second, and left on screen at the end.
+ * {@code --progress}: one live line on stderr with the bytes sent and received and the average rate
+ * of each since the start, redrawn in place at most 4 times a second, and left on screen at the end.
+ * When the size of what is sent is known (stdin is a regular file), the percentage and the time
+ * left at the average rate.
  */
 public final class Progress implements AutoCloseable {
     static final long INTERVAL_MS = 250;
@@ -14,22 +16,22 @@ public final class Progress implements AutoCloseable {
     private final PrintStream err;
     private final LongSupplier sent;
     private final LongSupplier received;
+    private final long sendTotal;
     private final Thread thread;
     private volatile boolean stopped;
-    private long lastSent;
-    private long lastReceived;
-    private long lastNanos = System.nanoTime();
+    private final long startNanos = System.nanoTime();
 
-    private Progress(PrintStream err, LongSupplier sent, LongSupplier received) {
+    private Progress(PrintStream err, LongSupplier sent, LongSupplier received, long sendTotal) {
         this.err = err;
         this.sent = sent;
         this.received = received;
+        this.sendTotal = sendTotal;
         this.thread = Thread.ofVirtual().name("progress").unstarted(this::loop);
     }
 
-    /** Starts redrawing the line on {@code err}. */
-    public static Progress start(PrintStream err, LongSupplier sent, LongSupplier received) {
-        Progress p = new Progress(err, sent, received);
+    /** Starts redrawing the line on {@code err}; {@code sendTotal} is the bytes to send, or -1 when unknown. */
+    public static Progress start(PrintStream err, LongSupplier sent, LongSupplier received, long sendTotal) {
+        Progress p = new Progress(err, sent, received, sendTotal);
         p.thread.start();
         return p;
     }
@@ -46,22 +48,34 @@ public final class Progress implements AutoCloseable {
     }
 
     private synchronized void draw(boolean last) {
-        long now = System.nanoTime();
-        long s = sent.getAsLong();
-        long r = received.getAsLong();
-        double secs = Math.max(1e-9, (now - lastNanos) / 1e9);
-        String line = line(s, (s - lastSent) / secs, r, (r - lastReceived) / secs);
-        lastSent = s;
-        lastReceived = r;
-        lastNanos = now;
+        double secs = Math.max(1e-9, (System.nanoTime() - startNanos) / 1e9);
+        String line = line(sent.getAsLong(), received.getAsLong(), secs, sendTotal);
         err.print("\r\u001b[K" + line + (last ? "\n" : ""));
         err.flush();
     }
 
-    /** {@code netkit: sent 1.50 MiB (512 KiB/s), received 12 B (0 B/s)}. */
-    static String line(long sent, double sentRate, long received, double receivedRate) {
-        return "netkit: sent " + bytes(sent) + " (" + bytes((long) sentRate) + "/s), received "
-                + bytes(received) + " (" + bytes((long) receivedRate) + "/s)";
+    /**
+     * {@code netkit: sent 1.50 MiB (512 KiB/s), received 12 B (0 B/s)}, the rates averaged over {@code secs};
+     * with a known total, {@code sent 1.50 MiB of 10.00 MiB (15%, 512 KiB/s, 17s left)}.
+     */
+    static String line(long sent, long received, double secs, long sendTotal) {
+        double sentRate = sent / secs;
+        StringBuilder sb = new StringBuilder("netkit: sent ").append(bytes(sent));
+        if (sendTotal > 0) {
+            long pct = Math.min(100, sent * 100 / sendTotal);
+            sb.append(" of ").append(bytes(sendTotal)).append(" (").append(pct).append("%, ")
+                    .append(bytes((long) sentRate)).append("/s");
+            if (sent < sendTotal) {
+                sb.append(", ").append(sentRate >= 1 ? Durations.text(
+                        java.time.Duration.ofSeconds(Math.max(1, Math.round((sendTotal - sent) / sentRate)))) : "?")
+                        .append(" left");
+            }
+            sb.append(")");
+        } else {
+            sb.append(" (").append(bytes((long) sentRate)).append("/s)");
+        }
+        return sb.append(", received ").append(bytes(received)).append(" (").append(bytes((long) (received / secs)))
+                .append("/s)").toString();
     }
 
     /** {@code 512 B}, {@code 1.50 KiB}, {@code 2.00 GiB}. */

@@ -206,8 +206,10 @@ class UdpListenCommandTest {
     @Test
     void verboseReportsALargeReceiveBuffer() throws Exception {
         UdpCommandRun run = listen("udp-listen", "-v", "-i", "100ms", "127.0.0.1", "0");
-        String line = run.awaitErr("listening on 127.0.0.1:", LIMIT);
-        Matcher m = Pattern.compile("receive buffer (\\d+) bytes").matcher(line);
+        String listening = run.awaitErr("listening on 127.0.0.1:", LIMIT);
+        assertTrue(listening.matches("netkit: listening on 127\\.0\\.0\\.1:\\d+"), listening); // exactly TCP's line
+        String line = run.awaitErr("receive buffer", LIMIT);
+        Matcher m = Pattern.compile("^netkit: udp receive buffer (\\d+) bytes$").matcher(line);
         assertTrue(m.find(), line);
         // 32 MiB is asked for: granted in full with CAP_NET_ADMIN (SO_RCVBUFFORCE), else capped at rmem_max
         int asked = 32 << 20;

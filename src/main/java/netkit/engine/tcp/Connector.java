@@ -19,6 +19,8 @@ import netkit.engine.stream.Transport;
 import netkit.engine.stream.TransportLayer;
 import netkit.net.AddressFormat;
 import netkit.net.IpLiteral;
+import netkit.net.Family;
+import netkit.output.Durations;
 
 /**
  * Opens every outgoing stream connection ({@code tcp-connect}, a forwarder's upstream, a scan

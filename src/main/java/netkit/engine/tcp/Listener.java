@@ -24,6 +24,8 @@ import netkit.engine.stream.SocketTransport;
 import netkit.engine.stream.Transport;
 import netkit.engine.stream.TransportLayer;
 import netkit.net.AddressFormat;
+import netkit.net.Family;
+import netkit.output.Durations;
 
 /**
  * The stream server of {@code tcp-listen}: binds (dual-stack by default), accepts, applies the
@@ -95,9 +97,7 @@ public final class Listener implements Closeable {
         } catch (UnsupportedOperationException e) {
             if (address == null && options.family() == Family.ANY) {
                 // no IPv6 on this host: every interface means every IPv4 interface
-                return bind(new ListenOptions(null, options.port(), Family.IPV4, options.backlog(), options.keepOpen(),
-                        options.maxConns(), options.count(), options.acceptTimeout(), options.access(),
-                        options.tuning()), layer, events, totals);
+                return bind(options.toBuilder().address(null).family(Family.IPV4).build(), layer, events, totals);
             }
             throw NetkitException.from(e, "bind " + AddressFormat.hostPort(where));
         } catch (IOException | RuntimeException e) {
@@ -202,12 +202,12 @@ public final class Listener implements Closeable {
                     events.warning("accept: " + e.getMessage());
                     continue;
                 }
-                String reason = admit(c);
-                if (reason != null) {
-                    if (reason.equals(limitReason())) {
+                Rejection rejection = admit(c);
+                if (rejection != null) {
+                    if (rejection.kind() == Rejection.Kind.LIMIT) {
                         handler.overLimit(c);
                     }
-                    events.rejected(c.remote(), reason);
+                    events.rejected(c.remote(), rejection.text());
                     c.close();
                     continue;
                 }
@@ -248,26 +248,21 @@ public final class Listener implements Closeable {
         return Outcome.CLOSED;
     }
 
-    private String admit(Connection c) {
-        InetAddress remote = c.remote().inetAddress();
-        if (remote == null) {
-            return null; // a Unix socket: file permissions are its access rules
-        }
-        if (options.family() == Family.IPV6 && options.address() == null && !(remote instanceof Inet6Address)) {
-            return "IPv4 client on an IPv6-only (-6) listener";
-        }
-        String denied = options.access().check(remote);
-        if (denied != null) {
-            return denied;
+    private Rejection admit(Connection c) {
+        InetAddress remote = c.remote().inetAddress(); // null for a Unix socket: file permissions are its access rules
+        if (remote != null) {
+            if (options.family() == Family.IPV6 && options.address() == null && !(remote instanceof Inet6Address)) {
+                return new Rejection(Rejection.Kind.FAMILY, "IPv4 client on an IPv6-only (-6) listener");
+            }
+            String denied = options.access().check(remote);
+            if (denied != null) {
+                return new Rejection(Rejection.Kind.ACCESS, denied);
+            }
         }
         if (options.maxConns() > 0 && openCount.get() >= options.maxConns()) {
-            return limitReason();
+            return new Rejection(Rejection.Kind.LIMIT, "connection limit reached (" + options.maxConns() + ")");
         }
         return null;
-    }
-
-    private String limitReason() {
-        return "connection limit reached (" + options.maxConns() + ")";
     }
 
     private CompletableFuture<Outcome> start(ConnectionHandler handler, Connection c) {

@@ -5,14 +5,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.InterfaceAddress;
 import java.net.NetworkInterface;
-import java.net.ProtocolFamily;
 import java.net.SocketException;
-import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
 import java.nio.channels.DatagramChannel;
 import java.util.Collections;
 import netkit.NetkitException;
 import netkit.net.AddressFormat;
+import netkit.net.Family;
 import netkit.net.IpLiteral;
 
 /** Host and interface look-ups for the datagram commands. Literals never touch DNS. */
@@ -22,10 +21,10 @@ public final class Addresses {
     /**
      * A literal as it is, or a name through the system resolver (first address of the wanted
      * family; IPv4 first otherwise, as the resolver orders them). {@code only} (from -4/-6) may
-     * be null. {@code what} names the argument in messages (HOST, --source, …).
+     * be {@link Family#ANY}. {@code what} names the argument in messages (HOST, --source, …).
      */
-    public static InetAddress resolve(String host, ProtocolFamily only, String what) {
-        return resolve(host, only, what, (only == StandardProtocolFamily.INET ? "-4" : "-6") + " was given");
+    public static InetAddress resolve(String host, Family only, String what) {
+        return resolve(host, only, what, only.option() + " was given");
     }
 
     /**
@@ -33,19 +32,19 @@ public final class Addresses {
      * -4/-6: {@code why} ends the message about a literal of the other family (e.g. "HOST
      * '127.0.0.1' is IPv4"), so it does not blame an option the user never gave.
      */
-    public static InetAddress resolve(String host, ProtocolFamily only, String what, String why) {
+    public static InetAddress resolve(String host, Family only, String what, String why) {
         int literal = IpLiteral.family(host);
         try {
             if (literal != 0) {
                 InetAddress a = InetAddress.getByName(host); // a literal: parsed, no look-up
-                if (only != null && DatagramEndpoint.familyOf(a) != only) {
+                if (!only.accepts(a)) {
                     throw NetkitException.usage(what + " '" + host + "' is " + (literal == 4 ? "IPv4" : "IPv6")
                             + " but " + why);
                 }
                 return a;
             }
             for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (only == null || DatagramEndpoint.familyOf(a) == only) {
+                if (only.accepts(a)) {
                     return a;
                 }
             }

@@ -5,36 +5,11 @@ import java.net.NetworkInterface;
 import java.net.ProtocolFamily;
 
 /**
- * How a {@link DatagramEndpoint} is opened: Node's {@code dgram.createSocket} and {@code bind}
- * options plus the socket options set before the first datagram.
- *
- * @param family           INET or INET6; null = IPv6 dual-stack where the system has IPv6
- * @param v6Only           IPV6_V6ONLY on an INET6 socket: no IPv4 datagrams (set with setsockopt)
- * @param bind             local address and port; null = the wildcard address, port chosen by the system
- * @param reuseAddress     SO_REUSEADDR, so several receivers can share the port
- * @param broadcast        SO_BROADCAST (Node {@code setBroadcast})
- * @param receiveBufferSize SO_RCVBUF to ask for in bytes (the kernel caps it); 0 = the system default
- * @param ttl              unicast TTL / hop limit (Node {@code setTTL}); null = the system default
- * @param multicastInterface outgoing interface for multicast; null = the system's choice
- * @param multicastTtl     multicast TTL (Node {@code setMulticastTTL}); null = the system default (1)
- * @param multicastLoopback whether our multicast comes back to local members (Node
- *                          {@code setMulticastLoopback}); null = the system default (on)
- * @param connect          peer to connect to, so only its datagrams arrive and an ICMP port
- *                          unreachable is reported; null = unconnected
+ * How a {@link DatagramEndpoint} is opened: Node's {@code dgram.createSocket} and {@code bind} options plus
+ * the socket options set before the first datagram. Built with {@link #builder()}; what is not set keeps
+ * the system's default (a dual-stack endpoint on an ephemeral port).
  */
-public record EndpointConfig(
-        ProtocolFamily family,
-        boolean v6Only,
-        InetSocketAddress bind,
-        boolean reuseAddress,
-        boolean broadcast,
-        int receiveBufferSize,
-        Integer ttl,
-        NetworkInterface multicastInterface,
-        Integer multicastTtl,
-        Boolean multicastLoopback,
-        InetSocketAddress connect) {
-
+public final class EndpointConfig {
     /**
      * The receive buffer listeners ask for: 32 MiB, about 25,000 datagrams of 512 B, so a burst or a
      * descheduled receiver does not lose datagrams. The kernel charges only what is queued.
@@ -47,53 +22,160 @@ public record EndpointConfig(
      */
     public static final int REPLY_RECEIVE_BUFFER = 1 << 20;
 
-    /** A dual-stack endpoint on an ephemeral port with the system's defaults. */
-    public static EndpointConfig defaults() {
-        return new EndpointConfig(null, false, null, false, false, 0, null, null, null, null, null);
+    private final ProtocolFamily family;
+    private final boolean v6Only;
+    private final InetSocketAddress bind;
+    private final boolean reuseAddress;
+    private final boolean broadcast;
+    private final int receiveBufferSize;
+    private final Integer ttl;
+    private final NetworkInterface multicastInterface;
+    private final Integer multicastTtl;
+    private final Boolean multicastLoopback;
+    private final InetSocketAddress connect;
+
+    private EndpointConfig(Builder b) {
+        family = b.family;
+        v6Only = b.v6Only;
+        bind = b.bind;
+        reuseAddress = b.reuseAddress;
+        broadcast = b.broadcast;
+        receiveBufferSize = b.receiveBufferSize;
+        ttl = b.ttl;
+        multicastInterface = b.multicastInterface;
+        multicastTtl = b.multicastTtl;
+        multicastLoopback = b.multicastLoopback;
+        connect = b.connect;
     }
 
-    public EndpointConfig withFamily(ProtocolFamily f) {
-        return new EndpointConfig(f, v6Only, bind, reuseAddress, broadcast, receiveBufferSize, ttl, multicastInterface,
-                multicastTtl, multicastLoopback, connect);
+    public static Builder builder() {
+        return new Builder();
     }
 
-    public EndpointConfig withV6Only(boolean only) {
-        return new EndpointConfig(family, only, bind, reuseAddress, broadcast, receiveBufferSize, ttl, multicastInterface,
-                multicastTtl, multicastLoopback, connect);
+    /** INET or INET6; null = IPv6 dual-stack where the system has IPv6. */
+    public ProtocolFamily family() {
+        return family;
     }
 
-    public EndpointConfig withBind(InetSocketAddress b) {
-        return new EndpointConfig(family, v6Only, b, reuseAddress, broadcast, receiveBufferSize, ttl, multicastInterface,
-                multicastTtl, multicastLoopback, connect);
+    /** IPV6_V6ONLY on an INET6 socket: no IPv4 datagrams (set with setsockopt). */
+    public boolean v6Only() {
+        return v6Only;
     }
 
-    public EndpointConfig withReuseAddress(boolean r) {
-        return new EndpointConfig(family, v6Only, bind, r, broadcast, receiveBufferSize, ttl, multicastInterface,
-                multicastTtl, multicastLoopback, connect);
+    /** Local address and port; null = the wildcard address, port chosen by the system. */
+    public InetSocketAddress bind() {
+        return bind;
     }
 
-    public EndpointConfig withBroadcast(boolean b) {
-        return new EndpointConfig(family, v6Only, bind, reuseAddress, b, receiveBufferSize, ttl, multicastInterface,
-                multicastTtl, multicastLoopback, connect);
+    /** SO_REUSEADDR, so several receivers can share the port. */
+    public boolean reuseAddress() {
+        return reuseAddress;
     }
 
-    public EndpointConfig withReceiveBufferSize(int bytes) {
-        return new EndpointConfig(family, v6Only, bind, reuseAddress, broadcast, bytes, ttl, multicastInterface,
-                multicastTtl, multicastLoopback, connect);
+    /** SO_BROADCAST (Node {@code setBroadcast}). */
+    public boolean broadcast() {
+        return broadcast;
     }
 
-    public EndpointConfig withTtl(Integer t) {
-        return new EndpointConfig(family, v6Only, bind, reuseAddress, broadcast, receiveBufferSize, t, multicastInterface,
-                multicastTtl, multicastLoopback, connect);
+    /** SO_RCVBUF to ask for in bytes (the kernel caps it); 0 = the system default. */
+    public int receiveBufferSize() {
+        return receiveBufferSize;
     }
 
-    public EndpointConfig withMulticast(NetworkInterface nif, Integer mttl, Boolean loopback) {
-        return new EndpointConfig(family, v6Only, bind, reuseAddress, broadcast, receiveBufferSize, ttl, nif, mttl, loopback,
-                connect);
+    /** Unicast TTL / hop limit (Node {@code setTTL}); null = the system default. */
+    public Integer ttl() {
+        return ttl;
     }
 
-    public EndpointConfig withConnect(InetSocketAddress peer) {
-        return new EndpointConfig(family, v6Only, bind, reuseAddress, broadcast, receiveBufferSize, ttl, multicastInterface,
-                multicastTtl, multicastLoopback, peer);
+    /** Outgoing interface for multicast; null = the system's choice. */
+    public NetworkInterface multicastInterface() {
+        return multicastInterface;
+    }
+
+    /** Multicast TTL (Node {@code setMulticastTTL}); null = the system default (1). */
+    public Integer multicastTtl() {
+        return multicastTtl;
+    }
+
+    /** Whether our multicast comes back to local members (Node {@code setMulticastLoopback}); null = on. */
+    public Boolean multicastLoopback() {
+        return multicastLoopback;
+    }
+
+    /**
+     * Peer to connect to, so only its datagrams arrive and an ICMP port unreachable is reported; null =
+     * unconnected.
+     */
+    public InetSocketAddress connect() {
+        return connect;
+    }
+
+    /** Collects the configuration; every setter returns the builder. */
+    public static final class Builder {
+        private ProtocolFamily family;
+        private boolean v6Only;
+        private InetSocketAddress bind;
+        private boolean reuseAddress;
+        private boolean broadcast;
+        private int receiveBufferSize;
+        private Integer ttl;
+        private NetworkInterface multicastInterface;
+        private Integer multicastTtl;
+        private Boolean multicastLoopback;
+        private InetSocketAddress connect;
+
+        private Builder() {}
+
+        public Builder family(ProtocolFamily f) {
+            family = f;
+            return this;
+        }
+
+        public Builder v6Only(boolean only) {
+            v6Only = only;
+            return this;
+        }
+
+        public Builder bind(InetSocketAddress b) {
+            bind = b;
+            return this;
+        }
+
+        public Builder reuseAddress(boolean r) {
+            reuseAddress = r;
+            return this;
+        }
+
+        public Builder broadcast(boolean b) {
+            broadcast = b;
+            return this;
+        }
+
+        public Builder receiveBufferSize(int bytes) {
+            receiveBufferSize = bytes;
+            return this;
+        }
+
+        public Builder ttl(Integer t) {
+            ttl = t;
+            return this;
+        }
+
+        /** The multicast options of a sender: outgoing interface, TTL and loopback (each may be null). */
+        public Builder multicast(NetworkInterface nif, Integer mttl, Boolean loopback) {
+            multicastInterface = nif;
+            multicastTtl = mttl;
+            multicastLoopback = loopback;
+            return this;
+        }
+
+        public Builder connect(InetSocketAddress peer) {
+            connect = peer;
+            return this;
+        }
+
+        public EndpointConfig build() {
+            return new EndpointConfig(this);
+        }
     }
 }

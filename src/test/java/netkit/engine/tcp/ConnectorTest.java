@@ -22,6 +22,7 @@ import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.scan.PortState;
 import netkit.engine.stream.Endpoint;
+import netkit.net.Family;
 import netkit.engine.stream.Target;
 import netkit.engine.stream.Transport;
 import netkit.engine.stream.TransportLayer;

@@ -76,8 +76,8 @@ class ListenerTest {
 
     /** Loopback, port 0, with the given limits. */
     private static ListenOptions options(boolean keepOpen, int maxConns, int count, AccessRules access) {
-        return new ListenOptions(LOOPBACK, 0, Family.ANY, 511, keepOpen, maxConns, count, null, access,
-                SocketTuning.NONE);
+        return ListenOptions.builder().address(LOOPBACK).port(0).keepOpen(keepOpen).maxConns(maxConns).count(count)
+                .access(access).build();
     }
 
     private static int port(Listener l) {

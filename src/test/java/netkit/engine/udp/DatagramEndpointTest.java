@@ -19,23 +19,27 @@ import org.junit.jupiter.api.Timeout;
 
 @Timeout(30)
 class DatagramEndpointTest {
-    private static EndpointConfig loopback(String address) throws Exception {
+    private static DatagramEndpoint open(EndpointConfig.Builder config) {
+        return DatagramEndpoint.open(config.build());
+    }
+
+    private static EndpointConfig.Builder loopback(String address) throws Exception {
         InetAddress a = InetAddress.getByName(address);
-        return EndpointConfig.defaults().withFamily(DatagramEndpoint.familyOf(a)).withBind(new InetSocketAddress(a, 0));
+        return EndpointConfig.builder().family(DatagramEndpoint.familyOf(a)).bind(new InetSocketAddress(a, 0));
     }
 
     @Test
     void ttlOnJava21IsAClearErrorNotANoOp() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 22, "runs on Java 21 only");
-        NetkitException e = assertThrows(NetkitException.class, () -> DatagramEndpoint.open(loopback("127.0.0.1").withTtl(7)));
+        NetkitException e = assertThrows(NetkitException.class, () -> open(loopback("127.0.0.1").ttl(7)));
         assertTrue(e.getMessage().startsWith("cannot set TTL 7: needs Java 22 or newer"), e.getMessage());
     }
 
     @Test
     void ttlIsSetAndReadBackWithGetsockoptOnIpv4AndIpv6() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 22, "FFM is final from Java 22");
-        try (DatagramEndpoint four = DatagramEndpoint.open(loopback("127.0.0.1").withTtl(7));
-                DatagramEndpoint six = DatagramEndpoint.open(loopback("::1").withTtl(200))) {
+        try (DatagramEndpoint four = open(loopback("127.0.0.1").ttl(7));
+                DatagramEndpoint six = open(loopback("::1").ttl(200))) {
             assertEquals(7, four.ttl());
             assertEquals(200, six.ttl());
             four.setTtl(33);
@@ -46,7 +50,7 @@ class DatagramEndpointTest {
     @Test
     void multicastOptionsAreAppliedToTheSocket() throws Exception {
         java.net.NetworkInterface lo = java.net.NetworkInterface.getByName("lo");
-        try (DatagramEndpoint e = DatagramEndpoint.open(loopback("127.0.0.1").withMulticast(lo, 0, false))) {
+        try (DatagramEndpoint e = open(loopback("127.0.0.1").multicast(lo, 0, false))) {
             assertEquals(lo, e.option(java.net.StandardSocketOptions.IP_MULTICAST_IF));
             assertEquals(0, e.option(java.net.StandardSocketOptions.IP_MULTICAST_TTL));
             assertEquals(false, e.option(java.net.StandardSocketOptions.IP_MULTICAST_LOOP));
@@ -58,10 +62,10 @@ class DatagramEndpointTest {
         java.net.NetworkInterface lo = java.net.NetworkInterface.getByName("lo");
         InetAddress g1 = InetAddress.getByName("239.255.201." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255));
         InetAddress g2 = InetAddress.getByName("239.255.202." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255));
-        EndpointConfig wildcard = EndpointConfig.defaults().withFamily(java.net.StandardProtocolFamily.INET)
-                .withBind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)).withReuseAddress(true)
-                .withMulticast(lo, 0, true);
-        try (DatagramEndpoint e = DatagramEndpoint.open(wildcard)) {
+        EndpointConfig.Builder wildcard = EndpointConfig.builder().family(java.net.StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)).reuseAddress(true)
+                .multicast(lo, 0, true);
+        try (DatagramEndpoint e = open(wildcard)) {
             e.join(g1, lo, null);
             e.join(g2, lo, null);
             assertEquals(java.util.List.of(g1, g2), e.memberships().stream().map(k -> k.group()).toList());
@@ -78,10 +82,10 @@ class DatagramEndpointTest {
     void afterLeaveAGroupDatagramIsNoLongerReceived() throws Exception {
         java.net.NetworkInterface lo = java.net.NetworkInterface.getByName("lo");
         InetAddress group = InetAddress.getByName("239.255.203." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255));
-        EndpointConfig wildcard = EndpointConfig.defaults().withFamily(java.net.StandardProtocolFamily.INET)
-                .withBind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)).withMulticast(lo, 0, true);
-        try (DatagramEndpoint member = DatagramEndpoint.open(wildcard);
-                DatagramEndpoint sender = DatagramEndpoint.open(loopback("127.0.0.1").withMulticast(lo, 0, true))) {
+        EndpointConfig.Builder wildcard = EndpointConfig.builder().family(java.net.StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)).multicast(lo, 0, true);
+        try (DatagramEndpoint member = open(wildcard);
+                DatagramEndpoint sender = open(loopback("127.0.0.1").multicast(lo, 0, true))) {
             int port = member.localAddress().getPort();
             member.join(group, lo, null);
             sender.send("joined".getBytes(StandardCharsets.UTF_8), new InetSocketAddress(group, port));
@@ -96,8 +100,8 @@ class DatagramEndpointTest {
 
     @Test
     void countersAndLastSenderFollowTheTraffic() throws Exception {
-        try (DatagramEndpoint a = DatagramEndpoint.open(loopback("127.0.0.1"));
-                DatagramEndpoint b = DatagramEndpoint.open(loopback("127.0.0.1"))) {
+        try (DatagramEndpoint a = open(loopback("127.0.0.1"));
+                DatagramEndpoint b = open(loopback("127.0.0.1"))) {
             assertNull(b.lastSender());
             a.send("12345".getBytes(StandardCharsets.UTF_8), b.localAddress());
             Datagram d = b.receive(Duration.ofSeconds(10));
@@ -112,7 +116,7 @@ class DatagramEndpointTest {
 
     @Test
     void receiveTimesOutWithNull() throws Exception {
-        try (DatagramEndpoint e = DatagramEndpoint.open(loopback("127.0.0.1"))) {
+        try (DatagramEndpoint e = open(loopback("127.0.0.1"))) {
             assertNull(e.receive(Duration.ofMillis(50)));
             assertTrue(e.isOpen());
         }
@@ -120,7 +124,7 @@ class DatagramEndpointTest {
 
     @Test
     void closeWakesABlockedReceiver() throws Exception {
-        DatagramEndpoint e = DatagramEndpoint.open(loopback("127.0.0.1"));
+        DatagramEndpoint e = open(loopback("127.0.0.1"));
         CompletableFuture<ReceiveLoop.End> end = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -137,10 +141,10 @@ class DatagramEndpointTest {
     @Test
     void connectedEndpointReportsPortUnreachable() throws Exception {
         InetSocketAddress nobody;
-        try (DatagramEndpoint gone = DatagramEndpoint.open(loopback("127.0.0.1"))) {
+        try (DatagramEndpoint gone = open(loopback("127.0.0.1"))) {
             nobody = gone.localAddress();
         }
-        try (DatagramEndpoint e = DatagramEndpoint.open(loopback("127.0.0.1").withConnect(nobody))) {
+        try (DatagramEndpoint e = open(loopback("127.0.0.1").connect(nobody))) {
             e.send(new byte[] {1});
             assertThrows(PortUnreachableException.class, () -> e.receive(Duration.ofSeconds(10)));
         }
@@ -148,9 +152,9 @@ class DatagramEndpointTest {
 
     @Test
     void bindingAPortInUseIsExitSix() throws Exception {
-        try (DatagramEndpoint taken = DatagramEndpoint.open(loopback("127.0.0.1"))) {
+        try (DatagramEndpoint taken = open(loopback("127.0.0.1"))) {
             NetkitException e = assertThrows(NetkitException.class,
-                    () -> DatagramEndpoint.open(loopback("127.0.0.1").withBind(taken.localAddress())));
+                    () -> open(loopback("127.0.0.1").bind(taken.localAddress())));
             assertEquals(ExitCode.BIND, e.exitCode());
             assertEquals("EADDRINUSE", e.code());
         }
