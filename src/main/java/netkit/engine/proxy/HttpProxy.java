@@ -78,7 +78,7 @@ final class HttpProxy {
                 return ProxyHandler.Tunnel.open(up, in.leftover());
             } catch (Refusal r) {
                 reply(r.kind.httpStatus, r.getMessage());
-                return ProxyHandler.Tunnel.failed(r.getMessage());
+                return ProxyHandler.Tunnel.refused(r);
             }
         }
         if (!target.regionMatches(true, 0, "http://", 0, 7)) {
@@ -103,7 +103,7 @@ final class HttpProxy {
             up = handler.connect(client, hp.host, hp.port);
         } catch (Refusal r) {
             reply(r.kind.httpStatus, r.getMessage());
-            return ProxyHandler.Tunnel.failed(r.getMessage());
+            return ProxyHandler.Tunnel.refused(r);
         }
         StringBuilder head = new StringBuilder(method).append(' ').append(path).append(' ').append(parts[2])
                 .append("\r\n");
@@ -202,5 +202,27 @@ final class HttpProxy {
                 + "Content-Type: text/plain; charset=utf-8\r\nContent-Length: "
                 + text.getBytes(StandardCharsets.UTF_8).length + "\r\nConnection: close\r\n\r\n" + text;
         client.send(msg.getBytes(StandardCharsets.UTF_8));
+        lingeringClose();
+    }
+
+    /**
+     * After a refusal: FIN, then read and drop what the client still sends (a bounded amount, within
+     * the handshake timeout), so closing with unread bytes does not reset the connection and destroy
+     * the reply before the client read it.
+     */
+    private void lingeringClose() {
+        try {
+            client.shutdownOutput();
+            ByteBuffer sink = ByteBuffer.allocate(8192);
+            for (long drained = 0; drained < 256 * 1024; ) {
+                int n = client.read(sink.clear());
+                if (n < 0) {
+                    return;
+                }
+                drained += n;
+            }
+        } catch (IOException e) {
+            // the client is gone: the refusal is what we report, not this
+        }
     }
 }

@@ -82,19 +82,25 @@ public final class ProxyHandler implements ConnectionHandler {
             String why = timedOut.get() ? "no complete request within "
                     + netkit.engine.tcp.Durations.text(options.handshakeTimeout()) : tunnel.error();
             return why == null ? Outcome.CLOSED : Outcome.error(new NetkitException(netkit.ExitCode.PROXY,
-                    ProxyErrors.CODE, why, null));
+                    timedOut.get() ? "ETIMEDOUT" : tunnel.code(), why, null));
         }
         return Splice.run(client, tunnel.upstream(), tunnel.first(), options.idleTimeout());
     }
 
     /** The result of a handshake: an open upstream and the client's early bytes, or why not. */
-    record Tunnel(Connection upstream, ByteBuffer first, String error) {
+    record Tunnel(Connection upstream, ByteBuffer first, String error, String code) {
+        /** The client's request was not one we serve: code EPROXY. */
         static Tunnel failed(String error) {
-            return new Tunnel(null, null, error);
+            return new Tunnel(null, null, error, ProxyErrors.CODE);
+        }
+
+        /** The destination was denied or could not be reached. */
+        static Tunnel refused(Refusal r) {
+            return new Tunnel(null, null, r.getMessage(), r.kind.code);
         }
 
         static Tunnel open(Connection upstream, ByteBuffer first) {
-            return new Tunnel(upstream, first, null);
+            return new Tunnel(upstream, first, null, null);
         }
     }
 
@@ -152,7 +158,7 @@ public final class ProxyHandler implements ConnectionHandler {
         }
         int port = in.u16();
         if (cmd != 1) {
-            socks5Reply(client, Refusal.Kind.UNSUPPORTED.socks5, null);
+            socks5Reply(client, 7, null); // command not supported
             destinations.put(client.id(), Upstream.text(host, port));
             return Tunnel.failed("SOCKS5 command " + cmd + " is not supported (CONNECT only)");
         }
@@ -162,7 +168,7 @@ public final class ProxyHandler implements ConnectionHandler {
             return Tunnel.open(up, in.leftover());
         } catch (Refusal r) {
             socks5Reply(client, r.kind.socks5, null);
-            return Tunnel.failed(r.getMessage());
+            return Tunnel.refused(r);
         }
     }
 
@@ -200,7 +206,7 @@ public final class ProxyHandler implements ConnectionHandler {
             return Tunnel.open(up, in.leftover());
         } catch (Refusal r) {
             socks4Reply(client, 91, null);
-            return Tunnel.failed(r.getMessage());
+            return Tunnel.refused(r);
         }
     }
 

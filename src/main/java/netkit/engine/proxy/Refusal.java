@@ -9,20 +9,22 @@ final class Refusal extends Exception {
 
     enum Kind {
         /** --proxy-allow/--proxy-deny, or the credentials. */
-        DENIED(2, "403 Forbidden"),
-        REFUSED(5, "502 Connection Refused"),
-        UNREACHABLE(4, "502 Host Unreachable"),
-        NOT_FOUND(4, "502 Host Not Found"),
-        TIMEOUT(6, "504 Gateway Timeout"),
-        UNSUPPORTED(7, "405 Method Not Allowed"),
-        FAILURE(1, "502 Bad Gateway");
+        DENIED(2, "403 Forbidden", "EACCES"),
+        REFUSED(5, "502 Connection Refused", "ECONNREFUSED"),
+        UNREACHABLE(4, "502 Host Unreachable", "EHOSTUNREACH"),
+        NOT_FOUND(4, "502 Host Not Found", "ENOTFOUND"),
+        TIMEOUT(6, "504 Gateway Timeout", "ETIMEDOUT"),
+        FAILURE(1, "502 Bad Gateway", "EIO");
 
         final int socks5;
         final String httpStatus;
+        /** The close event's code for a tunnel refused this way. */
+        final String code;
 
-        Kind(int socks5, String httpStatus) {
+        Kind(int socks5, String httpStatus, String code) {
             this.socks5 = socks5;
             this.httpStatus = httpStatus;
+            this.code = code;
         }
     }
 
