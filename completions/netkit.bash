@@ -257,7 +257,7 @@ function _picocli_netkit_tcpconnect() {
 
   local commands=""
   local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
-  local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '--proxy' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -274,6 +274,9 @@ function _picocli_netkit_tcpconnect() {
       return
       ;;
     '--concurrency')
+      return
+      ;;
+    '--proxy')
       return
       ;;
     '-i'|'--idle-timeout')
@@ -334,8 +337,8 @@ function _picocli_netkit_tcplisten() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
-  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--proxy' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '--proxy-auth' '--proxy-allow' '--proxy-deny' '--proxy-timeout' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -364,6 +367,18 @@ function _picocli_netkit_tcplisten() {
       return
       ;;
     '--sh-exec')
+      return
+      ;;
+    '--proxy-auth')
+      return
+      ;;
+    '--proxy-allow')
+      return
+      ;;
+    '--proxy-deny')
+      return
+      ;;
+    '--proxy-timeout')
       return
       ;;
     '-i'|'--idle-timeout')
