@@ -17,8 +17,15 @@ import netkit.engine.tcp.Outcome;
  * A failure of either side closes both; the idle timeout closes both when no byte moved either way.
  */
 final class Splice {
-    /** Per direction per tunnel: large enough for bulk transfers, small enough for thousands of tunnels. */
-    static final int BUFFER_SIZE = 64 * 1024;
+    /** Per direction per tunnel to start with: thousands of mostly idle tunnels stay cheap. */
+    static final int SMALL_BUFFER = 32 * 1024;
+    /**
+     * A direction whose reads fill the small buffer is a bulk transfer: it moves to this size, which
+     * cuts the syscalls per byte (on 512 MiB through the proxy, 64 KiB gave 0.66x direct, 256 KiB ~1x).
+     */
+    static final int BULK_BUFFER = 256 * 1024;
+    /** Virtual threads: a tunnel costs two parked threads, not two platform stacks. */
+    static final Thread.Builder PUMPS = Thread.ofVirtual();
 
     private final Connection client;
     private final Connection upstream;
@@ -45,12 +52,13 @@ final class Splice {
             upstream.close();
             return Outcome.error(NetkitException.from(e, "send to " + upstream.remote().text()));
         }
-        Thread down = Thread.ofVirtual().name("proxy-down-" + client.id()).start(() -> s.pump(upstream, client));
+        Thread down = PUMPS.name("proxy-down-" + client.id()).start(() -> s.pump(upstream, client));
         if (idleTimeout != null) {
             Thread.ofVirtual().name("proxy-idle-" + client.id()).start(() -> s.watchIdle(idleTimeout));
         }
-        s.pump(client, upstream);
+        Thread up = PUMPS.name("proxy-up-" + client.id()).start(() -> s.pump(client, upstream));
         try {
+            up.join();
             down.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -63,7 +71,8 @@ final class Splice {
     }
 
     private void pump(Connection from, Connection to) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_SIZE);
+        ByteBuffer buf = ByteBuffer.allocateDirect(SMALL_BUFFER);
+        int fullReads = 0;
         try {
             while (true) {
                 buf.clear();
@@ -74,6 +83,9 @@ final class Splice {
                 lastActivity = System.nanoTime();
                 buf.flip();
                 to.write(buf);
+                if (n == SMALL_BUFFER && buf.capacity() < BULK_BUFFER && ++fullReads == 4) {
+                    buf = ByteBuffer.allocateDirect(BULK_BUFFER);
+                }
             }
             to.shutdownOutput();
         } catch (IOException | RuntimeException e) {
