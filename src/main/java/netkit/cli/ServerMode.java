@@ -18,7 +18,9 @@ enum ServerMode {
     /** The room speaks lines with each client itself; --recv-only leaves the console out. */
     CHAT("--chat", Set.of("--recv-only", "--interactive")),
     EXEC("--exec", Set.of("--idle-timeout", "--hexdump", "--progress")),
-    SH_EXEC("--sh-exec", Set.of("--idle-timeout", "--hexdump", "--progress"));
+    SH_EXEC("--sh-exec", Set.of("--idle-timeout", "--hexdump", "--progress")),
+    /** A forward proxy: it reads neither stdin nor writes stdout; -i bounds an idle tunnel. */
+    PROXY("--proxy", Set.of("--idle-timeout"));
 
     /**
      * The options of the byte relay (by longest name), which a mode must list to accept: given with a mode
@@ -41,7 +43,7 @@ enum ServerMode {
 
     /** Whether the mode serves any number of clients without -k. */
     boolean servesMany() {
-        return this == ECHO || this == BROKER || this == CHAT;
+        return this == ECHO || this == BROKER || this == CHAT || this == PROXY;
     }
 
     /** Whether the mode reads stdin as its console (and so may run the session REPL). */

@@ -2,11 +2,16 @@ package netkit.cli;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import netkit.ExitCode;
 import netkit.NetkitException;
+import netkit.engine.proxy.ProxyChain;
+import netkit.engine.proxy.ProxyUrl;
+import netkit.engine.stream.Target;
 import netkit.engine.tcp.Connection;
+import netkit.net.Family;
 import netkit.engine.tcp.Connector;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.Relay;
@@ -47,7 +52,11 @@ import picocli.CommandLine.Parameters;
                     + "6 when --source/--source-port cannot be bound, 1 on other network errors (reset by peer, …).",
             "",
             "With -z (port check) PORT may be a list and/or ranges (22,80,8000-8100); netkit then connects to each "
-                    + "port without sending anything and exits 0 when at least one is open, 1 when none is."
+                    + "port without sending anything and exits 0 when at least one is open, 1 when none is.",
+            "",
+            "With --proxy URL (repeatable: a chain) the connection goes through SOCKS5, SOCKS4 or HTTP CONNECT "
+                    + "proxies; exit 8 when a proxy refuses the request or the credentials, 3 when HOST refused "
+                    + "behind it. A drop-in for ssh: ProxyCommand netkit tcp-connect --proxy socks5h://proxy:1080 %h %p"
         })
 public final class TcpConnectCommand extends BaseCommand {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
@@ -88,6 +97,21 @@ public final class TcpConnectCommand extends BaseCommand {
                     + "Every probe in flight holds a file descriptor.")
     Integer concurrency;
 
+    @Option(names = "--proxy", paramLabel = "URL",
+            description = "Connect through a proxy: socks5://HOST[:PORT] (HOST PORT resolved here), socks5h:// (the "
+                    + "proxy resolves names: the one to use when in doubt), socks4://, socks4a://, http:// (HTTP "
+                    + "CONNECT). USER:PASSWORD@ before the host logs in (SOCKS5 username/password, HTTP Basic; "
+                    + "percent-encode '@', ':' and '%%' in them as %%40, %%3A, %%25); SOCKS4 sends USER alone as its "
+                    + "USERID. Default port 1080 (SOCKS) or 8080 (HTTP). Repeat for a chain, first proxy first: "
+                    + "each one is asked for a tunnel to the next, the last to HOST PORT. -w bounds the connect to "
+                    + "the first proxy and then the whole exchange through the chain. --tls (when given) runs "
+                    + "inside the tunnel, end to end with HOST: a proxy never sees plaintext. -z checks the ports "
+                    + "through the chain. Exit 8 (code EPROXY) when a proxy refuses (its reply in words: "
+                    + "'proxy 127.0.0.1:1080 refused: connection not allowed by ruleset', an HTTP status line), "
+                    + "rejects the credentials or does not speak its protocol; 3 when HOST refused behind it, 1 "
+                    + "when the proxy could not reach it, 4 on timeout.")
+    List<String> proxies = new ArrayList<>();
+
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
 
@@ -107,7 +131,13 @@ public final class TcpConnectCommand extends BaseCommand {
         SessionOptions options = session.sessionOptions(stdio());
         Duration timeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT
                 : connectTimeout.isZero() ? null : connectTimeout;
-        Connector connector = new Connector(host, p, family.family(), source, sourcePort, timeout, session.tuning());
+        Family family = this.family.family();
+        Connector connector = new Connector(host, p, family, source, sourcePort, timeout, session.tuning());
+        ProxyChain chain = proxyChain(timeout, family);
+        if (chain != null) {
+            connector = new Connector(chain.first(), family, source, sourcePort, timeout, session.tuning(), chain,
+                    new Target.HostPort(host, p));
+        }
         TcpEventPrinter events = new TcpEventPrinter(output(), false);
         boolean interactive = Interactive.wanted(session.interactive, stdio());
         try (RelayIo io = new RelayIo(session, stdio(), output(), interactive)) {
@@ -124,7 +154,19 @@ public final class TcpConnectCommand extends BaseCommand {
 
     /** The options that mean something in a scan; any other one given with -z is a usage error. */
     private static final Set<String> SCAN_OPTIONS = Set.of("--scan", "--concurrency", "--connect-timeout", "-4", "-6",
-            "--verbose", "--json", "--color", "--stacktrace");
+            "--verbose", "--json", "--color", "--stacktrace", "--proxy");
+
+    /** The --proxy chain, or null without one; usage errors for malformed URLs. */
+    private ProxyChain proxyChain(Duration timeout, Family family) {
+        if (proxies.isEmpty()) {
+            return null;
+        }
+        List<ProxyUrl> hops = new ArrayList<>();
+        for (String url : proxies) {
+            hops.add(ProxyUrl.parse(url, "--proxy"));
+        }
+        return new ProxyChain(hops, timeout, family);
+    }
 
     /** {@code -z}: PORT is a list of ports and ranges; HOST is resolved once. */
     private ExitCode scan() throws InterruptedException {
@@ -139,9 +181,20 @@ public final class TcpConnectCommand extends BaseCommand {
             }
         }
         PortList ports = PortList.parse("PORT", port);
-        InetAddress address = Connector.resolve(host, family.family()).get(0);
+        Family family = this.family.family();
         Duration timeout = connectTimeout == null ? ScanRunner.DEFAULT_TIMEOUT : connectTimeout;
         int n = concurrency == null ? ScanRunner.DEFAULT_CONCURRENCY : concurrency;
-        return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n), output());
+        ProxyChain chain = proxyChain(timeout.isZero() ? null : timeout, family);
+        if (chain != null) {
+            // Through proxies HOST is never resolved here (socks5h, http): the address only names the
+            // first proxy in the summary. Each port is a whole connect through the chain.
+            Connector probe = new Connector(chain.first(), family, null, 0, timeout.isZero() ? null : timeout,
+                    netkit.engine.tcp.SocketTuning.NONE, chain, new Target.HostPort(host, ports.ports()[0]));
+            String first = ((Target.HostPort) chain.first()).host();
+            InetAddress named = Connector.resolve(netkit.net.IpLiteral.family(host) != 0 ? host : first, family).get(0);
+            return ScanRunner.run(new ScanRequest(host, named, ports, timeout, n, probe.asProbe()), output());
+        }
+        InetAddress address = Connector.resolve(host, family).get(0);
+        return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n, null), output());
     }
 }

@@ -33,6 +33,14 @@ final class TcpEventPrinter implements TcpEvents {
         if (c.local().port() >= 0) {
             json.put("localPort", c.local().port());
         }
+        // through proxies the socket's peer is the first proxy: the line names the target and the chain
+        Object via = c.transport().details().get("via");
+        Object target = c.transport().details().get("target");
+        if (via != null) {
+            json.put("target", String.valueOf(target)).put("via", String.valueOf(via));
+            output.event(1, "connected to " + target + " via " + via, json);
+            return;
+        }
         output.event(1, "connected to " + c.remote().text(), json);
     }
 
@@ -52,8 +60,14 @@ final class TcpEventPrinter implements TcpEvents {
 
     @Override
     public void closed(Connection c, Outcome outcome) {
+        closed(c, outcome, null);
+    }
+
+    /** The close event of a proxy tunnel: {@code destination} is where the client asked to go (may be null). */
+    void closed(Connection c, Outcome outcome, String destination) {
         long ms = (System.nanoTime() - c.startNanos()) / 1_000_000;
-        String who = many ? " " + c.remote().text() + " (id " + c.id() + ")" : "";
+        String who = (many ? " " + c.remote().text() + " (id " + c.id() + ")" : "")
+                + (destination == null ? "" : " -> " + destination);
         String why = switch (outcome.kind()) {
             case CLOSED -> "";
             case IDLE_TIMEOUT -> " (idle timeout)";
@@ -61,7 +75,15 @@ final class TcpEventPrinter implements TcpEvents {
         };
         String text = String.format(Locale.ROOT, "closed%s: %d bytes sent, %d bytes received in %.2f s%s",
                 who, c.bytesWritten(), c.bytesRead(), ms / 1000.0, why);
-        output.event(1, text, Json.event("close").put("id", c.id()).put("bytesRead", c.bytesRead())
+        Json json = Json.event("close").put("id", c.id());
+        if (destination != null) {
+            json.put("destination", destination);
+        }
+        if (destination != null && outcome.error() != null) {
+            json.put("code", outcome.error() instanceof netkit.NetkitException n ? n.code() : "EIO")
+                    .put("error", String.valueOf(outcome.error().getMessage()));
+        }
+        output.event(1, text, json.put("bytesRead", c.bytesRead())
                 .put("bytesWritten", c.bytesWritten()).put("ms", ms).put("hadError", outcome.hadError()));
     }
 

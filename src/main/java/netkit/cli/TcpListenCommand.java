@@ -64,8 +64,8 @@ import picocli.CommandLine.Parameters;
             "Without -k, one client is served (no second one is accepted meanwhile) and netkit exits when it ends. "
                     + "PORT 0 binds a free port; '-v' reports the real one before anything is accepted.",
             "",
-            "Server modes instead of the relay (one at most): --echo, --broker, --chat, -e/--exec, --sh-exec. "
-                    + "--echo, --broker and --chat serve any number of clients (as with -k).",
+            "Server modes instead of the relay (one at most): --echo, --broker, --chat, -e/--exec, --sh-exec, "
+                    + "--proxy. --echo, --broker, --chat and --proxy serve any number of clients (as with -k).",
             "",
             "Exit 6 when the address cannot be bound, 4 on accept timeout or (one client) idle timeout."
         })
@@ -143,7 +143,40 @@ public final class TcpListenCommand extends BaseCommand {
         @Option(names = "--sh-exec", paramLabel = "CMD",
                 description = "As --exec, but CMD runs through /bin/sh -c (quoting, pipes, redirections).")
         String shExec;
+
+        @Option(names = "--proxy",
+                description = "Forward proxy server: each client speaks SOCKS5 (CONNECT; no authentication, or "
+                        + "username/password with --proxy-auth), SOCKS4/4a or HTTP (CONNECT, and absolute-form "
+                        + "GET/POST/... http:// requests, one per connection), told apart by its first byte. Every "
+                        + "client gets its own upstream connection; bytes flow both ways with half-close kept. "
+                        + "--allow/--deny filter clients, --proxy-allow/--proxy-deny destinations (checked on the "
+                        + "address a name resolves to here). A refusal is sent in the protocol's own words (SOCKS5 "
+                        + "'connection not allowed by ruleset', SOCKS4 91, HTTP 403/407/502/504). A request is bounded "
+                        + "(16 KiB, 100 header lines) and must arrive within --proxy-timeout. -m, -c, -i apply; -v/--json "
+                        + "print one close event per tunnel with its destination and bytes both ways. Listening on "
+                        + "anything but loopback without --allow is an open proxy: a warning says so.")
+        boolean proxy;
     }
+
+    @Option(names = "--proxy-auth", paramLabel = "USER:PASS",
+            description = "With --proxy: accept only clients that log in as USER with PASS (SOCKS5 username/password, "
+                    + "HTTP Proxy-Authorization Basic); SOCKS4, which has no passwords, is then refused.")
+    String proxyAuth;
+
+    @Option(names = "--proxy-allow", paramLabel = "CIDR", split = ",", converter = Converters.CidrConverter.class,
+            description = "With --proxy: connect only to destinations in these blocks; repeatable. Once any is "
+                    + "given, every other destination is refused. Names are checked on the addresses they resolve to.")
+    List<Cidr> proxyAllow = new ArrayList<>();
+
+    @Option(names = "--proxy-deny", paramLabel = "CIDR", split = ",", converter = Converters.CidrConverter.class,
+            description = "With --proxy: refuse destinations in these blocks (e.g. 10.0.0.0/8); repeatable. Deny wins "
+                    + "over --proxy-allow.")
+    List<Cidr> proxyDeny = new ArrayList<>();
+
+    @Option(names = "--proxy-timeout", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "With --proxy: a client must have sent its whole request within DUR of connecting, and the "
+                    + "connect to its destination is bounded by DUR too. Default: 10s.")
+    Duration proxyTimeout;
 
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
@@ -153,6 +186,7 @@ public final class TcpListenCommand extends BaseCommand {
         ServerMode mode = ServerMode.of(spec.commandLine().getParseResult());
         // before anything is bound or opened: -o with --echo must not even truncate FILE
         mode.checkOptions(spec.commandLine().getParseResult());
+        ProxyMode.check(this, mode == ServerMode.PROXY);
         Family family = families.family();
         AddressPort where = AddressPort.of(operands);
         String address = where.address();
@@ -195,9 +229,11 @@ public final class TcpListenCommand extends BaseCommand {
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
                 }
             }
-            Listener listener = Listener.bind(listen, events, io.totals());
+            ProxyMode proxyMode = mode == ServerMode.PROXY ? new ProxyMode(this, events, output()) : null;
+            Listener listener = Listener.bind(listen, proxyMode != null ? proxyMode.events() : events, io.totals());
             try (listener) {
-                Outcome outcome = listener.serve(handler(mode, options, io, events, limit));
+                Outcome outcome = listener.serve(proxyMode != null ? proxyMode.handler()
+                        : handler(mode, options, io, events, limit));
                 return TcpCommands.exitCode(outcome, options.idleTimeout());
             }
         }
@@ -214,6 +250,7 @@ public final class TcpListenCommand extends BaseCommand {
             case EXEC -> new ExecHandler(execArgv(modes.exec), stdio().err(), io.tap(), options.idleTimeout());
             case SH_EXEC -> new ExecHandler(List.of("/bin/sh", "-c", modes.shExec), stdio().err(), io.tap(),
                     options.idleTimeout());
+            case PROXY -> throw new IllegalStateException("--proxy has its own handler (ProxyMode)");
         };
     }
 
