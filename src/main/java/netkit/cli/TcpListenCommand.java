@@ -77,7 +77,9 @@ public final class TcpListenCommand extends BaseCommand {
     @Option(names = {"-m", "--max-conns"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
             description = "At most N clients at once (Node maxConnections); the next one is closed at once and "
                     + "logged with -v as rejected. A client that leaves or dies frees its slot at once. "
-                    + "With --chat it gets a 'server full' line first. Default: no limit.")
+                    + "With --chat it gets a 'server full' line first. Default: no limit, except 100 with "
+                    + "-e/--sh-exec (a child each; -v prints the limit). Near the process's descriptor limit "
+                    + "(ulimit -n) clients are turned away too, with one warning line per 10 s.")
     Integer maxConns;
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
@@ -120,7 +122,12 @@ public final class TcpListenCommand extends BaseCommand {
                     + "the socket and its stderr on ours. When the client half-closes, CMD's stdin gets EOF and "
                     + "everything CMD still writes reaches the client before the socket closes; when CMD exits, "
                     + "the connection closes. Env: NETKIT_REMOTE_ADDR, NETKIT_REMOTE_PORT, NETKIT_LOCAL_ADDR, "
-                    + "NETKIT_LOCAL_PORT.")
+                    + "NETKIT_LOCAL_PORT. CMD runs in a process group of its own (setsid): once the client has "
+                    + "stopped sending (FIN or gone), a CMD that writes nothing for 5 s gets SIGTERM, its whole "
+                    + "group included, and SIGKILL 2 s later; so does what is left of the group when the "
+                    + "connection ends, and every child when netkit exits. At most 100 clients at once unless -m. "
+                    + "A CMD that cannot be started closes its client; the reason is printed once per distinct "
+                    + "failure (with -k).")
     String exec;
 
     @Option(names = "--sh-exec", paramLabel = "CMD",
@@ -148,7 +155,12 @@ public final class TcpListenCommand extends BaseCommand {
         boolean many = keepOpen || !mode.equals("relay") && !mode.equals("exec") || count != null && count > 1;
         // Stdin is shared by all clients of a listener that serves many: a client's FIN ends its session by default.
         SessionOptions options = session.sessionOptions(stdio(), !stdio().stdinIsTerminal() && !many);
-        int limit = maxConns == null ? 0 : maxConns;
+        // every exec client is a child and three pipe ends: bounded by default, as in ncat
+        int limit = maxConns != null ? maxConns : mode.equals("exec") ? ExecHandler.DEFAULT_MAX_CHILDREN : 0;
+        if (mode.equals("exec")) {
+            output().event(1, "at most " + limit + " clients (and children) at once (-m" + (maxConns == null
+                    ? " default)" : ")"), netkit.output.Json.event("limit").put("maxConnections", limit));
+        }
         ListenOptions listen = new ListenOptions(bindAddress, port, family, backlog, many,
                 limit, count == null ? 0 : count, TcpListenCommand.orNull(acceptTimeout),
                 new AccessRules(List.copyOf(allow), List.copyOf(deny)), session.tuning());
@@ -224,7 +236,8 @@ public final class TcpListenCommand extends BaseCommand {
         return switch (mode) {
             case "echo" -> new EchoHandler(options, io.tap());
             case "broker" -> new BrokerHandler(stdio().inChannel(), options, io.tap(), events);
-            case "exec" -> new ExecHandler(execArgv(), stdio().err(), io.tap(), options.idleTimeout());
+            case "exec" -> new ExecHandler(execArgv(), stdio().err(), io.tap(), options.idleTimeout(),
+                    keepOpen || count != null && count > 1 ? events : null);
             case "chat" -> chatHandler(limit, events, consoleInput(), stdio().out());
             default -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events,
                     !keepOpen && (count == null || count == 1));

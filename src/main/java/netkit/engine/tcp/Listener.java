@@ -40,6 +40,10 @@ public final class Listener implements Closeable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch firstClient = new CountDownLatch(1);
     private final Object idle = new Object();
+    /** Descriptors kept free for what else the process opens; clients beyond them are turned away. */
+    private final netkit.engine.os.FdBudget fds = new netkit.engine.os.FdBudget(FD_RESERVE);
+    /** An accept failing for a lack of descriptors repeats 20 times a second: one line per 10 s. */
+    private final WarningThrottle warnings;
     private long nextId = 1;
     private volatile boolean acceptTimedOut;
 
@@ -50,7 +54,10 @@ public final class Listener implements Closeable {
         this.totals = totals;
         this.server = server;
         this.local = (InetSocketAddress) server.getLocalAddress();
+        this.warnings = new WarningThrottle(events::warning, java.time.Duration.ofSeconds(10));
     }
+
+    static final int FD_RESERVE = 16;
 
     /** Binds and listens; throws a {@link NetkitException} (exit 6) when the address cannot be bound. */
     public static Listener bind(ListenOptions options, TcpEvents events, Totals totals) {
@@ -174,7 +181,7 @@ public final class Listener implements Closeable {
                     if (!server.isOpen()) {
                         break;
                     }
-                    events.warning("accept failed: " + e.getMessage());
+                    warnings.warn("accept failed: " + e.getMessage());
                     pause();
                     continue;
                 }
@@ -189,6 +196,8 @@ public final class Listener implements Closeable {
                 if (reason != null) {
                     if (reason.equals(limitReason())) {
                         handler.overLimit(c);
+                    } else if (reason.startsWith(FD_REASON)) {
+                        warnings.warn(FD_REASON + "turning clients away");
                     }
                     events.rejected(c.remoteAddress(), reason);
                     c.close();
@@ -243,8 +252,14 @@ public final class Listener implements Closeable {
         if (options.maxConns() > 0 && openCount.get() >= options.maxConns()) {
             return limitReason();
         }
+        String full = fds.refuse(1);
+        if (full != null) {
+            return FD_REASON + full;
+        }
         return null;
     }
+
+    private static final String FD_REASON = "near the descriptor limit: ";
 
     private String limitReason() {
         return "connection limit reached (" + options.maxConns() + ")";
