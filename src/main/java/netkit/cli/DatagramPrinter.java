@@ -57,7 +57,7 @@ final class DatagramPrinter implements DatagramSink, Closeable {
             try {
                 payload.write(d.payload());
             } catch (IOException e) {
-                throw NetkitException.from(e, file != null ? "write to --output" : "write to stdout");
+                throw NetkitException.output(e, file != null ? "--output" : "stdout");
             }
         }
         if (output.json()) {
@@ -116,6 +116,8 @@ final class DatagramPrinter implements DatagramSink, Closeable {
             if (payload != null) {
                 payload.close();
             }
+        } catch (IOException e) {
+            throw NetkitException.output(e, file != null ? "--output" : "stdout");
         } finally {
             if (file != null) {
                 file.close();

@@ -24,6 +24,7 @@ import netkit.engine.tcp.Family;
 import netkit.engine.tcp.ListenOptions;
 import netkit.engine.tcp.Listener;
 import netkit.engine.tcp.Outcome;
+import netkit.engine.tcp.OutputGuard;
 import netkit.engine.tcp.RelayHandler;
 import netkit.engine.tcp.SessionOptions;
 import netkit.engine.tcp.TcpEvents;
@@ -175,7 +176,7 @@ public final class TcpListenCommand extends BaseCommand {
             if (interactive && mode.equals("chat")) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), null);
                 try (Listener listener = Listener.bind(listen, repl, io.totals())) {
-                    Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log),
+                    Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log, null),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
                 }
@@ -189,8 +190,12 @@ public final class TcpListenCommand extends BaseCommand {
                 }
             }
             Listener listener = Listener.bind(listen, events, io.totals());
+            // an output that fails ends the listener (exit 1; a closed pipe: quietly, exit 0), not one client
+            OutputGuard output = new OutputGuard(io.sink());
+            output.onFailure(listener::close);
             try (listener) {
-                Outcome outcome = listener.serve(handler(mode, options, io, events, limit));
+                Outcome outcome = listener.serve(handler(mode, options, io, events, limit, output));
+                output.rethrow();
                 return TcpCommands.exitCode(outcome, options.idleTimeout());
             }
         }
@@ -232,25 +237,31 @@ public final class TcpListenCommand extends BaseCommand {
         };
     }
 
-    private ConnectionHandler handler(String mode, SessionOptions options, RelayIo io, TcpEventPrinter events, int limit) {
+    private ConnectionHandler handler(String mode, SessionOptions options, RelayIo io, TcpEventPrinter events, int limit,
+            OutputGuard output) {
         return switch (mode) {
             case "echo" -> new EchoHandler(options, io.tap());
             case "broker" -> new BrokerHandler(stdio().inChannel(), options, io.tap(), events);
             case "exec" -> new ExecHandler(execArgv(), stdio().err(), io.tap(), options.idleTimeout(),
                     keepOpen || count != null && count > 1 ? events : null);
-            case "chat" -> chatHandler(limit, events, consoleInput(), stdio().out());
-            default -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events,
+            case "chat" -> chatHandler(limit, events, consoleInput(), stdio().out(), output);
+            default -> new RelayHandler(stdio().inChannel(), options, output, io.tap(), events,
                     !keepOpen && (count == null || count == 1));
         };
     }
 
     /** The chat room: {@code console} is the server user's input (may be null), {@code log} gets all traffic. */
-    private static ConnectionHandler chatHandler(int limit, TcpEvents events, InputStream console, OutputStream log) {
+    private static ConnectionHandler chatHandler(int limit, TcpEvents events, InputStream console, OutputStream log,
+            OutputGuard output) {
         return new ChatHandler(new ChatRoom(ChatOptions.defaults().withMaxConnections(limit), log,
                 new RoomEvents() {
                     @Override
                     public void failed(String where, Throwable error) {
-                        events.warning("chat " + where + ": " + error);
+                        if (output != null && where.equals("room log") && error instanceof java.io.IOException e) {
+                            output.failed(NetkitException.output(e, "stdout")); // the room's log is our stdout
+                        } else {
+                            events.warning("chat " + where + ": " + error);
+                        }
                     }
                 }), console, events);
     }

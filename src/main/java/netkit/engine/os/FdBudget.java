@@ -23,13 +23,19 @@ public final class FdBudget {
 
     /**
      * Whether {@code cost} more descriptors may be taken: null when they may, else the reason
-     * ({@code 1000 of 1024 file descriptors in use (ulimit -n)}).
+     * ({@code near the limit of 1024 (ulimit -n)}; the same text each time, so that it can be
+     * printed once).
      */
     public synchronized String refuse(int cost) {
+        return refuse(cost, false);
+    }
+
+    /** As {@link #refuse(int)}, counting the open descriptors afresh when {@code exact}. */
+    public synchronized String refuse(int cost, boolean exact) {
         if (limit <= 0) {
             return null; // unknown or unlimited: nothing to protect
         }
-        allowance -= cost;
+        allowance = exact ? -1 : allowance - cost;
         if (allowance >= 0) {
             return null;
         }
@@ -41,7 +47,7 @@ public final class FdBudget {
         long free = limit - open;
         if (free - cost < reserve) {
             allowance = 0; // count again next time: clients leave and free descriptors
-            return open + " of " + limit + " file descriptors in use (ulimit -n)";
+            return "near the limit of " + limit + " (ulimit -n)";
         }
         allowance = (free - reserve) / 2;
         return null;

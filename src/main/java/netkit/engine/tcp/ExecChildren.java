@@ -36,9 +36,10 @@ final class ExecChildren implements Closeable {
     static final Duration KILL_AFTER = Duration.ofSeconds(2);
     /**
      * Descriptors kept free when starting a child: a child costs 3 pipe ends for its life and about
-     * 12 while it starts (the JDK's helper pipes), besides its client's socket.
+     * 12 more while it starts (the JDK's helper pipes). The listener stops accepting earlier
+     * ({@link ExecHandler#descriptorsPerClient}), so accepts cannot take these while a child starts.
      */
-    static final int FD_RESERVE = 64;
+    static final int FD_RESERVE = 16;
     private static final int FD_COST = 16;
 
     private static final String SETSID = findSetsid();
@@ -82,9 +83,9 @@ final class ExecChildren implements Closeable {
         pb.environment().putAll(env);
         Process p;
         synchronized (this) { // one start at a time: the headroom counted is the headroom used
-            String full = fds.refuse(FD_COST);
+            String full = fds.refuse(FD_COST, true); // exact: a start costs far more than a count
             if (full != null) {
-                throw new StartFailure("EMFILE", "cannot run " + command.get(0) + ": " + full, null);
+                throw new StartFailure("EMFILE", "cannot run " + command.get(0) + ": too many open files, " + full, null);
             }
             try {
                 p = pb.start();

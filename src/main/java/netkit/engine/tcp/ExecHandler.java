@@ -63,6 +63,12 @@ public final class ExecHandler implements ConnectionHandler {
         this.failures = events == null ? null : new WarningThrottle(events::warning, null);
     }
 
+    /** The socket and the three pipe ends of the child. */
+    @Override
+    public int descriptorsPerClient() {
+        return 4;
+    }
+
     @Override
     public Outcome serve(Connection connection) {
         ExecChildren.Child child;

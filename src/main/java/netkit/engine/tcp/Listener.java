@@ -41,7 +41,8 @@ public final class Listener implements Closeable {
     private final CountDownLatch firstClient = new CountDownLatch(1);
     private final Object idle = new Object();
     /** Descriptors kept free for what else the process opens; clients beyond them are turned away. */
-    private final netkit.engine.os.FdBudget fds = new netkit.engine.os.FdBudget(FD_RESERVE);
+    private netkit.engine.os.FdBudget fds;
+    private int fdsPerClient = 1;
     /** An accept failing for a lack of descriptors repeats 20 times a second: one line per 10 s. */
     private final WarningThrottle warnings;
     private long nextId = 1;
@@ -57,7 +58,8 @@ public final class Listener implements Closeable {
         this.warnings = new WarningThrottle(events::warning, java.time.Duration.ofSeconds(10));
     }
 
-    static final int FD_RESERVE = 16;
+    /** Clients' worth of descriptors kept free. */
+    static final int FD_RESERVE_CLIENTS = 16;
 
     /** Binds and listens; throws a {@link NetkitException} (exit 6) when the address cannot be bound. */
     public static Listener bind(ListenOptions options, TcpEvents events, Totals totals) {
@@ -164,6 +166,8 @@ public final class Listener implements Closeable {
      */
     public Outcome serve(ConnectionHandler handler) {
         events.listening(local);
+        fdsPerClient = handler.descriptorsPerClient();
+        fds = new netkit.engine.os.FdBudget(FD_RESERVE_CLIENTS * fdsPerClient);
         handler.open(this);
         if (options.acceptTimeout() != null && !options.acceptTimeout().isZero()) {
             Threads.start("accept-timeout", this::watchAcceptTimeout);
@@ -197,7 +201,7 @@ public final class Listener implements Closeable {
                     if (reason.equals(limitReason())) {
                         handler.overLimit(c);
                     } else if (reason.startsWith(FD_REASON)) {
-                        warnings.warn(FD_REASON + "turning clients away");
+                        warnings.warn("turning clients away: " + reason);
                     }
                     events.rejected(c.remoteAddress(), reason);
                     c.close();
@@ -252,14 +256,14 @@ public final class Listener implements Closeable {
         if (options.maxConns() > 0 && openCount.get() >= options.maxConns()) {
             return limitReason();
         }
-        String full = fds.refuse(1);
+        String full = fds == null ? null : fds.refuse(fdsPerClient);
         if (full != null) {
             return FD_REASON + full;
         }
         return null;
     }
 
-    private static final String FD_REASON = "near the descriptor limit: ";
+    private static final String FD_REASON = "too many open files: ";
 
     private String limitReason() {
         return "connection limit reached (" + options.maxConns() + ")";

@@ -167,7 +167,7 @@ public final class Session implements InputTarget {
                 try {
                     sink.accept(connection, buf);
                 } catch (IOException e) {
-                    finish(Outcome.error(NetkitException.from(e, "write received data")));
+                    finish(Outcome.error(sink.failure(e)));
                     return;
                 }
             }
