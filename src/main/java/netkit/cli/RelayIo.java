@@ -33,6 +33,7 @@ final class RelayIo implements AutoCloseable {
         FileChannel f = null;
         OutputStream h = null;
         Object opening = o.output;
+        String option = "--output";
         try {
             if (o.output != null) {
                 f = o.append
@@ -43,11 +44,12 @@ final class RelayIo implements AutoCloseable {
             }
             if (o.hexdump != null && !o.hexdump.equals("-")) {
                 opening = o.hexdump;
+                option = "--hexdump";
                 h = Files.newOutputStream(java.nio.file.Path.of(o.hexdump));
             }
         } catch (IOException e) {
             closeQuietly(f);
-            throw NetkitException.from(e, "open " + opening);
+            throw netkit.output.OutputFile.cannotOpen(e, option, opening);
         }
         this.file = f;
         this.hexFile = h;

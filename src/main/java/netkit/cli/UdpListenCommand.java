@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
                     + "on stderr; --json prints one message record per datagram on stdout instead of the payload: "
                     + "{\"event\":\"message\",\"address\":…,\"family\":\"IPv4\",\"port\":…,\"size\":N,\"text\":…} "
                     + "(\"base64\" instead of \"text\" when the payload is not UTF-8). Empty datagrams are reported "
-                    + "(size 0) and end nothing; a 65,507-byte datagram arrives whole.",
+                    + "(size 0) and end nothing; a 65,507-byte datagram (65,527 over IPv6) arrives whole.",
             "",
             "Lines typed or piped on stdin are sent as datagrams (newline included) to the most recent sender; "
                     + "before the first datagram there is nobody to answer and the line is dropped with a warning. "

@@ -83,7 +83,7 @@ public record Connector(String host, int port, Family family, String source, int
         List<InetAddress> all = new ArrayList<>();
         try {
             if (IpLiteral.family(host) != 0) {
-                all.add(InetAddress.getByName(host));
+                all.add(netkit.engine.udp.Addresses.literal(host)); // a zone must name an interface: exit 6
             } else {
                 all.addAll(List.of(InetAddress.getAllByName(host)));
             }
