@@ -7,7 +7,8 @@ package netkit;
 public enum ExitCode {
     OK(0, "success (isip: every input valid; scans: at least one port open)",
             "Success (isip: every input valid; port checks: at least one port open)."),
-    FAILURE(1, "other network or I/O failure; isip: some input invalid; scan: no port open",
+    FAILURE(1, "other network or I/O failure (also an output that fails: a full disk, an I/O error); isip: some "
+                    + "input invalid; scan: no port open",
             "Other network or I/O failure (reset by peer, unreachable, an output that fails, ...); isip: some input "
                     + "invalid; port checks: no port open. A consumer that closes our stdout (| head) is not a "
                     + "failure: the command ends quietly with 0."),
@@ -19,7 +20,8 @@ public enum ExitCode {
     TIMEOUT(4, "timeout (connect, idle, accept or reply wait)",
             "Timeout: a connect, idle, accept or reply wait expired."),
     UNRESOLVED(5, "host name could not be resolved", "A host name could not be resolved."),
-    BIND(6, "cannot bind or join (in use, permission denied, not available, no such interface)",
+    BIND(6, "cannot bind or join (in use, permission denied, not available, no such interface; also an IPv6 zone "
+                    + "that names no interface)",
             "Cannot bind or join: address in use, permission denied, address not available, no such interface."),
     TLS(7, "TLS failure (handshake, certificate not trusted, name or pin mismatch)",
             "TLS failure: handshake failed, certificate not trusted, name or pin mismatch, client certificate "

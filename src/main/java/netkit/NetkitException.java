@@ -27,11 +27,43 @@ public final class NetkitException extends RuntimeException {
 
     private final ExitCode exitCode;
     private final String code;
+    private final boolean quiet;
 
     public NetkitException(ExitCode exitCode, String code, String message, Throwable cause) {
+        this(exitCode, code, message, cause, false);
+    }
+
+    private NetkitException(ExitCode exitCode, String code, String message, Throwable cause, boolean quiet) {
         super(message, cause);
         this.exitCode = exitCode;
         this.code = code;
+        this.quiet = quiet;
+    }
+
+    /**
+     * Whether the command ends without a line: our output's consumer went away ({@code | head}),
+     * which is not a failure (SPEC §1), so the exit code is 0 and nothing is printed.
+     */
+    public boolean quiet() {
+        return quiet;
+    }
+
+    /**
+     * A failed write of received data to {@code what} (stdout, {@code -o} FILE): a broken pipe means
+     * the consumer closed it — the command ends quietly with exit 0, like nc; anything else (a full
+     * disk, an I/O error) is exit 1 with the reason and its code ({@code ENOSPC}, {@code EIO}, …).
+     */
+    public static NetkitException output(IOException e, String what) {
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String lower = detail.toLowerCase(Locale.ROOT);
+        if (lower.contains("broken pipe")) {
+            return new NetkitException(ExitCode.OK, "EPIPE", "write to " + what + ": broken pipe", e, true);
+        }
+        String code = lower.contains("no space left") ? "ENOSPC"
+                : lower.contains("quota") ? "EDQUOT"
+                : lower.contains("file too large") ? "EFBIG"
+                : "EIO";
+        return failure(code, "write to " + what + ": " + lower, e);
     }
 
     public ExitCode exitCode() {

@@ -158,7 +158,7 @@ abstract class DatagramCommand extends BaseCommand {
                 if (x.message() == null) {
                     InputStream in = stdio().in();
                     DatagramSource src = x.chunk() != null ? DatagramSource.chunks(in, x.chunk())
-                            : DatagramSource.lines(in, DatagramEndpoint.MAX_PAYLOAD);
+                            : DatagramSource.lines(in, DatagramEndpoint.maxPayload(x.target().getAddress()));
                     sent = SendLoop.run(src, p -> endpoint.send(p, x.target()), x.interval());
                 } else {
                     SendLoop.repeat(x.message(), x.count(), x.interval(), p -> endpoint.send(p, x.target()));

@@ -62,7 +62,7 @@ final class DatagramPrinter implements DatagramSink, Closeable {
             try {
                 payload.write(d.payload());
             } catch (IOException e) {
-                throw NetkitException.from(e, file != null ? "write to --output" : "write to stdout");
+                throw NetkitException.output(e, file != null ? "--output" : "stdout");
             }
         }
         if (inOrder != null) {
@@ -72,7 +72,7 @@ final class DatagramPrinter implements DatagramSink, Closeable {
                     inOrder.write(d.payload());
                     inOrder.flush();
                 } catch (IOException e) {
-                    throw NetkitException.from(e, file != null ? "write to --output" : "write to stdout");
+                    throw NetkitException.output(e, file != null ? "--output" : "stdout");
                 }
             }
         } else if (output.json()) {
@@ -135,6 +135,8 @@ final class DatagramPrinter implements DatagramSink, Closeable {
             if (payload != null) {
                 payload.close();
             }
+        } catch (IOException e) {
+            throw NetkitException.output(e, file != null ? "--output" : "stdout");
         } finally {
             if (file != null) {
                 file.close();

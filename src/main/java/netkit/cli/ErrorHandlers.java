@@ -187,7 +187,9 @@ final class ErrorHandlers {
         @Override
         public int handleExecutionException(Exception ex, CommandLine cl, ParseResult parseResult) {
             NetkitException e = NetkitException.from(ex, "");
-            root.output().error(e);
+            if (!e.quiet()) {
+                root.output().error(e);
+            }
             return e.exitCode().code;
         }
     }

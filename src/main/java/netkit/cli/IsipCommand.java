@@ -60,7 +60,8 @@ public final class IsipCommand extends BaseCommand {
         only6 = only == Family.IPV6;
         boolean verbose = global().verbosity() > 0;
         boolean json = global().json();
-        OutputStream out = new BufferedOutputStream(stdio().out(), 1 << 16);
+        OutputStream out = new BufferedOutputStream(netkit.output.OutputStreams.failingAsOutput(stdio().out(), "stdout"),
+                1 << 16);
         StringBuilder line = new StringBuilder(64);
         long count = 0;
         boolean allValid = true;

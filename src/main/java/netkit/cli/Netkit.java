@@ -111,7 +111,11 @@ public final class Netkit implements Callable<Integer> {
                     stdio.out().write(text.toString().getBytes(StandardCharsets.UTF_8));
                     stdio.out().flush();
                 } catch (java.io.IOException e) {
-                    return ExitCode.FAILURE.code;
+                    NetkitException failure = NetkitException.output(e, "stdout");
+                    if (!failure.quiet()) {
+                        new Output(stdio.err(), stdio.out(), false, 0, false, false).error(failure);
+                    }
+                    return failure.exitCode().code;
                 }
                 return ExitCode.OK.code;
             }
@@ -139,7 +143,9 @@ public final class Netkit implements Callable<Integer> {
             return command.run().code;
         } catch (Exception e) {
             NetkitException failure = NetkitException.from(e, "");
-            root.output().error(failure);
+            if (!failure.quiet()) {
+                root.output().error(failure);
+            }
             return failure.exitCode().code;
         }
     }

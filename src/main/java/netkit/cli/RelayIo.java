@@ -34,6 +34,7 @@ final class RelayIo implements AutoCloseable {
         FileChannel f = null;
         OutputStream h = null;
         Object opening = o.output;
+        String option = "--output";
         try {
             if (o.output != null) {
                 f = o.append
@@ -44,15 +45,16 @@ final class RelayIo implements AutoCloseable {
             }
             if (o.hexdump != null && !o.hexdump.equals("-")) {
                 opening = o.hexdump;
+                option = "--hexdump";
                 h = Files.newOutputStream(java.nio.file.Path.of(o.hexdump));
             }
         } catch (IOException e) {
             closeQuietly(f);
-            throw NetkitException.from(e, "open " + opening);
+            throw netkit.output.OutputFile.cannotOpen(e, option, opening);
         }
         this.file = f;
         this.hexFile = h;
-        this.sink = DataSink.to(f != null ? f : stdio.outChannel());
+        this.sink = f != null ? DataSink.to(f, "'" + o.output + "'") : DataSink.to(stdio.outChannel(), "stdout");
         if (o.hexdump != null) {
             HexDump dump = new HexDump(h != null ? h : output.diagnostics());
             this.tap = new TrafficTap() {

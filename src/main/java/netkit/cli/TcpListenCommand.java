@@ -23,6 +23,7 @@ import netkit.net.Family;
 import netkit.engine.tcp.ListenOptions;
 import netkit.engine.tcp.Listener;
 import netkit.engine.tcp.Outcome;
+import netkit.engine.tcp.OutputGuard;
 import netkit.engine.tcp.RelayHandler;
 import netkit.engine.tcp.SessionOptions;
 import netkit.engine.tcp.TcpEvents;
@@ -89,7 +90,9 @@ public final class TcpListenCommand extends BaseCommand {
     @Option(names = {"-m", "--max-conns"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
             description = "At most N clients at once (Node maxConnections); the next one is closed at once and "
                     + "logged with -v as rejected. A client that leaves or dies frees its slot at once. "
-                    + "With --chat it gets a 'server full' line first. Default: no limit.")
+                    + "With --chat it gets a 'server full' line first. Default: no limit, except 100 with "
+                    + "-e/--sh-exec (a child each; -v prints the limit). Near the process's descriptor limit "
+                    + "(ulimit -n) clients are turned away too, with one warning line per 10 s.")
     Integer maxConns;
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
@@ -137,7 +140,12 @@ public final class TcpListenCommand extends BaseCommand {
                         + "the socket and its stderr on ours. When the client half-closes, CMD's stdin gets EOF and "
                         + "everything CMD still writes reaches the client before the socket closes; when CMD exits, "
                         + "the connection closes. Env: NETKIT_REMOTE_ADDR, NETKIT_REMOTE_PORT, NETKIT_LOCAL_ADDR, "
-                        + "NETKIT_LOCAL_PORT.")
+                        + "NETKIT_LOCAL_PORT. CMD runs in a process group of its own (setsid): once the client has "
+                        + "stopped sending (FIN or gone), a CMD that writes nothing for 5 s gets SIGTERM, its whole "
+                        + "group included, and SIGKILL 2 s later; so does what is left of the group when the "
+                        + "connection ends, and every child when netkit exits. At most 100 clients at once unless -m. "
+                        + "A CMD that cannot be started closes its client; the reason is printed once per distinct "
+                        + "failure (with -k).")
         String exec;
 
         @Option(names = "--sh-exec", paramLabel = "CMD",
@@ -195,7 +203,13 @@ public final class TcpListenCommand extends BaseCommand {
         boolean many = keepOpen || mode.servesMany() || count != null && count > 1;
         // Stdin is shared by all clients of a listener that serves many: a client's FIN ends its session by default.
         SessionOptions options = session.sessionOptions(stdio(), !stdio().stdinIsTerminal() && !many);
-        int limit = maxConns == null ? 0 : maxConns;
+        // every exec client is a child and three pipe ends: bounded by default, as in ncat
+        boolean exec = mode == ServerMode.EXEC || mode == ServerMode.SH_EXEC;
+        int limit = maxConns != null ? maxConns : exec ? ExecHandler.DEFAULT_MAX_CHILDREN : 0;
+        if (exec) {
+            output().event(1, "at most " + limit + " clients (and children) at once (-m" + (maxConns == null
+                    ? " default)" : ")"), netkit.output.Json.event("limit").put("maxConnections", limit));
+        }
         ListenOptions listen = ListenOptions.builder()
                 .address(bindAddress)
                 .port(port)
@@ -216,7 +230,7 @@ public final class TcpListenCommand extends BaseCommand {
             if (interactive && mode == ServerMode.CHAT) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), null);
                 try (Listener listener = Listener.bind(listen, repl, io.totals())) {
-                    Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log),
+                    Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log, null),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
                 }
@@ -231,36 +245,48 @@ public final class TcpListenCommand extends BaseCommand {
             }
             ProxyMode proxyMode = mode == ServerMode.PROXY ? new ProxyMode(this, events, output()) : null;
             Listener listener = Listener.bind(listen, proxyMode != null ? proxyMode.events() : events, io.totals());
+            // an output that fails ends the listener (exit 1; a closed pipe: quietly, exit 0), not one client
+            OutputGuard output = new OutputGuard(io.sink());
+            output.onFailure(listener::close);
             try (listener) {
                 Outcome outcome = listener.serve(proxyMode != null ? proxyMode.handler()
-                        : handler(mode, options, io, events, limit));
+                        : handler(mode, options, io, events, limit, output));
+                output.rethrow();
                 return TcpCommands.exitCode(outcome, options.idleTimeout());
             }
         }
     }
 
     private ConnectionHandler handler(ServerMode mode, SessionOptions options, RelayIo io, TcpEventPrinter events,
-            int limit) {
+            int limit, OutputGuard output) {
+        // with many clients, a command that cannot start is reported once per distinct failure
+        TcpEventPrinter failures = keepOpen || count != null && count > 1 ? events : null;
         return switch (mode) {
-            case RELAY -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events,
+            case RELAY -> new RelayHandler(stdio().inChannel(), options, output, io.tap(), events,
                     !keepOpen && (count == null || count == 1));
             case ECHO -> new EchoHandler(options, io.tap());
             case BROKER -> new BrokerHandler(stdio().inChannel(), options, io.tap(), events);
-            case CHAT -> chatHandler(limit, events, consoleInput(), stdio().out());
-            case EXEC -> new ExecHandler(execArgv(modes.exec), stdio().err(), io.tap(), options.idleTimeout());
+            case CHAT -> chatHandler(limit, events, consoleInput(), stdio().out(), output);
+            case EXEC -> new ExecHandler(execArgv(modes.exec), stdio().err(), io.tap(), options.idleTimeout(),
+                    failures);
             case SH_EXEC -> new ExecHandler(List.of("/bin/sh", "-c", modes.shExec), stdio().err(), io.tap(),
-                    options.idleTimeout());
+                    options.idleTimeout(), failures);
             case PROXY -> throw new IllegalStateException("--proxy has its own handler (ProxyMode)");
         };
     }
 
     /** The chat room: {@code console} is the server user's input (may be null), {@code log} gets all traffic. */
-    private static ConnectionHandler chatHandler(int limit, TcpEvents events, InputStream console, OutputStream log) {
+    private static ConnectionHandler chatHandler(int limit, TcpEvents events, InputStream console, OutputStream log,
+            OutputGuard output) {
         return new ChatHandler(new ChatRoom(ChatOptions.defaults().withMaxConnections(limit), log,
                 new RoomEvents() {
                     @Override
                     public void failed(String where, Throwable error) {
-                        events.warning("chat " + where + ": " + error);
+                        if (output != null && where.equals("room log") && error instanceof java.io.IOException e) {
+                            output.failed(NetkitException.output(e, "stdout")); // the room's log is our stdout
+                        } else {
+                            events.warning("chat " + where + ": " + error);
+                        }
                     }
                 }), console, events);
     }

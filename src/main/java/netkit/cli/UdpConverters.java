@@ -36,11 +36,11 @@ final class UdpConverters {
         }
     }
 
-    /** A datagram payload size: 1-65507. */
+    /** A datagram payload size: 1-65527 (IPv6; the command holds IPv4 to 65507). */
     static final class DatagramSize implements ITypeConverter<Integer> {
         @Override
         public Integer convert(String value) {
-            return range(value, 1, DatagramEndpoint.MAX_PAYLOAD, "1-" + DatagramEndpoint.MAX_PAYLOAD);
+            return range(value, 1, DatagramEndpoint.MAX_PAYLOAD_V6, "1-" + DatagramEndpoint.MAX_PAYLOAD_V6);
         }
     }
 }

@@ -12,8 +12,10 @@ import netkit.engine.udp.Datagram;
 import netkit.engine.udp.DatagramEndpoint;
 import netkit.engine.udp.DatagramSink;
 import netkit.net.AddressFormat;
+import netkit.engine.udp.EchoPolicy;
 import netkit.net.Family;
 import netkit.engine.udp.EndpointConfig;
+import netkit.engine.tcp.WarningThrottle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +46,7 @@ import picocli.CommandLine.Parameters;
                     + "on stderr; --json prints one message record per datagram on stdout instead of the payload: "
                     + "{\"event\":\"message\",\"address\":…,\"family\":\"IPv4\",\"port\":…,\"size\":N,\"text\":…} "
                     + "(\"base64\" instead of \"text\" when the payload is not UTF-8). Empty datagrams are reported "
-                    + "(size 0) and end nothing; a 65,507-byte datagram arrives whole.",
+                    + "(size 0) and end nothing; a 65,507-byte datagram (65,527 over IPv6) arrives whole.",
             "",
             "Lines typed or piped on stdin are sent as datagrams (newline included) to the most recent sender; "
                     + "before the first datagram there is nobody to answer and the line is dropped with a warning. "
@@ -61,7 +63,10 @@ public final class UdpListenCommand extends DatagramCommand {
     FamilyOptions family = new FamilyOptions();
 
     @Option(names = "--echo", description = "Send every datagram back to its sender (the classic UDP echo server); "
-            + "it is still printed.")
+            + "it is still printed. A sender's address can be forged, so no answer goes to this server's own "
+            + "address and port or to the services that answer anything (ports 7, 13, 17, 19, 37: a loop), "
+            + "and answers are rate-limited: 100 a second per sender after a burst of 200, 2,000 a second "
+            + "in all. A datagram not answered is still printed, with a warning (one per reason per 10 s).")
     boolean echo;
 
     @Option(names = {"-c", "--count"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
@@ -113,9 +118,9 @@ public final class UdpListenCommand extends DatagramCommand {
                 return DatagramRepl.run(output(), endpoint, "udp " + AddressFormat.hostPort(endpoint.localAddress()),
                         endpoint::lastSender, "no datagram received yet: nobody to send to", null,
                         count == null ? 0 : count, idleTimeout, null,
-                        echo ? answering(endpoint, DatagramSink.NONE, Datagram::payload) : null);
+                        echo ? echoing(endpoint, DatagramSink.NONE) : null);
             }
-            DatagramSink sink = echo ? answering(endpoint, printer, Datagram::payload) : printer;
+            DatagramSink sink = echo ? echoing(endpoint, printer) : printer;
             stdinLines(payload -> {
                 InetSocketAddress to = endpoint.lastSender();
                 if (to == null) {
@@ -130,6 +135,26 @@ public final class UdpListenCommand extends DatagramCommand {
                 summary(endpoint);
             }
         }
+    }
+
+    /**
+     * Prints each datagram and echoes it to its sender unless the {@link EchoPolicy} says no
+     * (a loop, or over the rate); a refused answer is a warning, at most one a reason per 10 s.
+     */
+    private DatagramSink echoing(DatagramEndpoint endpoint, DatagramSink printer) {
+        EchoPolicy policy = new EchoPolicy(endpoint.localAddress());
+        WarningThrottle warnings = new WarningThrottle(output()::warn, Duration.ofSeconds(10));
+        DatagramSink answer = answering(endpoint, DatagramSink.NONE, Datagram::payload);
+        return d -> {
+            printer.accept(d);
+            String no = policy.refuse(d.peer());
+            if (no == null) {
+                answer.accept(d);
+            } else {
+                // the reason only: forged senders are countless, the lines must not be
+                warnings.warn("--echo: a datagram not answered: " + no);
+            }
+        };
     }
 
     static void closeQuietly(AutoCloseable c) {

@@ -38,7 +38,7 @@ import picocli.CommandLine.Parameters;
             "",
             "With MESSAGE: the words joined by single spaces, exactly those bytes, no newline added (-c repeats "
                     + "it). Without MESSAGE: stdin, one datagram per line with its newline (a line longer than "
-                    + "65,507 bytes goes in pieces), or with --chunk N datagrams of exactly N bytes (the last one "
+                    + "65,507 bytes, 65,527 over IPv6, goes in pieces), or with --chunk N datagrams of exactly N bytes (the last one "
                     + "shorter) regardless of newlines.",
             "",
             "The socket is connected to HOST:PORT (not for a multicast HOST, with --broadcast, or for an empty "
@@ -100,7 +100,7 @@ public final class UdpSendCommand extends DatagramCommand {
     Boolean multicastLoopback;
 
     @Option(names = "--chunk", paramLabel = "N", converter = UdpConverters.DatagramSize.class,
-            description = "Stdin mode: datagrams of exactly N bytes (1-65507; the last one shorter) regardless of "
+            description = "Stdin mode: datagrams of exactly N bytes (1-65507 over IPv4, 1-65527 over IPv6; the last one shorter) regardless of "
                     + "newlines, for binary input.")
     Integer chunk;
 
@@ -156,9 +156,15 @@ public final class UdpSendCommand extends DatagramCommand {
                     + host + "'");
         }
         byte[] payload = stdinMode ? null : String.join(" ", message).getBytes(StandardCharsets.UTF_8);
-        if (payload != null && payload.length > DatagramEndpoint.MAX_PAYLOAD) {
-            throw NetkitException.usage("MESSAGE is " + payload.length + " bytes; a datagram holds at most "
-                    + DatagramEndpoint.MAX_PAYLOAD);
+        int max = DatagramEndpoint.maxPayload(address);
+        String family = AddressFormat.family(address);
+        if (payload != null && payload.length > max) {
+            throw NetkitException.usage("MESSAGE is " + payload.length + " bytes; an " + family
+                    + " datagram holds at most " + max);
+        }
+        if (chunk != null && chunk > max) {
+            throw NetkitException.invalidValue("--chunk", String.valueOf(chunk), "an " + family
+                    + " datagram holds at most " + max + " bytes");
         }
         boolean connect = !multicast && !broadcast && (payload == null || payload.length > 0);
         InetSocketAddress bind = null;

@@ -95,7 +95,7 @@ public final class Output {
                 recordStream.write(line.getBytes(StandardCharsets.UTF_8));
                 recordStream.flush();
             } catch (java.io.IOException e) {
-                throw NetkitException.from(e, "write to stdout");
+                throw NetkitException.output(e, "stdout");
             }
         }
     }
@@ -119,7 +119,7 @@ public final class Output {
                 recordStream.write(bytes);
                 recordStream.flush();
             } catch (java.io.IOException e) {
-                throw NetkitException.from(e, "write to stdout");
+                throw NetkitException.output(e, "stdout");
             }
         }
     }

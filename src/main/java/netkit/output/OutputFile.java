@@ -20,13 +20,29 @@ public final class OutputFile {
             return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException | UnsupportedOperationException e) {
-            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (e instanceof java.nio.file.AccessDeniedException) {
-                reason = "permission denied";
-            } else if (e instanceof java.nio.file.NoSuchFileException) {
-                reason = "no such directory";
-            }
-            throw NetkitException.failure("EIO", "cannot open " + option + " '" + file + "': " + reason, e);
+            throw cannotOpen(e, option, file);
         }
+    }
+
+    /**
+     * {@code cannot open --output 'FILE': No such file or directory}: the system's reason, which the
+     * JDK's exceptions keep apart from a message that is often only the path.
+     */
+    public static NetkitException cannotOpen(Exception e, String option, Object file) {
+        String reason;
+        String code = "EIO";
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            reason = "No such file or directory";
+            code = "ENOENT";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            reason = "Permission denied";
+            code = "EACCES";
+        } else if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+            reason = f.getReason();
+            code = reason.contains("directory") ? "EISDIR" : reason.contains("Read-only") ? "EROFS" : "EIO";
+        } else {
+            reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        }
+        return NetkitException.failure(code, "cannot open " + option + " '" + file + "': " + reason, e);
     }
 }

@@ -22,11 +22,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * broadcast). The writer takes everything queued at once (one gathering write). The arrays are
  * shared between members and never modified.
  */
-final class Outbox {
+public final class Outbox {
     static final int MAX_BATCH = 256;
 
     /** What the writer thread does with each batch; an exception ends the writer and aborts the outbox. */
-    interface Writer {
+    public interface Writer {
         void write(byte[][] batch) throws Exception;
 
         /** Called once when a write failed; the outbox is aborted already. */
@@ -51,7 +51,7 @@ final class Outbox {
     private final ReentrantLock idleLock = new ReentrantLock();
     private final Condition idle = idleLock.newCondition();
 
-    Outbox(long limit, String threadName, Writer writer) {
+    public Outbox(long limit, String threadName, Writer writer) {
         this.limit = limit;
         this.writer = writer;
         this.thread = Thread.ofVirtual().name(threadName).unstarted(this::drain);
@@ -59,7 +59,7 @@ final class Outbox {
     }
 
     /** Queues {@code b}; false when it would exceed the limit or the outbox is closed. */
-    boolean offer(byte[] b) {
+    public boolean offer(byte[] b) {
         if (finished || aborted) {
             return false;
         }
@@ -142,13 +142,13 @@ final class Outbox {
     }
 
     /** No more offers; what is queued is still written, then the writer ends. */
-    void finish() {
+    public void finish() {
         finished = true;
         LockSupport.unpark(thread);
     }
 
     /** No more offers and drop what is queued; a running writer stops after its current write. */
-    void abort() {
+    public void abort() {
         aborted = true;
         queue.clear();
         bytes.set(0);
@@ -196,7 +196,7 @@ final class Outbox {
         }
     }
 
-    long queuedBytes() {
+    public long queuedBytes() {
         return bytes.get();
     }
 }

@@ -5,6 +5,14 @@ package netkit.engine.tcp;
  * over one {@link Listener}, which owns binding, accepting, limits, ids and bookkeeping.
  */
 public interface ConnectionHandler {
+    /**
+     * Descriptors one client costs in this mode (its socket, and an exec child's three pipe ends):
+     * the listener turns clients away while fewer than 16 clients' worth are free.
+     */
+    default int descriptorsPerClient() {
+        return 1;
+    }
+
     /** Called once, after binding and before the first accept. */
     default void open(Listener listener) {}
 

@@ -174,7 +174,7 @@ public record Connector(Target target, Family family, String source, int sourceP
         List<InetAddress> all = new ArrayList<>();
         try {
             if (IpLiteral.family(host) != 0) {
-                all.add(InetAddress.getByName(host));
+                all.add(netkit.engine.udp.Addresses.literal(host)); // a zone must name an interface: exit 6
             } else {
                 all.addAll(List.of(InetAddress.getAllByName(host)));
             }

@@ -3,6 +3,7 @@ package netkit.engine.tcp;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
+import netkit.NetkitException;
 
 /**
  * Where received bytes go: stdout, a file, a REPL's printer, another connection. {@link #accept}
@@ -11,6 +12,14 @@ import java.nio.channels.WritableByteChannel;
 @FunctionalInterface
 public interface DataSink {
     void accept(Connection from, ByteBuffer data) throws IOException;
+
+    /**
+     * What a failed {@link #accept} means for the session; a sink over our output says so with
+     * {@link NetkitException#output} (a closed pipe is then not an error).
+     */
+    default NetkitException failure(IOException e) {
+        return NetkitException.from(e, "write received data");
+    }
 
     /** Throws the bytes away (send-only sessions still read, to see the peer's close). */
     static DataSink discard() {
@@ -22,7 +31,17 @@ public interface DataSink {
      * are merged in arrival order and never interleaved (Node {@code pipe(ws, {end:false})}).
      */
     static DataSink to(WritableByteChannel out) {
+        return to(out, "the output");
+    }
+
+    /** As {@link #to(WritableByteChannel)}; {@code name} (stdout, the file) names it in an error. */
+    static DataSink to(WritableByteChannel out, String name) {
         return new DataSink() {
+            @Override
+            public NetkitException failure(IOException e) {
+                return NetkitException.output(e, name);
+            }
+
             @Override
             public void accept(Connection from, ByteBuffer data) throws IOException {
                 synchronized (this) {

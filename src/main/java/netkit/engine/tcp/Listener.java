@@ -49,6 +49,11 @@ public final class Listener implements Closeable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch firstClient = new CountDownLatch(1);
     private final Object idle = new Object();
+    /** Descriptors kept free for what else the process opens; clients beyond them are turned away. */
+    private netkit.engine.os.FdBudget fds;
+    private int fdsPerClient = 1;
+    /** An accept failing for a lack of descriptors repeats 20 times a second: one line per 10 s. */
+    private final WarningThrottle warnings;
     private long nextId = 1;
     private volatile boolean acceptTimedOut;
 
@@ -60,7 +65,11 @@ public final class Listener implements Closeable {
         this.totals = totals;
         this.server = server;
         this.local = Endpoint.of(server.getLocalAddress());
+        this.warnings = new WarningThrottle(events::warning, java.time.Duration.ofSeconds(10));
     }
+
+    /** Clients' worth of descriptors kept free. */
+    static final int FD_RESERVE_CLIENTS = 16;
 
     /** Binds and listens; throws a {@link NetkitException} (exit 6) when the address cannot be bound. */
     public static Listener bind(ListenOptions options, TcpEvents events, Totals totals) {
@@ -173,6 +182,8 @@ public final class Listener implements Closeable {
      */
     public Outcome serve(ConnectionHandler handler) {
         events.listening(local);
+        fdsPerClient = handler.descriptorsPerClient();
+        fds = new netkit.engine.os.FdBudget(FD_RESERVE_CLIENTS * fdsPerClient);
         handler.open(this);
         if (options.acceptTimeout() != null && !options.acceptTimeout().isZero()) {
             Threads.start("accept-timeout", this::watchAcceptTimeout);
@@ -190,7 +201,7 @@ public final class Listener implements Closeable {
                     if (!server.isOpen()) {
                         break;
                     }
-                    events.warning("accept failed: " + e.getMessage());
+                    warnings.warn("accept failed: " + e.getMessage());
                     pause();
                     continue;
                 }
@@ -206,6 +217,8 @@ public final class Listener implements Closeable {
                 if (rejection != null) {
                     if (rejection.kind() == Rejection.Kind.LIMIT) {
                         handler.overLimit(c);
+                    } else if (rejection.kind() == Rejection.Kind.FDS) {
+                        warnings.warn("turning clients away: " + rejection.text());
                     }
                     events.rejected(c.remote(), rejection.text());
                     c.close();
@@ -261,6 +274,10 @@ public final class Listener implements Closeable {
         }
         if (options.maxConns() > 0 && openCount.get() >= options.maxConns()) {
             return new Rejection(Rejection.Kind.LIMIT, "connection limit reached (" + options.maxConns() + ")");
+        }
+        String full = fds == null ? null : fds.refuse(fdsPerClient);
+        if (full != null) {
+            return new Rejection(Rejection.Kind.FDS, "too many open files: " + full);
         }
         return null;
     }

@@ -11,6 +11,8 @@ public record Rejection(Kind kind, String text) {
         /** {@code --allow}/{@code --deny}. */
         ACCESS,
         /** {@code -m}: the connection limit is reached. */
-        LIMIT
+        LIMIT,
+        /** The process is near its file-descriptor limit. */
+        FDS
     }
 }

@@ -153,7 +153,8 @@ public final class Session implements InputTarget {
     }
 
     private void receive() {
-        ByteBuffer buf = ByteBuffer.allocateDirect(bulk ? BUFFER_SIZE : SMALL_BUFFER_SIZE);
+        // one bulk session per command allocates its large buffer; the many small ones share a pool
+        ByteBuffer buf = bulk ? ByteBuffer.allocateDirect(BUFFER_SIZE) : BufferPool.SMALL.take();
         try {
             while (true) {
                 buf.clear();
@@ -166,13 +167,17 @@ public final class Session implements InputTarget {
                 try {
                     sink.accept(connection, buf);
                 } catch (IOException e) {
-                    finish(Outcome.error(NetkitException.from(e, "write received data")));
+                    finish(Outcome.error(sink.failure(e)));
                     return;
                 }
             }
         } catch (IOException | RuntimeException e) {
             fail(e, "receive from ");
             return;
+        } finally {
+            if (!bulk) {
+                BufferPool.SMALL.give(buf);
+            }
         }
         peerClosed();
     }

@@ -17,4 +17,12 @@ final class Threads {
     static Thread startBulk(String name, Runnable body) {
         return Thread.ofPlatform().daemon().name(name).start(body);
     }
+
+    /**
+     * A pump over a child's pipe: a daemon platform thread with a small stack. Blocking pipe I/O
+     * pins a virtual thread's carrier, so these must not be virtual (see {@link ExecHandler}).
+     */
+    static Thread startPipe(String name, Runnable body) {
+        return Thread.ofPlatform().daemon().stackSize(256 * 1024).name(name).start(body);
+    }
 }

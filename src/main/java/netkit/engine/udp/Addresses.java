@@ -36,7 +36,7 @@ public final class Addresses {
         int literal = IpLiteral.family(host);
         try {
             if (literal != 0) {
-                InetAddress a = InetAddress.getByName(host); // a literal: parsed, no look-up
+                InetAddress a = literal(host); // a literal: parsed, no look-up
                 if (!only.accepts(a)) {
                     throw NetkitException.usage(what + " '" + host + "' is " + (literal == 4 ? "IPv4" : "IPv6")
                             + " but " + why);
@@ -52,6 +52,38 @@ public final class Addresses {
         } catch (UnknownHostException e) {
             throw NetkitException.unresolved(host);
         }
+    }
+
+    /**
+     * An IP literal (a name goes nowhere near the resolver here). An IPv6 zone must name an
+     * interface of this host, by name or index ({@code fe80::1%eth0}, {@code ::1%1}): exit 6
+     * {@code no such interface} otherwise — the JDK fails {@code %nonexist} as an unknown host
+     * and keeps {@code %999} without looking, and the kernel then ignores it.
+     */
+    public static InetAddress literal(String host) throws UnknownHostException {
+        int pct = host.indexOf('%');
+        if (pct >= 0) {
+            String zone = host.substring(pct + 1);
+            NetworkInterface nif = null;
+            try {
+                nif = !zone.isEmpty() && zone.chars().allMatch(c -> c >= '0' && c <= '9') && zone.length() < 10
+                        ? NetworkInterface.getByIndex(Integer.parseInt(zone))
+                        : NetworkInterface.getByName(zone);
+            } catch (SocketException | RuntimeException e) {
+                nif = null;
+            }
+            if (nif == null) {
+                String known;
+                try {
+                    known = String.join(", ", names());
+                } catch (SocketException e) {
+                    known = "?";
+                }
+                throw NetkitException.bind("ENODEV", "no such interface: '" + zone + "' in '" + host + "' (known: "
+                        + known + ")", null);
+            }
+        }
+        return InetAddress.getByName(host);
     }
 
     /**

@@ -38,6 +38,13 @@ import netkit.net.AddressFormat;
 public final class DatagramEndpoint implements Closeable {
     /** The largest UDP payload over IPv4 (65,535 - 8 UDP - 20 IP header bytes). */
     public static final int MAX_PAYLOAD = 65_507;
+    /** The largest UDP payload over IPv6 (65,535 - 8 UDP bytes: the IPv6 header is not counted). */
+    public static final int MAX_PAYLOAD_V6 = 65_527;
+
+    /** The largest payload one datagram to {@code to} can carry. */
+    public static int maxPayload(InetAddress to) {
+        return to instanceof Inet6Address ? MAX_PAYLOAD_V6 : MAX_PAYLOAD;
+    }
 
     private final DatagramChannel channel;
     private final DatagramSocket socket;
