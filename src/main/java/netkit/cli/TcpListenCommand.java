@@ -20,13 +20,19 @@ import netkit.engine.tcp.ConnectionHandler;
 import netkit.engine.tcp.Connector;
 import netkit.engine.tcp.EchoHandler;
 import netkit.engine.tcp.ExecHandler;
+import netkit.engine.tcp.ForwardHandler;
 import netkit.engine.tcp.Family;
 import netkit.engine.tcp.ListenOptions;
 import netkit.engine.tcp.Listener;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.RelayHandler;
 import netkit.engine.tcp.SessionOptions;
+import netkit.engine.tcp.SocketTuning;
 import netkit.engine.tcp.TcpEvents;
+import netkit.engine.tcp.Totals;
+import netkit.engine.tcp.UnixListen;
+import netkit.engine.stream.Target;
+import netkit.engine.stream.TransportLayer;
 import netkit.net.Cidr;
 import netkit.repl.Interactive;
 import netkit.repl.TcpListenSession;
@@ -49,14 +55,17 @@ import picocli.CommandLine.Parameters;
             "Without -k, one client is served (no second one is accepted meanwhile) and netkit exits when it ends. "
                     + "PORT 0 binds a free port; '-v' reports the real one before anything is accepted.",
             "",
-            "Server modes instead of the relay (one at most): --echo, --broker, --chat, -e/--exec, --sh-exec. "
-                    + "--echo, --broker and --chat serve any number of clients (as with -k).",
+            "Server modes instead of the relay (one at most): --echo, --broker, --chat, -e/--exec, --sh-exec, "
+                    + "--forward. --echo, --broker, --chat and --forward serve any number of clients (as with -k).",
+            "",
+            "With -U PATH netkit listens on a Unix-domain socket file instead of [ADDRESS] PORT, in every mode.",
             "",
             "Exit 6 when the address cannot be bound, 4 on accept timeout or (one client) idle timeout."
         })
 public final class TcpListenCommand extends BaseCommand {
-    @Parameters(arity = "1..2", paramLabel = "[ADDRESS] PORT", hideParamSyntax = true,
-            description = "Optional local ADDRESS to bind (default: every interface), then PORT (0-65535, 0 = any free port).")
+    @Parameters(arity = "0..2", paramLabel = "[ADDRESS] PORT", hideParamSyntax = true,
+            description = "Optional local ADDRESS to bind (default: every interface), then PORT (0-65535, 0 = any free "
+                    + "port). Not with -U.")
     List<String> operands;
 
     @Option(names = "-4", description = "IPv4 only (binds 0.0.0.0 by default).")
@@ -127,6 +136,26 @@ public final class TcpListenCommand extends BaseCommand {
             description = "As --exec, but CMD runs through /bin/sh -c (quoting, pipes, redirections).")
     String shExec;
 
+    @Option(names = "--forward", paramLabel = "TARGET",
+            description = "Forwarder: each client gets its own connection to TARGET (HOST:PORT, [IPv6]:PORT or "
+                    + "unix:PATH), opened when the client connects, and bytes flow both ways until both sides "
+                    + "are done; a FIN from either side is passed on as a FIN (half-close both ways). Serves any "
+                    + "number of clients (as with -k; -c 1 for one). When TARGET refuses or times out, only that "
+                    + "client is closed, at once, and its close event carries the code (ECONNREFUSED, ETIMEDOUT); "
+                    + "the listener goes on. A client that does not read holds back its upstream (nothing is "
+                    + "buffered without bound). -i, -m, -c, --allow/--deny, -x (the client's bytes each way), -v "
+                    + "and --json apply; -v/--json report one close event per client with both sides' bytes. "
+                    + "HOST is resolved per client. Stdin is not read.")
+    String forward;
+
+    @Option(names = "--forward-timeout", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "With --forward: give up connecting to TARGET after DUR and close that client (ETIMEDOUT). "
+                    + "0 = no limit. Default: 10s.")
+    Duration forwardTimeout;
+
+    @Mixin
+    UnixListenOptions unixOptions = new UnixListenOptions();
+
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
 
@@ -141,9 +170,24 @@ public final class TcpListenCommand extends BaseCommand {
                 }
             }
         }
+        if (mode.equals("forward")) {
+            // The forwarder moves bytes between two sockets: stdin, stdout and the relay's end rules play no part.
+            for (OptionSpec given : spec.commandLine().getParseResult().matchedOptions()) {
+                if (NOT_IN_FORWARD.contains(given.longestName())) {
+                    throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with --forward");
+                }
+            }
+        } else if (forwardTimeout != null) {
+            throw NetkitException.usage("--forward-timeout needs --forward TARGET");
+        }
+        List<String> positional = operands == null ? List.of() : operands;
+        UnixListen unix = unixOptions.unixListen(spec == null ? null : spec.commandLine().getParseResult(), positional);
+        if (unix == null && positional.isEmpty()) {
+            throw NetkitException.usage("missing [ADDRESS] PORT (or -U/--unix PATH)");
+        }
         Family family = TcpCommands.family(ipv4, ipv6);
-        String address = operands.size() == 2 ? operands.get(0) : null;
-        int port = TcpCommands.port(operands.get(operands.size() - 1), 0);
+        String address = positional.size() == 2 ? positional.get(0) : null;
+        int port = unix != null ? 0 : TcpCommands.port(positional.get(positional.size() - 1), 0);
         InetAddress bindAddress = address == null ? null : Connector.resolve(address, family).get(0);
         boolean many = keepOpen || !mode.equals("relay") && !mode.equals("exec") || count != null && count > 1;
         // Stdin is shared by all clients of a listener that serves many: a client's FIN ends its session by default.
@@ -162,7 +206,7 @@ public final class TcpListenCommand extends BaseCommand {
         try (RelayIo io = new RelayIo(session, stdio(), output())) {
             if (interactive && mode.equals("chat")) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), null);
-                try (Listener listener = Listener.bind(listen, repl, io.totals())) {
+                try (Listener listener = bind(unix, listen, repl, io.totals())) {
                     Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
@@ -170,19 +214,29 @@ public final class TcpListenCommand extends BaseCommand {
             }
             if (interactive) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), TcpCommands.replCopy(session, io));
-                try (Listener listener = Listener.bind(listen, repl, io.totals())) {
+                try (Listener listener = bind(unix, listen, repl, io.totals())) {
                     Outcome outcome = repl.run(listener, options, TcpCommands.replTap(session, io),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
                 }
             }
-            Listener listener = Listener.bind(listen, events, io.totals());
+            Listener listener = bind(unix, listen, events, io.totals());
             try (listener) {
                 Outcome outcome = listener.serve(handler(mode, options, io, events, limit));
                 return TcpCommands.exitCode(outcome, options.idleTimeout());
             }
         }
     }
+
+    /** Binds the TCP listener, or with -U the Unix socket file. */
+    private static Listener bind(UnixListen unix, ListenOptions listen, TcpEvents events, Totals totals) {
+        return unix == null ? Listener.bind(listen, events, totals)
+                : Listener.bindUnix(unix, listen, TransportLayer.NONE, events, totals);
+    }
+
+    /** Options of the stdin/stdout relay that a forwarder does not use. */
+    private static final Set<String> NOT_IN_FORWARD = Set.of("--quit-after", "--stdin-eof", "--allow-half-open",
+            "--send-only", "--recv-only", "--crlf", "--output", "--append", "--interactive");
 
     /** Session options of the byte relay that the chat room does not use. */
     private static final Set<String> NOT_IN_CHAT = Set.of("--idle-timeout", "--quit-after", "--stdin-eof",
@@ -206,6 +260,9 @@ public final class TcpListenCommand extends BaseCommand {
         if (shExec != null) {
             given.add("--sh-exec");
         }
+        if (forward != null) {
+            given.add("--forward");
+        }
         if (given.size() > 1) {
             throw NetkitException.usage(String.join(" and ", given) + " cannot be combined (one server mode at most)");
         }
@@ -216,6 +273,7 @@ public final class TcpListenCommand extends BaseCommand {
             case "--echo" -> "echo";
             case "--broker" -> "broker";
             case "--chat" -> "chat";
+            case "--forward" -> "forward";
             default -> "exec";
         };
     }
@@ -226,9 +284,22 @@ public final class TcpListenCommand extends BaseCommand {
             case "broker" -> new BrokerHandler(stdio().inChannel(), options, io.tap(), events);
             case "exec" -> new ExecHandler(execArgv(), stdio().err(), io.tap(), options.idleTimeout());
             case "chat" -> chatHandler(limit, events, consoleInput(), stdio().out());
+            case "forward" -> new ForwardHandler(forwardConnector(), options.idleTimeout(), io.tap());
             default -> new RelayHandler(stdio().inChannel(), options, io.sink(), io.tap(), events,
                     !keepOpen && (count == null || count == 1));
         };
+    }
+
+    /**
+     * How each forwarded client's upstream connection is made. Where TLS to the upstream comes in
+     * ({@code --forward-tls}), it is a client layer on this connector: {@code .withLayer(tlsLayer)}.
+     */
+    private Connector forwardConnector() {
+        Target target = Target.parse(forward, "--forward");
+        Duration timeout = forwardTimeout == null ? TcpConnectCommand.DEFAULT_CONNECT_TIMEOUT
+                : forwardTimeout.isZero() ? null : forwardTimeout;
+        SocketTuning tuning = target instanceof Target.UnixPath ? SocketTuning.NONE : session.tuning();
+        return new Connector(target, Family.ANY, null, 0, timeout, tuning, TransportLayer.NONE, target);
     }
 
     /** The chat room: {@code console} is the server user's input (may be null), {@code log} gets all traffic. */

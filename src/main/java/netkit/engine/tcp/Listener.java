@@ -41,6 +41,8 @@ public final class Listener implements Closeable {
     private final ServerSocketChannel server;
     private final TransportLayer layer;
     private final Endpoint local;
+    /** The socket file of a Unix-domain listener (removed when it stops listening); null for TCP. */
+    private final UnixSocketFile unixFile;
     private final ConcurrentSkipListMap<Long, Connection> open = new ConcurrentSkipListMap<>();
     // open.size() walks the whole map: the count is kept beside it, since every accept reports it
     private final AtomicInteger openCount = new AtomicInteger();
@@ -52,12 +54,18 @@ public final class Listener implements Closeable {
 
     private Listener(ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals,
             ServerSocketChannel server) throws IOException {
+        this(options, layer, events, totals, server, null);
+    }
+
+    private Listener(ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals,
+            ServerSocketChannel server, UnixSocketFile unixFile) throws IOException {
+        this.unixFile = unixFile;
         this.options = options;
         this.layer = layer;
         this.events = events;
         this.totals = totals;
         this.server = server;
-        this.local = Endpoint.of(server.getLocalAddress());
+        this.local = unixFile != null ? new Endpoint.Unix(unixFile.path()) : Endpoint.of(server.getLocalAddress());
     }
 
     /** Binds and listens; throws a {@link NetkitException} (exit 6) when the address cannot be bound. */
@@ -109,6 +117,25 @@ public final class Listener implements Closeable {
                 }
             }
             throw NetkitException.from(e, "bind " + AddressFormat.hostPort(where));
+        }
+    }
+
+    /**
+     * Listens on a Unix-domain socket file ({@code -U PATH}, SPEC §11) instead of an address and port:
+     * the file is created (exit 6 when a server listens there, or a stale file is in the way without
+     * {@link UnixListen#unlink}), given its mode, and removed when the listener stops listening or the
+     * JVM shuts down (Ctrl-C, SIGTERM). The address, port, family, access rules and socket tuning of
+     * {@code options} do not apply; limits, counts and timeouts do.
+     */
+    public static Listener bindUnix(UnixListen unix, ListenOptions options, TransportLayer layer, TcpEvents events,
+            Totals totals) {
+        UnixSocketFile file = UnixSocketFile.bind(unix, options.backlog());
+        try {
+            return new Listener(options, layer, events, totals, file.channel(), file);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(file.channel());
+            file.close();
+            throw NetkitException.from(e, "bind " + unix.path());
         }
     }
 
@@ -196,7 +223,9 @@ public final class Listener implements Closeable {
                 }
                 Connection c;
                 try {
-                    c = new Connection(nextId++, layer.apply(new SocketTransport(ch), null), totals);
+                    // an accepted Unix client is unnamed: it is known by the path it came through
+                    c = new Connection(nextId++, layer.apply(new SocketTransport(ch, unixFile == null ? null : local),
+                            null), totals);
                 } catch (IOException | RuntimeException e) {
                     closeQuietly(ch);
                     events.warning("accept: " + e.getMessage());
@@ -212,7 +241,9 @@ public final class Listener implements Closeable {
                     continue;
                 }
                 try {
-                    options.tuning().apply(ch);
+                    if (unixFile == null) {
+                        options.tuning().apply(ch);
+                    }
                 } catch (IOException e) {
                     events.warning("socket options for " + c.remote().text() + ": " + e.getMessage());
                 }
@@ -250,15 +281,15 @@ public final class Listener implements Closeable {
 
     private String admit(Connection c) {
         InetAddress remote = c.remote().inetAddress();
-        if (remote == null) {
-            return null; // a Unix socket: file permissions are its access rules
-        }
-        if (options.family() == Family.IPV6 && options.address() == null && !(remote instanceof Inet6Address)) {
-            return "IPv4 client on an IPv6-only (-6) listener";
-        }
-        String denied = options.access().check(remote);
-        if (denied != null) {
-            return denied;
+        // a Unix socket has no address: the file's permissions are its access rules
+        if (remote != null) {
+            if (options.family() == Family.IPV6 && options.address() == null && !(remote instanceof Inet6Address)) {
+                return "IPv4 client on an IPv6-only (-6) listener";
+            }
+            String denied = options.access().check(remote);
+            if (denied != null) {
+                return denied;
+            }
         }
         if (options.maxConns() > 0 && openCount.get() >= options.maxConns()) {
             return limitReason();
@@ -326,6 +357,9 @@ public final class Listener implements Closeable {
 
     private void stopListening() {
         closeQuietly(server);
+        if (unixFile != null) {
+            unixFile.close();
+        }
     }
 
     /** Stops listening and closes every connection; idempotent. */
