@@ -257,13 +257,19 @@ function _picocli_netkit_tcpconnect() {
 
   local commands=""
   local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
-  local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local arg_opts="'-U' '--unix' '-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-U'|'--unix')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '-s'|'--source')
       return
       ;;
@@ -334,8 +340,8 @@ function _picocli_netkit_tcplisten() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
-  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--unlink' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '--forward' '--forward-timeout' '-U' '--unix' '--mode' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -364,6 +370,21 @@ function _picocli_netkit_tcplisten() {
       return
       ;;
     '--sh-exec')
+      return
+      ;;
+    '--forward')
+      return
+      ;;
+    '--forward-timeout')
+      return
+      ;;
+    '-U'|'--unix')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--mode')
       return
       ;;
     '-i'|'--idle-timeout')
@@ -494,7 +515,7 @@ function _picocli_netkit_udplisten() {
 
   local commands=""
   local flag_opts="'-4' '-6' '--echo' '--reuse-address' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
-  local arg_opts="'-c' '--count' '-i' '--idle-timeout' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
+  local arg_opts="'-c' '--count' '-i' '--idle-timeout' '--recv-buffer-size' '--forward' '-m' '--max-mappings' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -507,6 +528,12 @@ function _picocli_netkit_udplisten() {
       return
       ;;
     '--recv-buffer-size')
+      return
+      ;;
+    '--forward')
+      return
+      ;;
+    '-m'|'--max-mappings')
       return
       ;;
     '-x'|'--hexdump')
