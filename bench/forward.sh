@@ -3,7 +3,8 @@
 # TCP-LISTEN,fork TCP:, ncat -l -k -c 'ncat ...'.
 #
 # usage: bench/forward.sh [-b BYTES] [-r RUNS] [-n CONNS] [-S SIZE] [-i IDLE_CONNS] [-p PARTS] TOOL...
-#   TOOL   netkit socat ncat direct (direct = no forwarder: the client talks to the upstream itself)
+#   TOOL   netkit socat socat-t60 ncat direct (direct = no forwarder: the client talks to the upstream
+#          itself; socat-t60 = socat -t60, see below)
 #   -b     bulk: bytes through the forwarder in one connection (default 1073741824 = 1 GiB), from
 #          /dev/zero by socat -b256k to a socat -b256k sink behind the forwarder; time until the
 #          sink has everything. Runs interleaved (A B C, A B C, ...), paired ratios vs the first tool.
@@ -37,6 +38,9 @@ forwarder() {
   case $1 in
     netkit) echo "$NETKIT tcp-listen -k 127.0.0.1 $2 --forward 127.0.0.1:$3" ;;
     socat) echo "socat TCP-LISTEN:$2,bind=127.0.0.1,fork,reuseaddr,backlog=4096 TCP:127.0.0.1:$3" ;;
+    # socat's default -t 0.5 closes a connection 0.5 s after the first side's FIN: a reply that comes
+    # later is lost. socat-t60 is socat as one tunes it for request/FIN/reply protocols.
+    socat-t60) echo "socat -t60 TCP-LISTEN:$2,bind=127.0.0.1,fork,reuseaddr,backlog=4096 TCP:127.0.0.1:$3" ;;
     ncat) echo "ncat -l -k --max-conns 5000 127.0.0.1 $2 -c 'ncat 127.0.0.1 $3'" ;;
     direct) echo "" ;;
     *) echo "unknown tool $1" >&2; return 1 ;;
@@ -100,7 +104,7 @@ if [[ $PARTS == *m* ]]; then
     [ "$tool" = direct ] && continue
     up=$(pick_port tcp); fwd=$(pick_port tcp)
     start_forwarder "$tool" "$fwd" "$up" || { echo "| $tool | did not start | |"; continue; }
-    res=$(timeout 600 $LOAD digest "$up" "$fwd" "$CONNS" "$SIZE")
+    res=$(timeout 600 $LOAD digest "$up" "$fwd" "$CONNS" "$SIZE" 2>>"$BENCH_TMP/fwd-load.err")
     stop_forwarder
     echo "| $tool | $(echo "$res" | awk '{print $2}') | $(echo "$res" | awk '{print $4}') |"
   done
@@ -115,13 +119,14 @@ if [[ $PARTS == *i* ]]; then
     start_forwarder "$tool" "$fwd" "$up" || { echo "| $tool | did not start | | | |"; continue; }
     sleep 1
     before=$(rss_kb "$FWD_PID")
-    coproc LOADP { timeout 300 $LOAD idle "$up" "$fwd" "$IDLE" 20; }
-    line=""; read -r -t 120 line <&"${LOADP[0]}"
+    coproc LOADP { timeout 300 $LOAD idle "$up" "$fwd" "$IDLE" 20 2>>"$BENCH_TMP/fwd-load.err"; }
+    load_pid=${LOADP_PID:-}
+    line=""; read -r -t 120 line <&"${LOADP[0]}" || line="not all held"
     sleep 2
     during=$(rss_kb "$FWD_PID"); procs=$(( $(pgrep -P "$FWD_PID" | wc -l) ))
     [ "$tool" = netkit ] && procs=1
     [ "$tool" = socat ] || [ "$tool" = ncat ] && procs=$(( $(ps --ppid "$(pgrep -P "$FWD_PID" | head -1)" -o pid= | wc -l) + 1 ))
-    kill_tree "$LOADP_PID" 2>/dev/null; wait "$LOADP_PID" 2>/dev/null
+    [ -n "$load_pid" ] && { kill_tree "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null; }
     stop_forwarder
     echo "| $tool ($line) | $procs | $((before / 1024)) | $((during / 1024)) | $(( (during - before) / IDLE )) |"
   done
