@@ -281,7 +281,7 @@ function _picocli_netkit_tcpconnect() {
 
   local commands=""
   local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-allow-half-open' '--no-interactive'"
-  local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '--proxy' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local arg_opts="'-U' '--unix' '-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '--proxy' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
   local POLICY_option_args=("shutdown" "keep" "close") # --stdin-eof values
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -289,6 +289,12 @@ function _picocli_netkit_tcpconnect() {
   type compopt &>/dev/null && compopt +o default
 
   case ${prev_word} in
+    '-U'|'--unix')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
     '-s'|'--source')
       return
       ;;
@@ -371,8 +377,8 @@ function _picocli_netkit_tcplisten() {
   fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--proxy' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-allow-half-open' '--no-interactive'"
-  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '--proxy-auth' '--proxy-allow' '--proxy-deny' '--proxy-timeout' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--proxy' '--unlink' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-allow-half-open' '--no-interactive'"
+  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '--forward' '--proxy-auth' '--proxy-allow' '--proxy-deny' '--proxy-timeout' '--forward-timeout' '-U' '--unix' '--mode' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
   local POLICY_option_args=("shutdown" "keep" "close") # --stdin-eof values
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -404,6 +410,9 @@ function _picocli_netkit_tcplisten() {
     '--sh-exec')
       return
       ;;
+    '--forward')
+      return
+      ;;
     '--proxy-auth')
       return
       ;;
@@ -414,6 +423,18 @@ function _picocli_netkit_tcplisten() {
       return
       ;;
     '--proxy-timeout')
+      return
+      ;;
+    '--forward-timeout')
+      return
+      ;;
+    '-U'|'--unix')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--mode')
       return
       ;;
     '-i'|'--idle-timeout')
@@ -560,7 +581,7 @@ function _picocli_netkit_udplisten() {
 
   local commands=""
   local flag_opts="'-4' '-6' '--echo' '--reuse-address' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-interactive'"
-  local arg_opts="'-c' '--count' '-i' '--idle-timeout' '--recv-buffer-size' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
+  local arg_opts="'-c' '--count' '-i' '--idle-timeout' '--recv-buffer-size' '--forward' '-m' '--max-mappings' '-x' '--hexdump' '-o' '--output' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --color values
 
   type compopt &>/dev/null && compopt +o default
@@ -573,6 +594,12 @@ function _picocli_netkit_udplisten() {
       return
       ;;
     '--recv-buffer-size')
+      return
+      ;;
+    '--forward')
+      return
+      ;;
+    '-m'|'--max-mappings')
       return
       ;;
     '-x'|'--hexdump')

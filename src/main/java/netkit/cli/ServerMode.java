@@ -19,6 +19,8 @@ enum ServerMode {
     CHAT("--chat", Set.of("--recv-only", "--interactive")),
     EXEC("--exec", Set.of("--idle-timeout", "--hexdump", "--progress")),
     SH_EXEC("--sh-exec", Set.of("--idle-timeout", "--hexdump", "--progress")),
+    /** Each client's bytes to its own upstream and back: stdin, stdout and the relay's end rules play no part. */
+    FORWARD("--forward", Set.of("--idle-timeout", "--hexdump", "--progress")),
     /** A forward proxy: it reads neither stdin nor writes stdout; -i bounds an idle tunnel. */
     PROXY("--proxy", Set.of("--idle-timeout"));
 
@@ -43,7 +45,7 @@ enum ServerMode {
 
     /** Whether the mode serves any number of clients without -k. */
     boolean servesMany() {
-        return this == ECHO || this == BROKER || this == CHAT || this == PROXY;
+        return this == ECHO || this == BROKER || this == CHAT || this == FORWARD || this == PROXY;
     }
 
     /** Whether the mode reads stdin as its console (and so may run the session REPL). */

@@ -1,6 +1,7 @@
 package netkit.cli;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,9 @@ import netkit.engine.tcp.Connector;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.Relay;
 import netkit.engine.tcp.SessionOptions;
+import netkit.engine.tcp.SocketTuning;
+import netkit.engine.stream.Target;
+import netkit.engine.stream.TransportLayer;
 import netkit.repl.Interactive;
 import netkit.repl.TcpConnectSession;
 import picocli.CommandLine.Command;
@@ -61,15 +65,22 @@ import picocli.CommandLine.Parameters;
 public final class TcpConnectCommand extends BaseCommand {
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    @Parameters(index = "0", paramLabel = "HOST", description = "Host name or IP address (IPv6 with an optional %%zone).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST",
+            description = "Host name or IP address (IPv6 with an optional %%zone). Not with -U.")
     String host;
 
-    @Parameters(index = "1", paramLabel = "PORT",
+    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT",
             description = "Port to connect to, 1-65535. With -z: a port, a list and/or ranges, e.g. 22,80,8000-8100 or 1-65535.")
     String port;
 
     @Mixin
     FamilyOptions family = new FamilyOptions();
+
+    @Option(names = {"-U", "--unix"}, paramLabel = "PATH",
+            description = "Connect to the Unix-domain stream socket at PATH instead of HOST PORT (nc -U); the session "
+                    + "is the same. -4/-6, -s/-p, --keepalive and --nodelay do not apply. Linux abstract names "
+                    + "(@name) are not supported.")
+    Path unix;
 
     @Option(names = {"-s", "--source"}, paramLabel = "ADDR", description = "Local address to bind before connecting.")
     String source;
@@ -117,7 +128,12 @@ public final class TcpConnectCommand extends BaseCommand {
 
     @Override
     protected ExitCode run() throws InterruptedException {
-        Converters.host("HOST", host);
+        if (unix == null) {
+            if (host == null || port == null) {
+                throw NetkitException.usage("missing HOST PORT (or -U/--unix PATH)");
+            }
+            Converters.host("HOST", host);
+        }
         if (source != null) {
             Converters.host("--source", source);
         }
@@ -127,16 +143,26 @@ public final class TcpConnectCommand extends BaseCommand {
         if (concurrency != null) {
             throw NetkitException.usage("--concurrency needs -z/--scan");
         }
-        int p = Converters.port("PORT", port, 1);
         SessionOptions options = session.sessionOptions(stdio());
         Duration timeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT
                 : connectTimeout.isZero() ? null : connectTimeout;
-        Family family = this.family.family();
-        Connector connector = new Connector(host, p, family, source, sourcePort, timeout, session.tuning());
-        ProxyChain chain = proxyChain(timeout, family);
-        if (chain != null) {
-            connector = new Connector(chain.first(), family, source, sourcePort, timeout, session.tuning(), chain,
-                    new Target.HostPort(host, p));
+        Connector connector;
+        if (unix != null) {
+            Target target = new Target.UnixPath(unixPath());
+            connector = new Connector(target, Family.ANY, null, 0, timeout, SocketTuning.NONE, TransportLayer.NONE,
+                    target);
+        } else {
+            if (host == null || port == null) {
+                throw NetkitException.usage("missing HOST PORT (or -U/--unix PATH)");
+            }
+            int p = Converters.port("PORT", port, 1);
+            Family family = this.family.family();
+            connector = new Connector(host, p, family, source, sourcePort, timeout, session.tuning());
+            ProxyChain chain = proxyChain(timeout, family);
+            if (chain != null) {
+                connector = new Connector(chain.first(), family, source, sourcePort, timeout, session.tuning(), chain,
+                        new Target.HostPort(host, p));
+            }
         }
         TcpEventPrinter events = new TcpEventPrinter(output(), false);
         boolean interactive = Interactive.wanted(session.interactive, stdio());
@@ -150,6 +176,17 @@ public final class TcpConnectCommand extends BaseCommand {
             events.closed(connection, outcome);
             return TcpCommands.exitCode(outcome, options.idleTimeout());
         }
+    }
+
+    /** {@code -U PATH}, after the checks of what cannot go with it. */
+    private Path unixPath() {
+        Path path = UnixListenOptions.checkedPath(unix);
+        UnixListenOptions.rejectIpOptions(spec == null ? null : spec.commandLine().getParseResult());
+        if (host != null) {
+            throw NetkitException.usage("HOST PORT cannot be combined with -U/--unix (got '" + host
+                    + (port == null ? "" : " " + port) + "')");
+        }
+        return path;
     }
 
     /** The options that mean something in a scan; any other one given with -z is a usage error. */
@@ -170,6 +207,12 @@ public final class TcpConnectCommand extends BaseCommand {
 
     /** {@code -z}: PORT is a list of ports and ranges; HOST is resolved once. */
     private ExitCode scan() throws InterruptedException {
+        if (unix != null) {
+            throw NetkitException.usage("-z/--scan cannot be combined with -U/--unix");
+        }
+        if (host == null || port == null) {
+            throw NetkitException.usage("missing HOST PORT");
+        }
         if (source != null || sourcePort != 0) {
             throw NetkitException.usage("-s/--source and -p/--source-port cannot be combined with -z/--scan");
         }

@@ -1,6 +1,7 @@
 package netkit.cli;
 
 import java.util.Locale;
+import netkit.NetkitException;
 import netkit.engine.stream.Endpoint;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.Outcome;
@@ -73,18 +74,27 @@ final class TcpEventPrinter implements TcpEvents {
             case IDLE_TIMEOUT -> " (idle timeout)";
             case ERROR -> " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
         };
-        String text = String.format(Locale.ROOT, "closed%s: %d bytes sent, %d bytes received in %.2f s%s",
-                who, c.bytesWritten(), c.bytesRead(), ms / 1000.0, why);
+        Connection up = outcome.upstream();
+        String upstream = up == null ? "" : String.format(Locale.ROOT, "; upstream %s: %d bytes sent, %d bytes received",
+                up.remote().text(), up.bytesWritten(), up.bytesRead());
+        String text = String.format(Locale.ROOT, "closed%s: %d bytes sent, %d bytes received%s in %.2f s%s",
+                who, c.bytesWritten(), c.bytesRead(), upstream, ms / 1000.0, why);
         Json json = Json.event("close").put("id", c.id());
         if (destination != null) {
             json.put("destination", destination);
         }
-        if (destination != null && outcome.error() != null) {
-            json.put("code", outcome.error() instanceof netkit.NetkitException n ? n.code() : "EIO")
-                    .put("error", String.valueOf(outcome.error().getMessage()));
+        json.put("bytesRead", c.bytesRead()).put("bytesWritten", c.bytesWritten()).put("ms", ms)
+                .put("hadError", outcome.hadError());
+        if (up != null) {
+            json.put("upstream", address(Json.object(), up.remote()).put("bytesRead", up.bytesRead())
+                    .put("bytesWritten", up.bytesWritten()));
         }
-        output.event(1, text, json.put("bytesRead", c.bytesRead())
-                .put("bytesWritten", c.bytesWritten()).put("ms", ms).put("hadError", outcome.hadError()));
+        if (outcome.error() instanceof NetkitException e) {
+            json.put("code", e.code()).put("message", e.getMessage());
+        } else if (outcome.error() != null && destination != null) {
+            json.put("code", "EIO").put("message", String.valueOf(outcome.error().getMessage()));
+        }
+        output.event(1, text, json);
     }
 
     @Override

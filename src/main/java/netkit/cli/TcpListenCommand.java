@@ -19,6 +19,7 @@ import netkit.engine.tcp.ConnectionHandler;
 import netkit.engine.tcp.Connector;
 import netkit.engine.tcp.EchoHandler;
 import netkit.engine.tcp.ExecHandler;
+import netkit.engine.tcp.ForwardHandler;
 import netkit.net.Family;
 import netkit.engine.tcp.ListenOptions;
 import netkit.engine.tcp.Listener;
@@ -26,7 +27,12 @@ import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.OutputGuard;
 import netkit.engine.tcp.RelayHandler;
 import netkit.engine.tcp.SessionOptions;
+import netkit.engine.tcp.SocketTuning;
 import netkit.engine.tcp.TcpEvents;
+import netkit.engine.tcp.Totals;
+import netkit.engine.tcp.UnixListen;
+import netkit.engine.stream.Target;
+import netkit.engine.stream.TransportLayer;
 import netkit.net.Cidr;
 import netkit.repl.Interactive;
 import netkit.repl.TcpListenSession;
@@ -66,13 +72,17 @@ import picocli.CommandLine.Parameters;
                     + "PORT 0 binds a free port; '-v' reports the real one before anything is accepted.",
             "",
             "Server modes instead of the relay (one at most): --echo, --broker, --chat, -e/--exec, --sh-exec, "
-                    + "--proxy. --echo, --broker, --chat and --proxy serve any number of clients (as with -k).",
+                    + "--proxy, --forward. --echo, --broker, --chat, --proxy and --forward serve any number of clients "
+                    + "(as with -k).",
+            "",
+            "With -U PATH netkit listens on a Unix-domain socket file instead of [ADDRESS] PORT, in every mode.",
             "",
             "Exit 6 when the address cannot be bound, 4 on accept timeout or (one client) idle timeout."
         })
 public final class TcpListenCommand extends BaseCommand {
-    @Parameters(arity = "1..2", paramLabel = "[ADDRESS] PORT", hideParamSyntax = true,
-            description = "Optional local ADDRESS to bind (default: every interface), then PORT (0-65535, 0 = any free port).")
+    @Parameters(arity = "0..2", paramLabel = "[ADDRESS] PORT", hideParamSyntax = true,
+            description = "Optional local ADDRESS to bind (default: every interface), then PORT (0-65535, 0 = any free "
+                    + "port). Not with -U.")
     List<String> operands;
 
     @Mixin
@@ -164,6 +174,18 @@ public final class TcpListenCommand extends BaseCommand {
                         + "print one close event per tunnel with its destination and bytes both ways. Listening on "
                         + "anything but loopback without --allow is an open proxy: a warning says so.")
         boolean proxy;
+
+        @Option(names = "--forward", paramLabel = "TARGET",
+                description = "Forwarder: each client gets its own connection to TARGET (HOST:PORT, [IPv6]:PORT or "
+                        + "unix:PATH), opened when the client connects, and bytes flow both ways until both sides "
+                        + "are done; a FIN from either side is passed on as a FIN (half-close both ways). Serves any "
+                        + "number of clients (as with -k; -c 1 for one). When TARGET refuses or times out, only that "
+                        + "client is closed, at once, and its close event carries the code (ECONNREFUSED, ETIMEDOUT); "
+                        + "the listener goes on. A client that does not read holds back its upstream (nothing is "
+                        + "buffered without bound). -i, -m, -c, --allow/--deny, -x (the client's bytes each way), -v "
+                        + "and --json apply; -v/--json report one close event per client with both sides' bytes. "
+                        + "HOST is resolved per client. Stdin is not read.")
+        String forward;
     }
 
     @Option(names = "--proxy-auth", paramLabel = "USER:PASS",
@@ -186,6 +208,14 @@ public final class TcpListenCommand extends BaseCommand {
                     + "connect to its destination is bounded by DUR too. Default: 10s.")
     Duration proxyTimeout;
 
+    @Option(names = "--forward-timeout", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+            description = "With --forward: give up connecting to TARGET after DUR and close that client (ETIMEDOUT). "
+                    + "0 = no limit. Default: 10s.")
+    Duration forwardTimeout;
+
+    @Mixin
+    UnixListenOptions unixOptions = new UnixListenOptions();
+
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
 
@@ -195,8 +225,16 @@ public final class TcpListenCommand extends BaseCommand {
         // before anything is bound or opened: -o with --echo must not even truncate FILE
         mode.checkOptions(spec.commandLine().getParseResult());
         ProxyMode.check(this, mode == ServerMode.PROXY);
+        if (mode != ServerMode.FORWARD && forwardTimeout != null) {
+            throw NetkitException.usage("--forward-timeout needs --forward TARGET");
+        }
+        List<String> positional = operands == null ? List.of() : operands;
+        UnixListen unix = unixOptions.unixListen(spec == null ? null : spec.commandLine().getParseResult(), positional);
+        if (unix == null && positional.isEmpty()) {
+            throw NetkitException.usage("missing [ADDRESS] PORT (or -U/--unix PATH)");
+        }
         Family family = families.family();
-        AddressPort where = AddressPort.of(operands);
+        AddressPort where = unix != null ? new AddressPort(null, "0") : AddressPort.of(positional);
         String address = where.address();
         int port = Converters.port("PORT", where.port(), 0);
         InetAddress bindAddress = address == null ? null : Connector.resolve(address, family).get(0);
@@ -229,7 +267,7 @@ public final class TcpListenCommand extends BaseCommand {
         try (RelayIo io = new RelayIo(session, stdio(), output(), interactive)) {
             if (interactive && mode == ServerMode.CHAT) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), null);
-                try (Listener listener = Listener.bind(listen, repl, io.totals())) {
+                try (Listener listener = bind(unix, listen, repl, io.totals())) {
                     Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log, null),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
@@ -237,14 +275,14 @@ public final class TcpListenCommand extends BaseCommand {
             }
             if (interactive) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), TcpCommands.replCopy(session, io));
-                try (Listener listener = Listener.bind(listen, repl, io.totals())) {
+                try (Listener listener = bind(unix, listen, repl, io.totals())) {
                     Outcome outcome = repl.run(listener, options, TcpCommands.replTap(session, io),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
                 }
             }
             ProxyMode proxyMode = mode == ServerMode.PROXY ? new ProxyMode(this, events, output()) : null;
-            Listener listener = Listener.bind(listen, proxyMode != null ? proxyMode.events() : events, io.totals());
+            Listener listener = bind(unix, listen, proxyMode != null ? proxyMode.events() : events, io.totals());
             // an output that fails ends the listener (exit 1; a closed pipe: quietly, exit 0), not one client
             OutputGuard output = new OutputGuard(io.sink());
             output.onFailure(listener::close);
@@ -255,6 +293,12 @@ public final class TcpListenCommand extends BaseCommand {
                 return TcpCommands.exitCode(outcome, options.idleTimeout());
             }
         }
+    }
+
+    /** Binds the TCP listener, or with -U the Unix socket file. */
+    private static Listener bind(UnixListen unix, ListenOptions listen, TcpEvents events, Totals totals) {
+        return unix == null ? Listener.bind(listen, events, totals)
+                : Listener.bindUnix(unix, listen, TransportLayer.NONE, events, totals);
     }
 
     private ConnectionHandler handler(ServerMode mode, SessionOptions options, RelayIo io, TcpEventPrinter events,
@@ -271,8 +315,21 @@ public final class TcpListenCommand extends BaseCommand {
                     failures);
             case SH_EXEC -> new ExecHandler(List.of("/bin/sh", "-c", modes.shExec), stdio().err(), io.tap(),
                     options.idleTimeout(), failures);
+            case FORWARD -> new ForwardHandler(forwardConnector(), options.idleTimeout(), io.tap());
             case PROXY -> throw new IllegalStateException("--proxy has its own handler (ProxyMode)");
         };
+    }
+
+    /**
+     * How each forwarded client's upstream connection is made. Where TLS to the upstream comes in
+     * ({@code --forward-tls}), it is a client layer on this connector: {@code .withLayer(tlsLayer)}.
+     */
+    private Connector forwardConnector() {
+        Target target = Target.parse(modes.forward, "--forward");
+        Duration timeout = forwardTimeout == null ? TcpConnectCommand.DEFAULT_CONNECT_TIMEOUT
+                : forwardTimeout.isZero() ? null : forwardTimeout;
+        SocketTuning tuning = target instanceof Target.UnixPath ? SocketTuning.NONE : session.tuning();
+        return new Connector(target, Family.ANY, null, 0, timeout, tuning, TransportLayer.NONE, target);
     }
 
     /** The chat room: {@code console} is the server user's input (may be null), {@code log} gets all traffic. */

@@ -5,8 +5,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import netkit.ExitCode;
 import netkit.NetkitException;
+import netkit.engine.stream.Target;
 import netkit.engine.udp.Addresses;
 import netkit.engine.udp.Datagram;
 import netkit.engine.udp.DatagramEndpoint;
@@ -18,6 +20,7 @@ import netkit.engine.udp.EndpointConfig;
 import netkit.engine.tcp.WarningThrottle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -86,6 +89,20 @@ public final class UdpListenCommand extends DatagramCommand {
                     + "of small datagrams are kept; the kernel caps it at net.core.rmem_max, except for root (SO_RCVBUFFORCE).")
     int recvBufferSize;
 
+    @Option(names = "--forward", paramLabel = "HOST:PORT",
+            description = "Forwarder: relay every datagram to HOST:PORT ([IPv6]:PORT) and the replies back. Each "
+                    + "client address:port gets its own upstream socket (so replies go back to the right client), "
+                    + "closed after -i DUR without a datagram either way (default 60s here) or when the upstream "
+                    + "port is unreachable. HOST is resolved once, at start-up. Payloads are not printed; -v/--json "
+                    + "report each mapping and its end with its traffic. Stdin is not read. --echo, -c, -o, -x "
+                    + "do not apply.")
+    String forward;
+
+    @Option(names = {"-m", "--max-mappings"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
+            description = "With --forward: at most N clients mapped at once; a datagram from a new client beyond that "
+                    + "is dropped (logged with -v). Default: no limit.")
+    Integer maxMappings;
+
     @Mixin
     UdpOutputOptions outputOptions = new UdpOutputOptions();
 
@@ -103,12 +120,20 @@ public final class UdpListenCommand extends DatagramCommand {
         int port = Converters.port("PORT", where.port(), 0);
         InetAddress address = where.address() != null ? Addresses.resolve(where.address(), only, "ADDRESS")
                 : InetAddress.getByName(only == Family.IPV4 ? "0.0.0.0" : "::");
+        if (forward == null && maxMappings != null) {
+            throw NetkitException.usage("-m/--max-mappings needs --forward HOST:PORT");
+        }
+        InetSocketAddress upstream = forward == null ? null : forwardTarget();
         EndpointConfig.Builder config = EndpointConfig.builder()
                 .family(DatagramEndpoint.familyOf(address))
                 .v6Only(only == Family.IPV6 && where.address() == null)
                 .bind(new InetSocketAddress(address, port))
                 .reuseAddress(reuseAddress)
                 .receiveBufferSize(recvBufferSize);
+        if (upstream != null) {
+            return UdpForwarding.run(DatagramEndpoint.open(config.build()), upstream, forwardIdle(),
+                    maxMappings == null ? 0 : maxMappings, output(), this::listening);
+        }
         try (DatagramEndpoint endpoint = DatagramEndpoint.open(config.build());
                 DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
                 AutoCloseable hook = onShutdown(() -> closeQuietly(printer))) {
@@ -155,6 +180,36 @@ public final class UdpListenCommand extends DatagramCommand {
                 warnings.warn("--echo: a datagram not answered: " + no);
             }
         };
+    }
+
+    /** Options of the printing receiver that mean nothing to a forwarder. */
+    private static final Set<String> NOT_IN_FORWARD = Set.of("--echo", "--count", "--output", "--append", "--hexdump",
+            "--interactive");
+
+    /** {@code --forward HOST:PORT}, checked and resolved once. */
+    private InetSocketAddress forwardTarget() {
+        for (OptionSpec given : spec == null ? List.<OptionSpec>of() : spec.commandLine().getParseResult().matchedOptions()) {
+            if (NOT_IN_FORWARD.contains(given.longestName())) {
+                throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with --forward");
+            }
+        }
+        if (forward.startsWith("unix:")) {
+            throw NetkitException.invalidValue("--forward", forward, "udp-listen forwards to HOST:PORT only");
+        }
+        Target.HostPort hp = (Target.HostPort) Target.parse(forward, "--forward");
+        return new InetSocketAddress(Addresses.resolve(hp.host(), Family.ANY, "--forward"), hp.port());
+    }
+
+    /** The mapping idle expiry: -i, 60s by default; 0 is not "never" here, as mappings would pile up. */
+    private Duration forwardIdle() {
+        if (idleTimeout == null) {
+            return UdpForwarding.DEFAULT_IDLE;
+        }
+        if (idleTimeout.isZero()) {
+            throw NetkitException.invalidValue("-i/--idle-timeout", "0", "with --forward a mapping must expire: "
+                    + "give a duration");
+        }
+        return idleTimeout;
     }
 
     static void closeQuietly(AutoCloseable c) {

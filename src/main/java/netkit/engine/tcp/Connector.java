@@ -115,6 +115,9 @@ public record Connector(Target target, Family family, String source, int sourceP
             return ch;
         } catch (IOException e) {
             closeQuietly(ch);
+            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such file")) {
+                throw NetkitException.failure("ENOENT", "connect to " + u.text() + ": no such socket file", e);
+            }
             throw NetkitException.from(e, "connect to " + u.text());
         }
     }

@@ -43,6 +43,8 @@ public final class Listener implements Closeable {
     private final ServerSocketChannel server;
     private final TransportLayer layer;
     private final Endpoint local;
+    /** The socket file of a Unix-domain listener (removed when it stops listening); null for TCP. */
+    private final UnixSocketFile unixFile;
     private final ConcurrentSkipListMap<Long, Connection> open = new ConcurrentSkipListMap<>();
     // open.size() walks the whole map: the count is kept beside it, since every accept reports it
     private final AtomicInteger openCount = new AtomicInteger();
@@ -59,12 +61,18 @@ public final class Listener implements Closeable {
 
     private Listener(ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals,
             ServerSocketChannel server) throws IOException {
+        this(options, layer, events, totals, server, null);
+    }
+
+    private Listener(ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals,
+            ServerSocketChannel server, UnixSocketFile unixFile) throws IOException {
+        this.unixFile = unixFile;
         this.options = options;
         this.layer = layer;
         this.events = events;
         this.totals = totals;
         this.server = server;
-        this.local = Endpoint.of(server.getLocalAddress());
+        this.local = unixFile != null ? new Endpoint.Unix(unixFile.path()) : Endpoint.of(server.getLocalAddress());
         this.warnings = new WarningThrottle(events::warning, java.time.Duration.ofSeconds(10));
     }
 
@@ -118,6 +126,25 @@ public final class Listener implements Closeable {
                 }
             }
             throw NetkitException.from(e, "bind " + AddressFormat.hostPort(where));
+        }
+    }
+
+    /**
+     * Listens on a Unix-domain socket file ({@code -U PATH}, SPEC §11) instead of an address and port:
+     * the file is created (exit 6 when a server listens there, or a stale file is in the way without
+     * {@link UnixListen#unlink}), given its mode, and removed when the listener stops listening or the
+     * JVM shuts down (Ctrl-C, SIGTERM). The address, port, family, access rules and socket tuning of
+     * {@code options} do not apply; limits, counts and timeouts do.
+     */
+    public static Listener bindUnix(UnixListen unix, ListenOptions options, TransportLayer layer, TcpEvents events,
+            Totals totals) {
+        UnixSocketFile file = UnixSocketFile.bind(unix, options.backlog());
+        try {
+            return new Listener(options, layer, events, totals, file.channel(), file);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(file.channel());
+            file.close();
+            throw NetkitException.from(e, "bind " + unix.path());
         }
     }
 
@@ -207,7 +234,9 @@ public final class Listener implements Closeable {
                 }
                 Connection c;
                 try {
-                    c = new Connection(nextId++, layer.apply(new SocketTransport(ch), null), totals);
+                    // an accepted Unix client is unnamed: it is known by the path it came through
+                    c = new Connection(nextId++, layer.apply(new SocketTransport(ch, unixFile == null ? null : local),
+                            null), totals);
                 } catch (IOException | RuntimeException e) {
                     closeQuietly(ch);
                     events.warning("accept: " + e.getMessage());
@@ -225,7 +254,9 @@ public final class Listener implements Closeable {
                     continue;
                 }
                 try {
-                    options.tuning().apply(ch);
+                    if (unixFile == null) {
+                        options.tuning().apply(ch);
+                    }
                 } catch (IOException e) {
                     events.warning("socket options for " + c.remote().text() + ": " + e.getMessage());
                 }
@@ -338,6 +369,9 @@ public final class Listener implements Closeable {
 
     private void stopListening() {
         closeQuietly(server);
+        if (unixFile != null) {
+            unixFile.close();
+        }
     }
 
     /** Stops listening and closes every connection; idempotent. */

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# forward.sh - TCP forwarders side by side over loopback: netkit tcp-listen --forward, socat
+# TCP-LISTEN,fork TCP:, ncat -l -k -c 'ncat ...'.
+#
+# usage: bench/forward.sh [-b BYTES] [-r RUNS] [-n CONNS] [-S SIZE] [-i IDLE_CONNS] [-p PARTS] TOOL...
+#   TOOL   netkit socat socat-t60 ncat direct (direct = no forwarder: the client talks to the upstream
+#          itself; socat-t60 = socat -t60, see below)
+#   -b     bulk: bytes through the forwarder in one connection (default 1073741824 = 1 GiB), from
+#          /dev/zero by socat -b256k to a socat -b256k sink behind the forwarder; time until the
+#          sink has everything. Runs interleaved (A B C, A B C, ...), paired ratios vs the first tool.
+#   -r     bulk runs per tool (default 3)
+#   -n/-S  many: N concurrent connections (default 1000) each sending SIZE bytes (default 1048576)
+#          through the forwarder to an upstream that answers with the sha256 of what it got; every
+#          digest is checked (bench/ref/fwd_load.py). Time from the first connect to the last digest.
+#   -i     idle: RSS of the forwarder (all its processes) holding this many forwarded idle
+#          connections (default 1000)
+#   -p     which parts: any of b (bulk), m (many), i (idle); default bmi
+# Loopback only; every process under `timeout`, every loop bounded; forwarders are stopped by pid.
+# example: bench/forward.sh -r 3 netkit socat ncat
+set -u
+NETKIT=${NETKIT:-$(cd "$(dirname "$0")/.." && pwd)/netkit}
+. "$(dirname "$0")/lib.sh"
+LOAD="python3 $(dirname "$0")/ref/fwd_load.py"
+
+BYTES=1073741824; RUNS=3; CONNS=1000; SIZE=1048576; IDLE=1000; PARTS=bmi
+while getopts "b:r:n:S:i:p:h" o; do
+  case $o in
+    b) BYTES=$OPTARG ;; r) RUNS=$OPTARG ;; n) CONNS=$OPTARG ;; S) SIZE=$OPTARG ;; i) IDLE=$OPTARG ;;
+    p) PARTS=$OPTARG ;; *) sed -n '2,20p' "$0"; exit 2 ;;
+  esac
+done
+shift $((OPTIND - 1))
+[ $# -ge 1 ] || { sed -n '2,20p' "$0"; exit 2; }
+for t in socat python3; do command -v $t >/dev/null || { echo "needs $t" >&2; exit 2; }; done
+
+# forwarder TOOL FWD_PORT UP_PORT -> the command line of a forwarder listening on FWD_PORT
+forwarder() {
+  case $1 in
+    netkit) echo "$NETKIT tcp-listen -k 127.0.0.1 $2 --forward 127.0.0.1:$3" ;;
+    socat) echo "socat TCP-LISTEN:$2,bind=127.0.0.1,fork,reuseaddr,backlog=4096 TCP:127.0.0.1:$3" ;;
+    # socat's default -t 0.5 closes a connection 0.5 s after the first side's FIN: a reply that comes
+    # later is lost. socat-t60 is socat as one tunes it for request/FIN/reply protocols.
+    socat-t60) echo "socat -t60 TCP-LISTEN:$2,bind=127.0.0.1,fork,reuseaddr,backlog=4096 TCP:127.0.0.1:$3" ;;
+    ncat) echo "ncat -l -k --max-conns 5000 127.0.0.1 $2 -c 'ncat 127.0.0.1 $3'" ;;
+    direct) echo "" ;;
+    *) echo "unknown tool $1" >&2; return 1 ;;
+  esac
+}
+
+FWD_PID=
+start_forwarder() { # TOOL FWD UP -> sets FWD_PID ("" for direct); returns 1 if it did not come up
+  local cmd
+  cmd=$(forwarder "$1" "$2" "$3") || return 1
+  FWD_PID=
+  [ -n "$cmd" ] || return 0
+  timeout 900 sh -c "exec $cmd" >/dev/null 2>"$BENCH_TMP/fwd-$1.err" &
+  FWD_PID=$!
+  wait_port tcp "$2" 30
+}
+stop_forwarder() { [ -n "$FWD_PID" ] && kill_tree "$FWD_PID"; wait "$FWD_PID" 2>/dev/null; FWD_PID=; }
+
+# rss_kb PID -> resident memory of PID and all its descendants, in KiB
+rss_kb() {
+  local pid=$1 total=0 c
+  total=$(awk '/^VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+  for c in $(pgrep -P "$pid" 2>/dev/null); do total=$((total + $(rss_kb "$c"))); done
+  echo "${total:-0}"
+}
+
+echo "# forward.sh $(date -u +%FT%TZ) $(machine_info) load=$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tools: $*"
+
+if [[ $PARTS == *b* ]]; then
+  echo; echo "## bulk: $BYTES bytes through the forwarder, one connection, $RUNS runs"
+  : >"$BENCH_TMP/bulk.txt"
+  for ((r = 1; r <= RUNS; r++)); do
+    for tool in "$@"; do
+      up=$(pick_port tcp); fwd=$(pick_port tcp)
+      timeout 300 socat -u -b262144 "TCP-LISTEN:$up,bind=127.0.0.1,reuseaddr" STDOUT >"$BENCH_TMP/sink.out" &
+      sink=$!
+      wait_port tcp "$up" 10 || { kill_tree $sink; continue; }
+      target=$fwd; [ "$tool" = direct ] && target=$up
+      start_forwarder "$tool" "$fwd" "$up" || { echo "$tool did not start" >&2; kill_tree $sink; continue; }
+      t0=$(now)
+      timeout 300 socat -u -b262144 "OPEN:/dev/zero,readbytes=$BYTES" "TCP:127.0.0.1:$target"
+      wait $sink
+      t1=$(now)
+      got=$(stat -c %s "$BENCH_TMP/sink.out")
+      stop_forwarder
+      if [ "$got" != "$BYTES" ]; then echo "$tool run $r: sink got $got of $BYTES bytes" >&2; continue; fi
+      secs=$(elapsed "$t0" "$t1")
+      echo "$r $tool $(awk -v b="$BYTES" -v s="$secs" 'BEGIN{printf "%.1f", b/s/1e6}')" >>"$BENCH_TMP/bulk.txt"
+    done
+  done
+  rm -f "$BENCH_TMP/sink.out"
+  awk '{print $2, $3}' "$BENCH_TMP/bulk.txt" | stats_table MB/s 1
+  echo; ratio_table "$1" <"$BENCH_TMP/bulk.txt"
+fi
+
+if [[ $PARTS == *m* ]]; then
+  echo; echo "## many: $CONNS concurrent connections x $SIZE bytes, sha256 checked per connection"
+  echo "| tool | connections ok | seconds |"; echo "|---|---|---|"
+  for tool in "$@"; do
+    [ "$tool" = direct ] && continue
+    up=$(pick_port tcp); fwd=$(pick_port tcp)
+    start_forwarder "$tool" "$fwd" "$up" || { echo "| $tool | did not start | |"; continue; }
+    res=$(timeout 600 $LOAD digest "$up" "$fwd" "$CONNS" "$SIZE" 2>>"$BENCH_TMP/fwd-load.err")
+    stop_forwarder
+    echo "| $tool | $(echo "$res" | awk '{print $2}') | $(echo "$res" | awk '{print $4}') |"
+  done
+fi
+
+if [[ $PARTS == *i* ]]; then
+  echo; echo "## idle: forwarder RSS holding $IDLE idle forwarded connections"
+  echo "| tool | processes | RSS before (MiB) | RSS holding (MiB) | per connection (KiB) |"; echo "|---|---|---|---|---|"
+  for tool in "$@"; do
+    [ "$tool" = direct ] && continue
+    up=$(pick_port tcp); fwd=$(pick_port tcp)
+    start_forwarder "$tool" "$fwd" "$up" || { echo "| $tool | did not start | | | |"; continue; }
+    sleep 1
+    before=$(rss_kb "$FWD_PID")
+    coproc LOADP { timeout 300 $LOAD idle "$up" "$fwd" "$IDLE" 20 2>>"$BENCH_TMP/fwd-load.err"; }
+    load_pid=${LOADP_PID:-}
+    line=""; read -r -t 120 line <&"${LOADP[0]}" || line="not all held"
+    sleep 2
+    during=$(rss_kb "$FWD_PID"); procs=$(( $(pgrep -P "$FWD_PID" | wc -l) ))
+    [ "$tool" = netkit ] && procs=1
+    [ "$tool" = socat ] || [ "$tool" = ncat ] && procs=$(( $(ps --ppid "$(pgrep -P "$FWD_PID" | head -1)" -o pid= | wc -l) + 1 ))
+    [ -n "$load_pid" ] && { kill_tree "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null; }
+    stop_forwarder
+    echo "| $tool ($line) | $procs | $((before / 1024)) | $((during / 1024)) | $(( (during - before) / IDLE )) |"
+  done
+fi

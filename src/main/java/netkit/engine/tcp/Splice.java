@@ -1,0 +1,155 @@
+package netkit.engine.tcp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import netkit.NetkitException;
+
+/**
+ * Two connections joined both ways (a forwarded client and its upstream): two pumps and a join.
+ * Each pump reads one side and writes the other with blocking calls, so a side that does not read
+ * stops its pump, which stops reading the other side: the kernel's windows are the only buffers
+ * (backpressure end to end). A FIN from one side becomes a FIN to the other (half-close both ways);
+ * the splice ends when both directions ended, on the idle timeout, or on the first error, and then
+ * closes both connections.
+ *
+ * <p>Buffers grow with the traffic: a pump starts with {@link #FIRST_BUFFER} bytes (an idle or
+ * chatty connection stays cheap) and quadruples whenever a read fills its buffer, up to the
+ * {@code maxBuffer} the caller chooses (large for a few bulk transfers, modest for thousands).
+ */
+final class Splice {
+    static final int FIRST_BUFFER = 8 * 1024;
+
+    private final Connection client;
+    private final Connection upstream;
+    private final TrafficTap tap;
+    private final Duration idleTimeout;
+    private final int maxBuffer;
+    private final CompletableFuture<Outcome> done = new CompletableFuture<>();
+    private final AtomicInteger ended = new AtomicInteger();
+    private volatile boolean clientEnded;
+    private volatile boolean upstreamEnded;
+
+    /**
+     * @param tap         sees client→upstream bytes as received from the client, upstream→client as sent to it
+     * @param idleTimeout end when nothing moved either way for this long; null = never
+     * @param maxBuffer   the largest read buffer a pump grows to
+     */
+    Splice(Connection client, Connection upstream, TrafficTap tap, Duration idleTimeout, int maxBuffer) {
+        this.client = client;
+        this.upstream = upstream;
+        this.tap = tap;
+        this.idleTimeout = idleTimeout;
+        this.maxBuffer = Math.max(FIRST_BUFFER, maxBuffer);
+    }
+
+    /** Runs both pumps ({@code platform}: on platform threads) and returns when the splice ended. */
+    Outcome run(boolean platform) {
+        start(platform, "fwd-up-" + client.id(), () -> pump(client, upstream, true));
+        start(platform, "fwd-down-" + client.id(), () -> pump(upstream, client, false));
+        if (idleTimeout != null && !idleTimeout.isZero()) {
+            Threads.start("fwd-idle-" + client.id(), this::watchIdle);
+        }
+        try {
+            return done.join();
+        } finally {
+            client.close();
+            upstream.close();
+        }
+    }
+
+    private static void start(boolean platform, String name, Runnable body) {
+        if (platform) {
+            Threads.startBulk(name, body);
+        } else {
+            Threads.start(name, body);
+        }
+    }
+
+    private void pump(Connection from, Connection to, boolean fromClient) {
+        ByteBuffer buf = ByteBuffer.allocateDirect(FIRST_BUFFER);
+        try {
+            while (true) {
+                buf.clear();
+                int n = from.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                buf.flip();
+                if (fromClient) {
+                    tap.received(client, buf.asReadOnlyBuffer());
+                } else {
+                    tap.sent(client, buf.asReadOnlyBuffer());
+                }
+                try {
+                    to.write(buf);
+                } catch (IOException e) {
+                    if (fromClient ? upstreamEnded : clientEnded) {
+                        // the receiving side had ended its sending and now closed for good: a normal end
+                        finish(Outcome.CLOSED);
+                    } else {
+                        fail(e, "send to " + to.remote().text());
+                    }
+                    return;
+                }
+                if (n == buf.capacity() && buf.capacity() < maxBuffer) {
+                    buf = ByteBuffer.allocateDirect(Math.min(maxBuffer, buf.capacity() * 4));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            fail(e, "receive from " + from.remote().text());
+            return;
+        }
+        if (fromClient) {
+            clientEnded = true;
+        } else {
+            upstreamEnded = true;
+        }
+        try {
+            to.shutdownOutput();
+        } catch (IOException e) {
+            // the other side is gone already: its own pump reports how
+        }
+        if (ended.incrementAndGet() == 2) {
+            finish(Outcome.CLOSED);
+        }
+    }
+
+    private void watchIdle() {
+        long idle = idleTimeout.toNanos();
+        while (!done.isDone()) {
+            long last = Math.max(client.lastActivityNanos(), upstream.lastActivityNanos());
+            long wait = last + idle - System.nanoTime();
+            if (wait <= 0) {
+                finish(Outcome.IDLE_TIMEOUT);
+                return;
+            }
+            try {
+                done.get(wait, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // look at the last activity again
+            } catch (Exception e) {
+                return;
+            }
+        }
+    }
+
+    private void fail(Throwable e, String what) {
+        if (done.isDone() || !client.isOpen() || !upstream.isOpen()) {
+            finish(Outcome.CLOSED); // closed on purpose (kick, shutdown, the other pump's end)
+            return;
+        }
+        finish(Outcome.error(NetkitException.from(e, what)));
+    }
+
+    private void finish(Outcome outcome) {
+        if (done.complete(outcome)) {
+            client.close();
+            upstream.close();
+        }
+    }
+}
