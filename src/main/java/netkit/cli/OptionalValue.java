@@ -96,7 +96,24 @@ public final class OptionalValue implements IParameterPreprocessor {
                 }
                 matched += p.stringValues().size();
             }
+            if (command.userObject() instanceof UnixOrPositionals u && !unixGiven(command, args)) {
+                min = Math.max(min, u.positionalsWithoutUnix()); // HOST PORT are optional only for -U PATH
+            }
             return new Arguments(min, max, matched, after(command, args), variadic);
+        }
+
+        private static boolean unixGiven(CommandSpec command, Stack<String> args) {
+            OptionSpec unix = command.findOption("--unix");
+            if (unix != null && !unix.stringValues().isEmpty()) {
+                return true;
+            }
+            for (String w : args) {
+                if (w.equals("-U") || w.startsWith("-U") && w.length() > 2 || w.equals("--unix")
+                        || w.startsWith("--unix=")) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** Positional words after the top of the stack (the candidate value), skipping options and their values. */
@@ -120,5 +137,13 @@ public final class OptionalValue implements IParameterPreprocessor {
             }
             return n;
         }
+    }
+
+    /**
+     * A command whose positionals picocli must treat as optional because {@code -U PATH} replaces them: without
+     * {@code -U} this many are still needed, so an optional value never takes one of them.
+     */
+    interface UnixOrPositionals {
+        int positionalsWithoutUnix();
     }
 }

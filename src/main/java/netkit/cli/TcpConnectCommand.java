@@ -62,7 +62,12 @@ import picocli.CommandLine.Parameters;
                     + "proxies; exit 8 when a proxy refuses the request or the credentials, 3 when HOST refused "
                     + "behind it. A drop-in for ssh: ProxyCommand netkit tcp-connect --proxy socks5h://proxy:1080 %h %p"
         })
-public final class TcpConnectCommand extends BaseCommand {
+public final class TcpConnectCommand extends BaseCommand implements OptionalValue.UnixOrPositionals {
+    @Override
+    public int positionalsWithoutUnix() {
+        return 2; // HOST PORT
+    }
+
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "HOST",

@@ -79,7 +79,12 @@ import picocli.CommandLine.Parameters;
             "",
             "Exit 6 when the address cannot be bound, 4 on accept timeout or (one client) idle timeout."
         })
-public final class TcpListenCommand extends BaseCommand {
+public final class TcpListenCommand extends BaseCommand implements OptionalValue.UnixOrPositionals {
+    @Override
+    public int positionalsWithoutUnix() {
+        return 1; // PORT
+    }
+
     @Parameters(arity = "0..2", paramLabel = "[ADDRESS] PORT", hideParamSyntax = true,
             description = "Optional local ADDRESS to bind (default: every interface), then PORT (0-65535, 0 = any free "
                     + "port). Not with -U.")
