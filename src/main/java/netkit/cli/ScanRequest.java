@@ -11,5 +11,11 @@ import java.time.Duration;
  * @param ports       the ports to probe
  * @param timeout     the connect timeout of each probe (zero: none)
  * @param concurrency the most probes in flight at once
+ * @param probe       how a port is checked when a bare connect is not enough (through TLS), or null
  */
-record ScanRequest(String host, InetAddress address, PortList ports, Duration timeout, int concurrency) {}
+record ScanRequest(String host, InetAddress address, PortList ports, Duration timeout, int concurrency,
+        netkit.engine.scan.PortProbe probe) {
+    ScanRequest(String host, InetAddress address, PortList ports, Duration timeout, int concurrency) {
+        this(host, address, ports, timeout, concurrency, null);
+    }
+}

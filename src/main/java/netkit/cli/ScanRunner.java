@@ -35,7 +35,7 @@ final class ScanRunner {
     static ExitCode run(ScanRequest request, Output output) throws InterruptedException {
         Printer printer = new Printer(request, output);
         PortScanner scanner = new PortScanner(request.address(), request.ports().ports(), request.timeout(),
-                request.concurrency());
+                request.concurrency(), request.probe());
         PortScanner.Summary summary = scanner.scan(printer);
         if (!request.ports().single() && output.enabled(1)) {
             output.event(1, String.format(Locale.ROOT, "scanned %d ports of %s in %.3f s: %d open, %d closed, %d filtered",

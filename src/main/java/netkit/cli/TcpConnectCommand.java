@@ -83,6 +83,9 @@ public final class TcpConnectCommand extends BaseCommand {
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
 
+    @Mixin
+    TlsConnectOptions tls = new TlsConnectOptions();
+
     @Override
     protected ExitCode run() throws InterruptedException {
         if (scan) {
@@ -97,6 +100,10 @@ public final class TcpConnectCommand extends BaseCommand {
         Duration timeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT
                 : connectTimeout.isZero() ? null : connectTimeout;
         Connector connector = new Connector(host, p, family, source, sourcePort, timeout, session.tuning());
+        requireTls();
+        if (tls.tls) {
+            connector = connector.withLayer(TlsSetup.client(tls, timeout == null ? null : timeout, output()));
+        }
         TcpEventPrinter events = new TcpEventPrinter(output(), false);
         boolean interactive = Interactive.wanted(session.interactive, stdio());
         if (interactive) {
@@ -105,6 +112,7 @@ public final class TcpConnectCommand extends BaseCommand {
         try (RelayIo io = new RelayIo(session, stdio(), output())) {
             Connection connection = connector.connect(io.totals());
             events.connected(connection);
+            events.handshaken(connection);
             Outcome outcome = interactive
                     ? TcpConnectSession.run(connection, options, TcpCommands.replTap(session, io),
                             TcpCommands.replCopy(session, io), TcpCommands.replOptions(session, output()))
@@ -115,8 +123,22 @@ public final class TcpConnectCommand extends BaseCommand {
     }
 
     /** The options that mean something in a scan; any other one given with -z is a usage error. */
-    private static final Set<String> SCAN_OPTIONS = Set.of("--scan", "--concurrency", "--connect-timeout", "-4", "-6",
-            "--verbose", "--json", "--color", "--stacktrace");
+    private static final Set<String> SCAN_OPTIONS = scanOptions();
+
+    private static Set<String> scanOptions() {
+        Set<String> names = new java.util.HashSet<>(Set.of("--scan", "--concurrency", "--connect-timeout", "-4", "-6",
+                "--verbose", "--json", "--color", "--stacktrace"));
+        names.addAll(TlsConnectOptions.NAMES);
+        return Set.copyOf(names);
+    }
+
+    /** TLS options without --tls would silently do nothing. */
+    private void requireTls() {
+        if (spec != null) {
+            TlsSetup.requireTls(tls.tls, spec.commandLine().getParseResult().matchedOptions().stream()
+                    .map(OptionSpec::longestName).toList(), TlsConnectOptions.NAMES);
+        }
+    }
 
     /** {@code -z}: PORT is a list of ports and ranges; HOST is resolved once. */
     private ExitCode scan() throws InterruptedException {
@@ -134,6 +156,24 @@ public final class TcpConnectCommand extends BaseCommand {
         InetAddress address = Connector.resolve(host, TcpCommands.family(ipv4, ipv6)).get(0);
         Duration timeout = connectTimeout == null ? ScanRunner.DEFAULT_TIMEOUT : connectTimeout;
         int n = concurrency == null ? ScanRunner.DEFAULT_CONCURRENCY : concurrency;
+        requireTls();
+        if (tls.tls) {
+            return tlsScan(ports, address, timeout, n);
+        }
         return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n), output());
+    }
+
+    /**
+     * {@code -z --tls}: a port is open when the handshake completed. One port: a TLS problem is the
+     * command's error (exit 7); several: it is printed for its port and the scan goes on.
+     */
+    private ExitCode tlsScan(PortList ports, InetAddress address, Duration timeout, int n) throws InterruptedException {
+        Duration t = timeout.isZero() ? null : timeout;
+        // dialed by HOST (resolved once above already, then from the JDK's cache): the name is what TLS checks
+        Connector connector = new Connector(host, ports.ports()[0], TcpCommands.family(ipv4, ipv6), null, 0, t,
+                session.tuning()).withLayer(TlsSetup.client(tls, t, output()));
+        netkit.engine.scan.PortProbe probe = ports.single() ? connector.asProbe()
+                : TlsSetup.probe(connector, host, output());
+        return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n, probe), output());
     }
 }

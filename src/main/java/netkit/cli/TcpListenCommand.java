@@ -13,6 +13,7 @@ import netkit.NetkitException;
 import netkit.engine.chat.ChatOptions;
 import netkit.engine.chat.ChatRoom;
 import netkit.engine.chat.RoomEvents;
+import netkit.engine.stream.TransportLayer;
 import netkit.engine.tcp.AccessRules;
 import netkit.engine.tcp.BrokerHandler;
 import netkit.engine.tcp.ChatHandler;
@@ -130,6 +131,9 @@ public final class TcpListenCommand extends BaseCommand {
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
 
+    @Mixin
+    TlsListenOptions tls = new TlsListenOptions();
+
     @Override
     protected ExitCode run() {
         String mode = mode();
@@ -153,6 +157,9 @@ public final class TcpListenCommand extends BaseCommand {
                 limit, count == null ? 0 : count, TcpListenCommand.orNull(acceptTimeout),
                 new AccessRules(List.copyOf(allow), List.copyOf(deny)), session.tuning());
         TcpEventPrinter events = new TcpEventPrinter(output(), many);
+        TlsSetup.requireTls(tls.tls, spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(OptionSpec::longestName).toList(), TlsListenOptions.NAMES);
+        TransportLayer layer = tls.tls ? TlsSetup.server(tls, address, output()) : TransportLayer.NONE;
         // The session REPL is the console of relay mode and of the chat room (the other modes do not read stdin).
         boolean interactive = (mode.equals("relay") || mode.equals("chat") && !session.recvOnly)
                 && Interactive.wanted(session.interactive, stdio());
@@ -162,7 +169,7 @@ public final class TcpListenCommand extends BaseCommand {
         try (RelayIo io = new RelayIo(session, stdio(), output())) {
             if (interactive && mode.equals("chat")) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), null);
-                try (Listener listener = Listener.bind(listen, repl, io.totals())) {
+                try (Listener listener = Listener.bind(listen, layer, repl, io.totals())) {
                     Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
@@ -170,13 +177,13 @@ public final class TcpListenCommand extends BaseCommand {
             }
             if (interactive) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), TcpCommands.replCopy(session, io));
-                try (Listener listener = Listener.bind(listen, repl, io.totals())) {
+                try (Listener listener = Listener.bind(listen, layer, repl, io.totals())) {
                     Outcome outcome = repl.run(listener, options, TcpCommands.replTap(session, io),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
                 }
             }
-            Listener listener = Listener.bind(listen, events, io.totals());
+            Listener listener = Listener.bind(listen, layer, events, io.totals());
             try (listener) {
                 Outcome outcome = listener.serve(handler(mode, options, io, events, limit));
                 return TcpCommands.exitCode(outcome, options.idleTimeout());
