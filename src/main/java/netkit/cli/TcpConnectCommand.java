@@ -84,7 +84,7 @@ public final class TcpConnectCommand extends BaseCommand {
     TcpSessionOptions session = new TcpSessionOptions();
 
     @Mixin
-    TlsConnectOptions tls = new TlsConnectOptions();
+    TlsConnectOptions tls; // made by picocli: a plain port check must not load it
 
     @Override
     protected ExitCode run() throws InterruptedException {
@@ -101,7 +101,7 @@ public final class TcpConnectCommand extends BaseCommand {
                 : connectTimeout.isZero() ? null : connectTimeout;
         Connector connector = new Connector(host, p, family, source, sourcePort, timeout, session.tuning());
         requireTls();
-        if (tls.tls) {
+        if (tls()) {
             connector = connector.withLayer(TlsSetup.client(tls, timeout == null ? null : timeout, output()));
         }
         TcpEventPrinter events = new TcpEventPrinter(output(), false);
@@ -123,21 +123,18 @@ public final class TcpConnectCommand extends BaseCommand {
     }
 
     /** The options that mean something in a scan; any other one given with -z is a usage error. */
-    private static final Set<String> SCAN_OPTIONS = scanOptions();
+    private static final Set<String> SCAN_OPTIONS = Set.of("--scan", "--concurrency", "--connect-timeout", "-4", "-6",
+            "--verbose", "--json", "--color", "--stacktrace");
 
-    private static Set<String> scanOptions() {
-        Set<String> names = new java.util.HashSet<>(Set.of("--scan", "--concurrency", "--connect-timeout", "-4", "-6",
-                "--verbose", "--json", "--color", "--stacktrace"));
-        names.addAll(TlsConnectOptions.NAMES);
-        return Set.copyOf(names);
+    private void requireTls() {
+        if (spec != null) { // the start-up fast path has no options but HOST and PORT
+            TcpCommands.requireTls(tls(), spec, TlsConnectOptions.NAMES);
+        }
     }
 
-    /** TLS options without --tls would silently do nothing. */
-    private void requireTls() {
-        if (spec != null) {
-            TlsSetup.requireTls(tls.tls, spec.commandLine().getParseResult().matchedOptions().stream()
-                    .map(OptionSpec::longestName).toList(), TlsConnectOptions.NAMES);
-        }
+    /** Whether --tls was given (the start-up fast path builds no mixins). */
+    private boolean tls() {
+        return tls != null && tls.tls;
     }
 
     /** {@code -z}: PORT is a list of ports and ranges; HOST is resolved once. */
@@ -148,7 +145,7 @@ public final class TcpConnectCommand extends BaseCommand {
         // A scan sends and receives nothing: a session option given with it would silently do nothing.
         // (The start-up fast path runs this without a picocli model, and only for option-free port checks.)
         for (OptionSpec given : spec == null ? List.<OptionSpec>of() : spec.commandLine().getParseResult().matchedOptions()) {
-            if (!SCAN_OPTIONS.contains(given.longestName())) {
+            if (!SCAN_OPTIONS.contains(given.longestName()) && !TlsConnectOptions.NAMES.contains(given.longestName())) {
                 throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with -z/--scan");
             }
         }
@@ -157,7 +154,7 @@ public final class TcpConnectCommand extends BaseCommand {
         Duration timeout = connectTimeout == null ? ScanRunner.DEFAULT_TIMEOUT : connectTimeout;
         int n = concurrency == null ? ScanRunner.DEFAULT_CONCURRENCY : concurrency;
         requireTls();
-        if (tls.tls) {
+        if (tls()) {
             return tlsScan(ports, address, timeout, n);
         }
         return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n), output());

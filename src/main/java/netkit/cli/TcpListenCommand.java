@@ -157,8 +157,7 @@ public final class TcpListenCommand extends BaseCommand {
                 limit, count == null ? 0 : count, TcpListenCommand.orNull(acceptTimeout),
                 new AccessRules(List.copyOf(allow), List.copyOf(deny)), session.tuning());
         TcpEventPrinter events = new TcpEventPrinter(output(), many);
-        TlsSetup.requireTls(tls.tls, spec.commandLine().getParseResult().matchedOptions().stream()
-                .map(OptionSpec::longestName).toList(), TlsListenOptions.NAMES);
+        TcpCommands.requireTls(tls.tls, spec, TlsListenOptions.NAMES);
         TransportLayer layer = tls.tls ? TlsSetup.server(tls, address, output()) : TransportLayer.NONE;
         // The session REPL is the console of relay mode and of the chat room (the other modes do not read stdin).
         boolean interactive = (mode.equals("relay") || mode.equals("chat") && !session.recvOnly)

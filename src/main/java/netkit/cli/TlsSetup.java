@@ -26,18 +26,6 @@ final class TlsSetup {
 
     private TlsSetup() {}
 
-    /** Usage errors for TLS options given without {@code --tls}. */
-    static void requireTls(boolean tls, List<String> given, List<String> names) {
-        if (tls) {
-            return;
-        }
-        for (String g : given) {
-            if (names.contains(g) && !g.equals("--tls")) {
-                throw NetkitException.usage(g + " needs --tls");
-            }
-        }
-    }
-
     /** The client layer of {@code tcp-connect --tls}; {@code timeout} bounds the handshake too. */
     static TransportLayer client(TlsConnectOptions o, Duration timeout, Output output) {
         checkPair(o.cert, o.key);

@@ -24,7 +24,7 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import netkit.engine.tls.Fingerprints;
-import netkit.engine.tls.Pem;
+import netkit.engine.tls.Pki;
 import netkit.engine.tls.TestPki;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -141,7 +141,7 @@ class TlsCommandTest {
 
     @Test
     void aPublicKeyPinMatchesWithoutCaTrustAndAnyOtherPinFails() throws Exception {
-        X509Certificate untrusted = Pem.certificates(pki.untrustedCert, "--cert").get(0);
+        X509Certificate untrusted = Pki.get().certificates(pki.untrustedCert, "--cert").get(0);
         CommandRun server = echoServer(pki.untrustedCert, pki.untrustedKey, "-k");
         int port = server.listeningPort();
         CommandRun good = client(stdin("ok\n"), port, "--pin", Fingerprints.publicKey(untrusted));
@@ -267,10 +267,10 @@ class TlsCommandTest {
 
     /** A JDK TLS server context with the test server certificate (for peers that misbehave on purpose). */
     private static SSLContext serverContext() throws Exception {
-        List<X509Certificate> chain = Pem.certificates(pki.serverChain, "--cert");
+        List<X509Certificate> chain = Pki.get().certificates(pki.serverChain, "--cert");
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("k", Pem.privateKey(pki.serverKey, "--key"), new char[0], chain.toArray(X509Certificate[]::new));
+        ks.setKeyEntry("k", Pki.get().privateKey(pki.serverKey, "--key"), new char[0], chain.toArray(X509Certificate[]::new));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
         SSLContext ctx = SSLContext.getInstance("TLS");

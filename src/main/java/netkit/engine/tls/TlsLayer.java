@@ -47,13 +47,13 @@ public final class TlsLayer implements TransportLayer {
             X509Certificate leaf = null;
             boolean made = false;
             if (settings.cert() != null) {
-                List<X509Certificate> chain = Pem.certificates(settings.cert(), "--cert");
-                PrivateKey key = Pem.privateKey(settings.key(), "--key");
+                List<X509Certificate> chain = Pki.get().certificates(settings.cert(), "--cert");
+                PrivateKey key = Pki.get().privateKey(settings.key(), "--key");
                 checkPair(key, chain.get(0), settings);
                 keys = keyManagers(key, chain.toArray(X509Certificate[]::new));
                 leaf = chain.get(0);
             } else if (!client) {
-                SelfSigned.Identity id = SelfSigned.create(settings.listenNames());
+                Pki.Identity id = Pki.get().selfSigned(settings.listenNames());
                 keys = keyManagers(id.keys().getPrivate(), new X509Certificate[] {id.certificate()});
                 leaf = id.certificate();
                 made = true;
@@ -140,7 +140,7 @@ public final class TlsLayer implements TransportLayer {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             int i = 0;
-            for (X509Certificate c : Pem.certificates(settings.caFile(), "--cafile")) {
+            for (X509Certificate c : Pki.get().certificates(settings.caFile(), "--cafile")) {
                 ks.setCertificateEntry("ca" + i++, c);
             }
             stores.add(trustManager(ks));

@@ -1,4 +1,4 @@
-package netkit.engine.tls;
+package netkit.engine.tls.bc;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -27,11 +27,11 @@ import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
  * {@code EC PRIVATE KEY}). Keys and certificates are turned into JDK objects with the JDK's own
  * providers (no Bouncy Castle provider is registered). Problems are usage errors naming the option.
  */
-public final class Pem {
+final class Pem {
     private Pem() {}
 
     /** Every certificate in {@code file}, in file order (a chain: the leaf first). */
-    public static List<X509Certificate> certificates(Path file, String option) {
+    static List<X509Certificate> certificates(Path file, String option) {
         List<X509Certificate> out = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         for (Object o : objects(file, option)) {
@@ -50,7 +50,7 @@ public final class Pem {
     }
 
     /** The one private key in {@code file}. */
-    public static PrivateKey privateKey(Path file, String option) {
+    static PrivateKey privateKey(Path file, String option) {
         JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         for (Object o : objects(file, option)) {
             try {

@@ -1,4 +1,4 @@
-package netkit.engine.tls;
+package netkit.engine.tls.bc;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -14,6 +14,7 @@ import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import netkit.engine.tls.Pki;
 import netkit.net.IpLiteral;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -33,20 +34,17 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
  * key and a self-signed certificate for {@code localhost}, {@code 127.0.0.1}, {@code ::1} and the
  * listen address, valid one day. Clients trust it by pinning its fingerprint.
  */
-public final class SelfSigned {
+final class SelfSigned {
     /** How long the certificate is valid. */
-    public static final Duration VALIDITY = Duration.ofDays(1);
+    static final Duration VALIDITY = Duration.ofDays(1);
 
     private SelfSigned() {}
-
-    /** A key and its certificate. */
-    public record Identity(KeyPair keys, X509Certificate certificate) {}
 
     /**
      * @param names extra subject alternative names (the listen address: an IP literal or a host
      *              name); {@code localhost} and the loopback addresses are always in it
      */
-    public static Identity create(List<String> names) {
+    static Pki.Identity create(List<String> names) {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
@@ -62,7 +60,7 @@ public final class SelfSigned {
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
             X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
                     b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
-            return new Identity(keys, cert);
+            return new Pki.Identity(keys, cert);
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot make the ephemeral TLS certificate: " + e, e);
         }
