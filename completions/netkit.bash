@@ -256,8 +256,8 @@ function _picocli_netkit_tcpconnect() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
-  local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local flag_opts="'-4' '-6' '-z' '--scan' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '--tls' '--no-system-ca' '--insecure' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'-s' '--source' '-p' '--source-port' '-w' '--connect-timeout' '--concurrency' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--cafile' '--sni' '--pin' '--cert' '--key' '--alpn' '--tls-min' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -308,6 +308,36 @@ function _picocli_netkit_tcpconnect() {
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
       return $?
       ;;
+    '--cafile')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--sni')
+      return
+      ;;
+    '--pin')
+      return
+      ;;
+    '--cert')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--key')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--alpn')
+      return
+      ;;
+    '--tls-min')
+      return
+      ;;
     '--color')
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
@@ -334,8 +364,8 @@ function _picocli_netkit_tcplisten() {
   local prev_word=${COMP_WORDS[COMP_CWORD-1]}
 
   local commands=""
-  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
-  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--color' '-v' '--verbose'"
+  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '--tls' '--require-client-cert' '-h' '--help' '-V' '--version' '--json' '--stacktrace'"
+  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--cert' '--key' '--cafile' '--alpn' '--tls-min' '--color' '-v' '--verbose'"
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
 
@@ -397,6 +427,30 @@ function _picocli_netkit_tcplisten() {
       local IFS=$'\n'
       COMPREPLY=( $( compReplyArray "${WHEN_option_args[@]}" ) )
       return $?
+      ;;
+    '--cert')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--key')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--cafile')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--alpn')
+      return
+      ;;
+    '--tls-min')
+      return
       ;;
     '--color')
       local IFS=$'\n'

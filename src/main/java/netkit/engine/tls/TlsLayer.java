@@ -47,7 +47,7 @@ public final class TlsLayer implements TransportLayer {
             X509Certificate leaf = null;
             boolean made = false;
             if (settings.cert() != null) {
-                List<X509Certificate> chain = Pki.get().certificates(settings.cert(), "--cert");
+                List<X509Certificate> chain = PemCertificates.read(settings.cert(), "--cert");
                 PrivateKey key = Pki.get().privateKey(settings.key(), "--key");
                 checkPair(key, chain.get(0), settings);
                 keys = keyManagers(key, chain.toArray(X509Certificate[]::new));
@@ -140,7 +140,7 @@ public final class TlsLayer implements TransportLayer {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             int i = 0;
-            for (X509Certificate c : Pki.get().certificates(settings.caFile(), "--cafile")) {
+            for (X509Certificate c : PemCertificates.read(settings.caFile(), "--cafile")) {
                 ks.setCertificateEntry("ca" + i++, c);
             }
             stores.add(trustManager(ks));
