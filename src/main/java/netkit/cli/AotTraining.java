@@ -2,6 +2,7 @@ package netkit.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -120,6 +121,59 @@ public final class AotTraining {
                 Netkit.commandLine(stdio, args).execute(args);
             }
             acceptor.interrupt();
+        }
+        tls();
+    }
+
+    /**
+     * A TLS port check (client handshake, certificate and name checks, the JDK's trust store):
+     * JSSE is a few thousand classes that a {@code tcp-connect --tls} would otherwise parse on
+     * every start. The peer is a JDK TLS server with the ephemeral certificate; a failure only
+     * makes the archive smaller.
+     */
+    private static void tls() {
+        try {
+            netkit.engine.tls.Pki.Identity id = netkit.engine.tls.Pki.get().selfSigned(List.of());
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            ks.setKeyEntry("k", id.keys().getPrivate(), new char[0], new java.security.cert.Certificate[] {id.certificate()});
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(ks, new char[0]);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(kmf.getKeyManagers(), null, null);
+            java.nio.file.Path ca = java.nio.file.Files.createTempFile("netkit-aot", ".pem");
+            java.nio.file.Files.writeString(ca, "-----BEGIN CERTIFICATE-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(id.certificate().getEncoded())
+                    + "\n-----END CERTIFICATE-----\n");
+            try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
+                    .createServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+                server.setSoTimeout(5000);
+                Thread acceptor = Thread.ofVirtual().start(() -> {
+                    for (int i = 0; i < 2; i++) {
+                        try (Socket s = server.accept()) {
+                            s.setSoTimeout(5000);
+                            ((javax.net.ssl.SSLSocket) s).startHandshake();
+                            s.getInputStream().read();
+                        } catch (IOException e) {
+                            // the client's -z closes at once; a timeout ends the training
+                        }
+                    }
+                });
+                String port = String.valueOf(server.getLocalPort());
+                for (String[] args : List.of(
+                        new String[] {"tcp-connect", "--tls", "-z", "--cafile", ca.toString(), "127.0.0.1", port},
+                        new String[] {"tcp-connect", "--tls", "-z", "-v", "--insecure", "127.0.0.1", port})) {
+                    PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+                    Netkit.commandLine(Stdio.of(InputStream.nullInputStream(), OutputStream.nullOutputStream(), nowhere),
+                            args).execute(args);
+                }
+                acceptor.join(10_000);
+            } finally {
+                java.nio.file.Files.deleteIfExists(ca);
+            }
+        } catch (Exception | LinkageError e) {
+            // no TLS classes in the archive, then
         }
     }
 }

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param ports       the ports to probe
  * @param timeout     the connect timeout of each probe (zero: none)
  * @param concurrency the most probes in flight at once
- * @param probe       how each port is checked when not by a bare connect (through --proxy), or null
+ * @param probe       how each port is checked when a bare connect is not the whole check (through --proxy, with
+ *                    --tls), or null
  */
 record ScanRequest(String host, InetAddress address, PortList ports, Duration timeout, int concurrency,
         netkit.engine.scan.PortProbe probe) {

@@ -9,6 +9,10 @@ import netkit.repl.ReplOptions;
 import netkit.output.Output;
 import netkit.engine.tcp.TrafficTap;
 import netkit.engine.tcp.DataSink;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.TypeConversionException;
 
 /** What tcp-connect and tcp-listen share in turning arguments and outcomes into results. */
 final class TcpCommands {
@@ -40,5 +44,17 @@ final class TcpCommands {
     /** In the REPL received bytes are shown; with -o FILE they also go to the file. */
     static DataSink replCopy(TcpSessionOptions o, RelayIo io) {
         return o.output != null ? io.sink() : null;
+    }
+
+    /** TLS options given without {@code --tls} would silently do nothing: a usage error names the first. */
+    static void requireTls(boolean tls, CommandSpec spec, List<String> names) {
+        if (tls || spec == null) {
+            return;
+        }
+        for (OptionSpec given : spec.commandLine().getParseResult().matchedOptions()) {
+            if (names.contains(given.longestName())) {
+                throw NetkitException.usage(given.longestName() + " needs --tls");
+            }
+        }
     }
 }

@@ -131,6 +131,9 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
 
+    @Mixin
+    TlsConnectOptions tls; // made by picocli: a plain port check must not load it
+
     @Override
     protected ExitCode run() throws InterruptedException {
         if (unix == null) {
@@ -169,11 +172,17 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
                         new Target.HostPort(host, p));
             }
         }
+        requireTls();
+        if (tls()) {
+            // after the proxy hops: TLS runs end to end with HOST inside the tunnel
+            connector = connector.withLayer(TlsSetup.client(tls, timeout, output()));
+        }
         TcpEventPrinter events = new TcpEventPrinter(output(), false);
         boolean interactive = Interactive.wanted(session.interactive, stdio());
         try (RelayIo io = new RelayIo(session, stdio(), output(), interactive)) {
             Connection connection = connector.connect(io.totals());
             events.connected(connection);
+            events.handshaken(connection);
             Outcome outcome = interactive
                     ? TcpConnectSession.run(connection, options, TcpCommands.replTap(session, io),
                             TcpCommands.replCopy(session, io), TcpCommands.replOptions(session, output()))
@@ -210,6 +219,17 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
         return new ProxyChain(hops, timeout, family);
     }
 
+    private void requireTls() {
+        if (spec != null) { // the start-up fast path has no options but HOST and PORT
+            TcpCommands.requireTls(tls(), spec, TlsConnectOptions.NAMES);
+        }
+    }
+
+    /** Whether --tls was given (the start-up fast path builds no mixins). */
+    private boolean tls() {
+        return tls != null && tls.tls;
+    }
+
     /** {@code -z}: PORT is a list of ports and ranges; HOST is resolved once. */
     private ExitCode scan() throws InterruptedException {
         if (unix != null) {
@@ -224,7 +244,7 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
         // A scan sends and receives nothing: a session option given with it would silently do nothing.
         // (The start-up fast path runs this without a picocli model, and only for option-free port checks.)
         for (OptionSpec given : spec == null ? List.<OptionSpec>of() : spec.commandLine().getParseResult().matchedOptions()) {
-            if (!SCAN_OPTIONS.contains(given.longestName())) {
+            if (!SCAN_OPTIONS.contains(given.longestName()) && !TlsConnectOptions.NAMES.contains(given.longestName())) {
                 throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with -z/--scan");
             }
         }
@@ -232,17 +252,34 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
         Family family = this.family.family();
         Duration timeout = connectTimeout == null ? ScanRunner.DEFAULT_TIMEOUT : connectTimeout;
         int n = concurrency == null ? ScanRunner.DEFAULT_CONCURRENCY : concurrency;
-        ProxyChain chain = proxyChain(timeout.isZero() ? null : timeout, family);
+        Duration t = timeout.isZero() ? null : timeout;
+        ProxyChain chain = proxyChain(t, family);
+        requireTls();
+        if (chain == null && !tls()) {
+            InetAddress address = Connector.resolve(host, family).get(0);
+            return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n, null), output());
+        }
+        // each port is a whole connect through the layers: proxy hops, then TLS (open = handshake completed)
+        Connector connector;
+        InetAddress named;
         if (chain != null) {
             // Through proxies HOST is never resolved here (socks5h, http): the address only names the
-            // first proxy in the summary. Each port is a whole connect through the chain.
-            Connector probe = new Connector(chain.first(), family, null, 0, timeout.isZero() ? null : timeout,
-                    netkit.engine.tcp.SocketTuning.NONE, chain, new Target.HostPort(host, ports.ports()[0]));
+            // first proxy in the summary.
+            connector = new Connector(chain.first(), family, null, 0, t, SocketTuning.NONE, chain,
+                    new Target.HostPort(host, ports.ports()[0]));
             String first = ((Target.HostPort) chain.first()).host();
-            InetAddress named = Connector.resolve(netkit.net.IpLiteral.family(host) != 0 ? host : first, family).get(0);
-            return ScanRunner.run(new ScanRequest(host, named, ports, timeout, n, probe.asProbe()), output());
+            named = Connector.resolve(netkit.net.IpLiteral.family(host) != 0 ? host : first, family).get(0);
+        } else {
+            // dialed by HOST (resolved here first, then from the JDK's cache): the name is what TLS checks
+            named = Connector.resolve(host, family).get(0);
+            connector = new Connector(host, ports.ports()[0], family, null, 0, t, session.tuning());
         }
-        InetAddress address = Connector.resolve(host, family).get(0);
-        return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n, null), output());
+        netkit.engine.scan.PortProbe probe = connector.asProbe();
+        if (tls()) {
+            // One port: a TLS problem is the command's error (exit 7); several: printed for its port, the scan goes on.
+            connector = connector.withLayer(TlsSetup.client(tls, t, output()));
+            probe = ports.single() ? connector.asProbe() : TlsSetup.probe(connector, host, output());
+        }
+        return ScanRunner.run(new ScanRequest(host, named, ports, timeout, n, probe), output());
     }
 }

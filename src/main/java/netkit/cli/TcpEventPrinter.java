@@ -53,6 +53,35 @@ final class TcpEventPrinter implements TcpEvents {
                 .put("connections", open));
     }
 
+    /** After a TLS handshake: {@code tls TLSv1.3 TLS_AES_128_GCM_SHA256, peer CN=…, alpn h2} (SPEC §13). */
+    @Override
+    public void handshaken(Connection c) {
+        java.util.Map<String, Object> d = c.transport().details();
+        if (d.isEmpty() || !output.enabled(1)) {
+            return;
+        }
+        StringBuilder text = new StringBuilder("tls");
+        if (many) {
+            text.append(" ").append(c.remote().text()).append(" (id ").append(c.id()).append(")");
+        }
+        text.append(' ').append(d.get("protocol")).append(' ').append(d.get("cipher"));
+        if (d.get("peerSubject") != null) {
+            text.append(", peer ").append(d.get("peerSubject"));
+            if (!Boolean.TRUE.equals(d.get("verified"))) {
+                text.append(" (not verified)");
+            }
+        }
+        if (d.get("alpn") != null) {
+            text.append(", alpn ").append(d.get("alpn"));
+        }
+        Json json = Json.event("tls");
+        if (many) {
+            json.put("id", c.id());
+        }
+        d.forEach(json::put);
+        output.event(1, text.toString(), json);
+    }
+
     @Override
     public void rejected(Endpoint remote, String reason) {
         output.event(1, "rejected " + remote.text() + ": " + reason,

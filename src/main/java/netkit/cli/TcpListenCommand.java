@@ -12,6 +12,7 @@ import netkit.NetkitException;
 import netkit.engine.chat.ChatOptions;
 import netkit.engine.chat.ChatRoom;
 import netkit.engine.chat.RoomEvents;
+import netkit.engine.stream.TransportLayer;
 import netkit.engine.tcp.AccessRules;
 import netkit.engine.tcp.BrokerHandler;
 import netkit.engine.tcp.ChatHandler;
@@ -224,6 +225,9 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
     @Mixin
     TcpSessionOptions session = new TcpSessionOptions();
 
+    @Mixin
+    TlsListenOptions tls = new TlsListenOptions();
+
     @Override
     protected ExitCode run() {
         ServerMode mode = ServerMode.of(spec.commandLine().getParseResult());
@@ -266,13 +270,15 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
                 .tuning(session.tuning())
                 .build();
         TcpEventPrinter events = new TcpEventPrinter(output(), many);
+        TcpCommands.requireTls(tls.tls, spec, TlsListenOptions.NAMES);
+        TransportLayer layer = tls.tls ? TlsSetup.server(tls, address, output()) : TransportLayer.NONE;
         // The session REPL is the console of relay mode and of the chat room (the other modes do not read stdin).
         boolean interactive = mode.hasConsole() && !(mode == ServerMode.CHAT && session.recvOnly)
                 && Interactive.wanted(session.interactive, stdio());
         try (RelayIo io = new RelayIo(session, stdio(), output(), interactive)) {
             if (interactive && mode == ServerMode.CHAT) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), null);
-                try (Listener listener = bind(unix, listen, repl, io.totals())) {
+                try (Listener listener = bind(unix, listen, layer, repl, io.totals())) {
                     Outcome outcome = repl.runConsole(listener, (console, log) -> chatHandler(limit, repl, console, log, null),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
@@ -280,14 +286,14 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
             }
             if (interactive) {
                 TcpListenSession repl = new TcpListenSession(io.totals(), TcpCommands.replCopy(session, io));
-                try (Listener listener = bind(unix, listen, repl, io.totals())) {
+                try (Listener listener = bind(unix, listen, layer, repl, io.totals())) {
                     Outcome outcome = repl.run(listener, options, TcpCommands.replTap(session, io),
                             TcpCommands.replOptions(session, output()));
                     return TcpCommands.exitCode(outcome, options.idleTimeout());
                 }
             }
             ProxyMode proxyMode = mode == ServerMode.PROXY ? new ProxyMode(this, events, output()) : null;
-            Listener listener = bind(unix, listen, proxyMode != null ? proxyMode.events() : events, io.totals());
+            Listener listener = bind(unix, listen, layer, proxyMode != null ? proxyMode.events() : events, io.totals());
             // an output that fails ends the listener (exit 1; a closed pipe: quietly, exit 0), not one client
             OutputGuard output = new OutputGuard(io.sink());
             output.onFailure(listener::close);
@@ -301,9 +307,10 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
     }
 
     /** Binds the TCP listener, or with -U the Unix socket file. */
-    private static Listener bind(UnixListen unix, ListenOptions listen, TcpEvents events, Totals totals) {
-        return unix == null ? Listener.bind(listen, events, totals)
-                : Listener.bindUnix(unix, listen, TransportLayer.NONE, events, totals);
+    private static Listener bind(UnixListen unix, ListenOptions listen, TransportLayer layer, TcpEvents events,
+            Totals totals) {
+        return unix == null ? Listener.bind(listen, layer, events, totals)
+                : Listener.bindUnix(unix, listen, layer, events, totals);
     }
 
     private ConnectionHandler handler(ServerMode mode, SessionOptions options, RelayIo io, TcpEventPrinter events,

@@ -319,6 +319,7 @@ public final class Listener implements Closeable {
             Outcome outcome;
             try {
                 c.handshake();
+                events.handshaken(c);
                 outcome = handler.serve(c);
             } catch (IOException e) {
                 outcome = Outcome.error(NetkitException.from(e, "handshake with " + c.remote().text()));

@@ -10,6 +10,12 @@ public interface TcpEvents {
 
     default void connected(Connection connection) {}
 
+    /**
+     * The connection's transport finished its opening exchange (TLS: protocol, cipher and peer in
+     * {@code connection.transport().details()}); called for every connection, plain ones too.
+     */
+    default void handshaken(Connection connection) {}
+
     /** A client was accepted; {@code open} counts it (Node {@code getConnections}). */
     default void connection(Connection connection, int open) {}
 
