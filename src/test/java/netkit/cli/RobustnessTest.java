@@ -56,7 +56,7 @@ class RobustnessTest {
     }
 
     private static int openFds() {
-        return netkit.engine.os.Posix.openFds();
+        return netkit.sys.Posix.openFds();
     }
 
     /** A stdout whose writes fail as a full disk or a closed pipe would. */

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import netkit.engine.os.FdBudget;
-import netkit.engine.os.Posix;
+import netkit.sys.FdBudget;
+import netkit.sys.Posix;
 
 /**
  * The children of {@code -e/--exec} and {@code --sh-exec}: starts them, each in a session and

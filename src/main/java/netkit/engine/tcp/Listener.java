@@ -52,7 +52,7 @@ public final class Listener implements Closeable {
     private final CountDownLatch firstClient = new CountDownLatch(1);
     private final Object idle = new Object();
     /** Descriptors kept free for what else the process opens; clients beyond them are turned away. */
-    private netkit.engine.os.FdBudget fds;
+    private netkit.sys.FdBudget fds;
     private int fdsPerClient = 1;
     /** An accept failing for a lack of descriptors repeats 20 times a second: one line per 10 s. */
     private final WarningThrottle warnings;
@@ -210,7 +210,7 @@ public final class Listener implements Closeable {
     public Outcome serve(ConnectionHandler handler) {
         events.listening(local);
         fdsPerClient = handler.descriptorsPerClient();
-        fds = new netkit.engine.os.FdBudget(FD_RESERVE_CLIENTS * fdsPerClient);
+        fds = new netkit.sys.FdBudget(FD_RESERVE_CLIENTS * fdsPerClient);
         handler.open(this);
         if (options.acceptTimeout() != null && !options.acceptTimeout().isZero()) {
             Threads.start("accept-timeout", this::watchAcceptTimeout);

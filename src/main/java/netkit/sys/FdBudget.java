@@ -1,4 +1,4 @@
-package netkit.engine.os;
+package netkit.sys;
 
 /**
  * How close the process is to its descriptor limit ({@code ulimit -n}), asked before taking on

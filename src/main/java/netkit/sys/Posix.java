@@ -1,4 +1,4 @@
-package netkit.engine.os;
+package netkit.sys;
 
 import java.io.IOException;
 import java.lang.foreign.FunctionDescriptor;
@@ -9,12 +9,12 @@ import java.lang.invoke.MethodHandle;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The few process-level system calls the JDK has no API for, through the FFM API: signals to a
  * whole process group ({@code kill(-pgid, sig)}), the descriptor limit, and keeping descriptor 0
- * taken. Linux and macOS; elsewhere (or without native access) {@link #available} is false and
+ * taken (the native layer's process side, beside {@link Libc}). Linux and macOS; elsewhere (or without
+ * native access) {@link #available} is false and
  * callers fall back to {@link ProcessHandle}.
  */
 public final class Posix {
@@ -23,7 +23,7 @@ public final class Posix {
     public static final int SIGKILL = 9;
     public static final int SIGTERM = 15;
 
-    private static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+    private static final boolean LINUX = Os.LINUX;
     private static final int O_RDWR = 2;
     private static final int F_GETFD = 1;
 
@@ -38,6 +38,9 @@ public final class Posix {
         MethodHandle close = null;
         MethodHandle fcntl = null;
         try {
+            if (!Libc.AVAILABLE) {
+                throw new UnsupportedOperationException(Libc.UNAVAILABLE_REASON); // no warning, no link: fall back
+            }
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
             ValueLayout.OfInt i = ValueLayout.JAVA_INT;

@@ -1,4 +1,4 @@
-package netkit.engine.os;
+package netkit.sys;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
