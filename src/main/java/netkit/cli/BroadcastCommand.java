@@ -11,6 +11,7 @@ import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.udp.Addresses;
 import netkit.engine.udp.DatagramEndpoint;
+import netkit.engine.udp.DatagramExchange;
 import netkit.engine.udp.DatagramSink;
 import netkit.engine.udp.EndpointConfig;
 import netkit.net.AddressFormat;
@@ -156,7 +157,7 @@ public final class BroadcastCommand extends DatagramCommand {
             endpoint.onSent(printer.sent());
             output().event(1, "broadcasting to " + AddressFormat.hostPort(target),
                     Json.event("broadcast").put("address", AddressFormat.text(to)).put("port", port));
-            return exchange(endpoint, printer, new Exchange(target, payload, count == null ? 1 : count, interval, null,
+            return exchange(endpoint, printer, new DatagramExchange.Request(target, payload, count == null ? 1 : count, interval, null,
                     waitReply, false));
         }
     }

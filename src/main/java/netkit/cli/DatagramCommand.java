@@ -1,24 +1,18 @@
 package netkit.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 import netkit.ExitCode;
-import netkit.NetkitException;
 import netkit.engine.udp.Counters;
 import netkit.engine.udp.Datagram;
 import netkit.engine.udp.DatagramEndpoint;
+import netkit.engine.udp.DatagramExchange;
 import netkit.engine.udp.DatagramSink;
-import netkit.engine.udp.DatagramSource;
-import netkit.engine.udp.ReceiveLoop;
-import netkit.engine.udp.ReplyCounter;
 import netkit.engine.udp.SendLoop;
 import netkit.net.AddressFormat;
 import netkit.output.Json;
-import netkit.output.Durations;
 
 /** What udp-send, udp-listen, broadcast and multicast-join share on the command side. */
 abstract class DatagramCommand extends BaseCommand {
@@ -58,154 +52,31 @@ abstract class DatagramCommand extends BaseCommand {
                         .put("ms", ms));
     }
 
-    /**
-     * Receives until {@code count} datagrams (0 = no limit) or {@code idle} without one: exit 0,
-     * or exit 4 for the idle timeout.
-     */
+    /** Receives until {@code count} datagrams (0 = no limit) or {@code idle} without one (exit 4). */
     ExitCode receive(DatagramEndpoint endpoint, DatagramSink sink, long count, Duration idle) throws IOException {
-        ReceiveLoop.End end = ReceiveLoop.run(endpoint, sink, count, idle);
-        if (end == ReceiveLoop.End.IDLE) {
-            throw NetkitException.timeout("no datagram for " + Durations.text(idle) + " (--idle-timeout)");
-        }
+        DatagramExchange.receive(endpoint, sink, count, idle);
         return ExitCode.OK;
     }
 
-    /**
-     * Starts sending stdin lines, each to whatever {@code send} picks, on a virtual thread. A
-     * failure ends only this pump (with a warning): the receiving side goes on.
-     */
+    /** Sends stdin lines alongside, each to whatever {@code send} picks; a failure is a warning. */
     void stdinLines(SendLoop.Send send) {
-        Thread.ofVirtual().name("stdin-datagrams").start(() -> {
-            try {
-                SendLoop.run(DatagramSource.lines(stdio().in(), DatagramEndpoint.MAX_PAYLOAD), send, null);
-            } catch (IOException | RuntimeException e) {
-                output().warn("stdin: " + NetkitException.from(e, "").getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
+        DatagramExchange.stdinLines(stdio().in(), DatagramEndpoint.MAX_PAYLOAD, send, output()::warn);
     }
 
-    /** The result of the first of several threads to finish; their failures become exit codes. */
-    static ExitCode await(CompletableFuture<ExitCode> outcome) throws InterruptedException {
+    /** Sends and collects replies ({@link DatagramExchange#exchange}), then prints the {@code -v} summary. */
+    ExitCode exchange(DatagramEndpoint endpoint, DatagramPrinter printer, DatagramExchange.Request x)
+            throws InterruptedException {
         try {
-            return outcome.get();
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof NetkitException n) {
-                throw n;
-            }
-            throw NetkitException.from(cause, "");
-        }
-    }
-
-    /** Runs {@code body} on a virtual thread; its result or failure completes {@code outcome}. */
-    static Thread start(String name, CompletableFuture<ExitCode> outcome, Body body) {
-        return Thread.ofVirtual().name(name).start(() -> {
-            try {
-                outcome.complete(body.run());
-            } catch (Throwable t) {
-                outcome.completeExceptionally(t);
-            }
-        });
-    }
-
-    /**
-     * Closes the endpoint, then waits (bounded) for the receiving thread to hand over its last
-     * datagram, so nothing received is lost when the printer closes after it.
-     */
-    static void stopReceiving(DatagramEndpoint endpoint, Thread receiver) throws InterruptedException {
-        endpoint.close();
-        if (receiver != null) {
-            receiver.join(Duration.ofSeconds(5));
-        }
-    }
-
-    /**
-     * What a sending command sends and how it waits for answers.
-     *
-     * @param message     the datagram to send {@code count} times, or null for stdin lines (or
-     *                    {@code chunk}-byte pieces)
-     * @param waitReply   after sending, how long to wait for replies; null = not at all
-     * @param oneReplyEach stop waiting once every datagram sent got a reply (a unicast
-     *                    request/response); false = wait the whole time (discovery)
-     */
-    record Exchange(InetSocketAddress target, byte[] message, int count, Duration interval, Integer chunk,
-            Duration waitReply, boolean oneReplyEach) {}
-
-    /**
-     * Sends, printing replies as they come while stdin is sent or {@code --wait-reply} waits: exit
-     * 0, 4 when a reply wait saw none, 3 when a connected endpoint learns the port is unreachable.
-     */
-    ExitCode exchange(DatagramEndpoint endpoint, DatagramPrinter printer, Exchange x) throws InterruptedException {
-        String to = AddressFormat.hostPort(x.target());
-        ReplyCounter replies = new ReplyCounter(printer);
-        CompletableFuture<ExitCode> outcome = new CompletableFuture<>();
-        Thread receiver = null;
-        if (x.waitReply() != null || x.message() == null) {
-            receiver = start("udp-replies", outcome, () -> {
-                try {
-                    ReceiveLoop.run(endpoint, replies, 0, null);
-                } catch (IOException | RuntimeException e) {
-                    throw NetkitException.from(e, "receive from " + to);
-                }
-                return ExitCode.OK;
-            });
-        }
-        start("udp-send", outcome, () -> {
-            long sent;
-            try {
-                if (x.message() == null) {
-                    InputStream in = stdio().in();
-                    DatagramSource src = x.chunk() != null ? DatagramSource.chunks(in, x.chunk())
-                            : DatagramSource.lines(in, DatagramEndpoint.maxPayload(x.target().getAddress()));
-                    sent = SendLoop.run(src, p -> endpoint.send(p, x.target()), x.interval());
-                } else {
-                    SendLoop.repeat(x.message(), x.count(), x.interval(), p -> endpoint.send(p, x.target()));
-                    sent = x.count();
-                }
-            } catch (IOException | RuntimeException e) {
-                throw NetkitException.from(e, "send to " + to);
-            }
-            if (x.waitReply() == null) {
-                return ExitCode.OK;
-            }
-            long deadline = System.nanoTime() + x.waitReply().toNanos();
-            // nothing sent (empty stdin) still waits the whole DUR: the timeout message says it did
-            long got = replies.awaitAtLeast(x.oneReplyEach() ? Math.max(sent, 1) : Long.MAX_VALUE, deadline);
-            if (got == 0) {
-                throw NetkitException.timeout("no reply from " + to + " within " + Durations.text(x.waitReply())
-                        + " (--wait-reply)");
-            }
+            DatagramExchange.exchange(endpoint, printer, stdio().in(), x);
             return ExitCode.OK;
-        });
-        try {
-            return await(outcome);
         } finally {
-            stopReceiving(endpoint, receiver);
             summary(endpoint);
         }
     }
 
-    /**
-     * A sink that prints each datagram and then sends {@code answer(datagram)} back to its sender
-     * (udp-listen --echo, broadcast --reply); a failed answer is a warning, not the end.
-     */
-    DatagramSink answering(DatagramEndpoint endpoint, DatagramSink printer, java.util.function.Function<Datagram, byte[]> answer) {
-        return d -> {
-            printer.accept(d);
-            try {
-                endpoint.send(answer.apply(d), d.peer());
-            } catch (IOException | RuntimeException e) {
-                output().warn("reply to " + AddressFormat.hostPort(d.peer()) + ": " + NetkitException.from(e, "").getMessage());
-            }
-        };
-    }
-
-    /** A thread body with an exit code. */
-    @FunctionalInterface
-    interface Body {
-        ExitCode run() throws Exception;
+    /** Prints each datagram, then answers its sender; a failed answer is a warning. */
+    DatagramSink answering(DatagramEndpoint endpoint, DatagramSink printer, Function<Datagram, byte[]> answer) {
+        return DatagramExchange.answering(endpoint, printer, answer, output()::warn);
     }
 
     /**

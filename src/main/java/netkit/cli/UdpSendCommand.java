@@ -12,6 +12,7 @@ import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.udp.Addresses;
 import netkit.engine.udp.DatagramEndpoint;
+import netkit.engine.udp.DatagramExchange;
 import netkit.engine.udp.EndpointConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -202,7 +203,7 @@ public final class UdpSendCommand extends DatagramCommand {
                     summary(endpoint);
                 }
             }
-            return exchange(endpoint, printer, new Exchange(target, payload, count == null ? 1 : count, interval,
+            return exchange(endpoint, printer, new DatagramExchange.Request(target, payload, count == null ? 1 : count, interval,
                     chunk, waitReply, connect));
         }
     }
