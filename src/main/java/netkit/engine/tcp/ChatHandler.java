@@ -30,7 +30,9 @@ public final class ChatHandler implements ConnectionHandler {
             Threads.start("chat-console", () -> {
                 try {
                     if (room.runConsole(console)) {
-                        listener.close(); // the console typed /quit
+                        // the console typed /quit: the members hear it from the room before the listener cuts them off
+                        room.close();
+                        listener.close();
                     }
                 } catch (IOException e) {
                     events.warning("read stdin: " + e.getMessage());
@@ -41,18 +43,18 @@ public final class ChatHandler implements ConnectionHandler {
 
     @Override
     public void overLimit(Connection connection) {
-        room.rejectFull(connection.channel());
+        room.turnAway(connection.channel());
     }
 
     @Override
     public Outcome serve(Connection connection) {
-        if (!room.serve(transport(connection))) { // rare: the room filled after the listener's -m check
-            room.rejectFull(connection.channel());
-            events.rejected(connection.remoteAddress(), "server full (-m " + room.options().maxConnections() + ")");
+        if (!room.serve(transport(connection))) { // rare: the room is closing, or filled after the listener's -m check
+            events.rejected(connection.remoteAddress(), room.turnAway(connection.channel()));
         }
         return Outcome.CLOSED;
     }
 
+    /** Closes the room, telling every member; idempotent, so a host may call it before the listener stops. */
     @Override
     public void close() {
         room.close();
