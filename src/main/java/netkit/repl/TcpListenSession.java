@@ -249,6 +249,10 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     @Override
     public void close() {
         closedHere = true;
+        ConnectionHandler h = handler;
+        if (console && h != null) {
+            h.close(); // the room tells its members it is closing before the listener cuts them off
+        }
         netkit.engine.tcp.Listener s = server;
         if (s != null) {
             s.close();
