@@ -146,10 +146,12 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
         if (closedHere || console) {
             return;
         }
+        // A one-shot listener's client outcome is the command's: its error is printed once, by the command.
+        boolean commandReports = server != null && server.servesOneClient();
         String why = switch (outcome.kind()) {
             case CLOSED -> "";
-            case IDLE_TIMEOUT -> " (idle timeout)";
-            case ERROR -> " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
+            case IDLE_TIMEOUT -> commandReports ? "" : " (idle timeout)";
+            case ERROR -> commandReports ? "" : " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
         };
         listener.notice(String.format(Locale.ROOT, "#%d closed: %d bytes sent, %d bytes received%s", c.id(),
                 c.bytesWritten(), c.bytesRead(), why));

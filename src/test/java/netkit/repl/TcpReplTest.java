@@ -160,6 +160,23 @@ class TcpReplTest {
     }
 
     @Test
+    void aOneShotListenerWhoseClientFailsPrintsTheErrorOnce() throws Exception {
+        CompletableFuture<Integer> exit = netkit("tcp-listen", "127.0.0.1", "0");
+        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(term.await("listening on"));
+        assertTrue(m.find());
+        InetSocketAddress where = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+        try (SocketChannel c = SocketChannel.open(where)) {
+            write(c, "hi\n");
+            term.await("[#1] hi");
+            c.setOption(java.net.StandardSocketOptions.SO_LINGER, 0); // the close is a reset
+        }
+        assertEquals(1, exit.get(10, TimeUnit.SECONDS));
+        term.await("#1 closed: 0 bytes sent, 3 bytes received\n");
+        assertTrue(err.toString(StandardCharsets.UTF_8).endsWith("connection reset by peer\n"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(!term.screen().contains("reset"), "the close notice leaves the error to the command:\n" + term.screen());
+    }
+
+    @Test
     void chatConsoleQuitTellsTheClientsTheRoomIsClosing() throws Exception {
         CompletableFuture<Integer> exit = netkit("tcp-listen", "--chat", "127.0.0.1", "0");
         Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(term.await("listening on"));
