@@ -161,7 +161,7 @@ public final class SessionRepl {
     }
 
     /** Handles one typed line; returns how the REPL ends, or null to go on. */
-    End handle(String line) {
+    private End handle(String line) {
         if (!commands || !line.startsWith("/")) {
             sendLine(line);
             return null;
@@ -409,7 +409,7 @@ public final class SessionRepl {
         return null;
     }
 
-    static String progressText(long sent, long size, long nanos) {
+    private static String progressText(long sent, long size, long nanos) {
         double seconds = Math.max(nanos / 1e9, 1e-3);
         String pct = size > 0 ? String.format(Locale.ROOT, " (%d%%)", sent * 100 / size) : "";
         return sent + " of " + size + " bytes" + pct + ", " + humanRate(sent / seconds);

@@ -71,7 +71,7 @@ class SessionReplTest {
     }
 
     private void start() throws InterruptedException {
-        start(ReplOptions.defaults());
+        start(new ReplOptions(false, false, false));
     }
 
     private String readPeer(int bytes) throws IOException {
@@ -245,7 +245,7 @@ class SessionReplTest {
     void typedLinesArePersistedInAnOwnerOnlyFile(@TempDir Path dir) throws Exception {
         // (recalling them with Up in the next session needs a real terminal: InteractiveIT)
         Path history = dir.resolve(".netkit_session_history");
-        SessionRepl r = new SessionRepl(term.terminal, session, ReplOptions.defaults(), history);
+        SessionRepl r = new SessionRepl(term.terminal, session, new ReplOptions(false, false, false), history);
         repl = CompletableFuture.supplyAsync(r::run);
         term.await("/help lists the commands");
         term.type("remember me\r");
@@ -318,7 +318,7 @@ class SessionReplTest {
     @Test
     void tabCompletesTheCommandsThatApply() throws Exception {
         var reader = org.jline.reader.LineReaderBuilder.builder().terminal(term.terminal).build();
-        var completer = new SessionRepl(term.terminal, session, ReplOptions.defaults()).commands().completer();
+        var completer = new SessionRepl(term.terminal, session, new ReplOptions(false, false, false)).commands().completer();
         assertTrue(complete(completer, reader, "/").containsAll(java.util.List.of("/help", "/pause", "/eof", "/send")));
         assertFalse(complete(completer, reader, "/").contains("/kick"), "no /kick without clients");
         assertTrue(complete(completer, reader, "hello").isEmpty(), "plain text is not completed");
@@ -329,7 +329,7 @@ class SessionReplTest {
     @Test
     void helpListsExactlyWhatTabOffersAndWhatRuns() throws Exception {
         var reader = org.jline.reader.LineReaderBuilder.builder().terminal(term.terminal).build();
-        CommandTable table = new SessionRepl(term.terminal, session, ReplOptions.defaults()).commands();
+        CommandTable table = new SessionRepl(term.terminal, session, new ReplOptions(false, false, false)).commands();
         java.util.List<String> offered = complete(table.completer(), reader, "/");
         java.util.List<String> helped = table.helpLines().stream().map(l -> l.trim().split(" ")[0]).toList();
         assertEquals(offered, helped, "/help and Tab come from one table");

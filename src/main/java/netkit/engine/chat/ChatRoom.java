@@ -29,7 +29,7 @@ import netkit.engine.chat.NoticeMerger.Notice;
  */
 public final class ChatRoom implements AutoCloseable {
     private static final long CLOSE_WAIT_MILLIS = 2_000;
-    private static final ChatText.Line HELP = ChatText.lines(List.of(
+    static final ChatText.Line HELP = ChatText.lines(List.of(
             "* commands:",
             "*   /nick NEW        change your nickname",
             "*   /msg NAME TEXT   private message to NAME (they see *YOU* TEXT)",
@@ -296,7 +296,7 @@ public final class ChatRoom implements AutoCloseable {
      * {@code fromName}: the target gets {@code *FROM* TEXT}, the sender {@code -> *TO* TEXT} as
      * its receipt, the log {@code *FROM -> TO* TEXT}; an unknown target is an error for the sender.
      */
-    private void whisper(Member from, String fromName, String to, String text) {
+    void whisper(Member from, String fromName, String to, String text) {
         List<Member> slow = new ArrayList<>();
         lock.lock();
         try {
@@ -329,8 +329,8 @@ public final class ChatRoom implements AutoCloseable {
         disconnectSlow(slow);
     }
 
-    /** Sends {@code line} to every member with a nickname except {@code sender}, and to the log. */
-    private void broadcast(Member sender, ChatText.Line line) {
+    /** Sends {@code line} to every member with a nickname except {@code sender} (null: the console), and to the log. */
+    void broadcast(Member sender, ChatText.Line line) {
         List<Member> slow = new ArrayList<>();
         lock.lock();
         try {
@@ -396,7 +396,8 @@ public final class ChatRoom implements AutoCloseable {
         }
     }
 
-    private ChatText.Line listLine() {
+    /** {@code * N online: a, b, server}, sorted ignoring case. */
+    ChatText.Line listLine() {
         lock.lock();
         try {
             List<String> names = new ArrayList<>(named.size() + 1);
@@ -418,57 +419,18 @@ public final class ChatRoom implements AutoCloseable {
         return named.size() + (options.consoleName() != null ? 1 : 0);
     }
 
-    // ---- the console user -------------------------------------------------------------
-
     /**
      * Reads the console user's lines from {@code in} until end of stream or {@code /quit}, in the
-     * calling thread. Plain lines go to everyone as {@code <server> TEXT}; replies to the console
-     * ({@code /list}, {@code /help}, errors) go to the log. Returns true when the console typed
-     * {@code /quit}: the host should {@linkplain #close close the room} (which tells every member)
-     * and stop; false at end of input (the room goes on).
+     * calling thread (see {@link ChatConsole}). Returns true when the console typed {@code /quit}:
+     * the host should {@linkplain #close close the room} (which tells every member) and stop;
+     * false at end of input (the room goes on).
      */
     public boolean runConsole(InputStream in) throws IOException {
-        String me = options.consoleName();
-        if (me == null) {
-            throw new IllegalStateException("this room has no console user");
-        }
-        LineSplitter splitter = new LineSplitter(options.maxLineBytes());
-        boolean[] quit = {false};
-        LineSplitter.Sink sink = (bytes, length, cut, crlf) -> {
-            if (cut) {
-                log(ChatText.line("! the line was longer than " + options.maxLineBytes() + " bytes and was cut"));
-            }
-            quit[0] = !consoleLine(me, ChatText.clean(bytes, 0, length));
-            return !quit[0];
-        };
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            if (!splitter.feed(ByteBuffer.wrap(buf, 0, n), sink)) {
-                return true;
-            }
-        }
-        splitter.finish(sink);
-        return quit[0];
+        return new ChatConsole(this, options).run(in);
     }
 
-    private boolean consoleLine(String me, String text) {
-        switch (ChatCommand.parse(text)) {
-            case ChatCommand.Say say -> broadcast(null, ChatText.line("<" + me + "> " + say.text()));
-            case ChatCommand.Msg msg -> whisper(null, me, msg.to(), msg.text());
-            case ChatCommand.ListUsers l -> log(listLine());
-            case ChatCommand.Help h -> log(HELP);
-            case ChatCommand.Nick n -> log(ChatText.line("! the console user is always '" + me + "'"));
-            case ChatCommand.Invalid inv -> log(ChatText.line("! " + inv.error()));
-            case ChatCommand.Quit q -> {
-                return false;
-            }
-            case ChatCommand.Nothing n -> {}
-        }
-        return true;
-    }
-
-    private void log(ChatText.Line line) {
+    /** A line for the log only: replies to the console. */
+    void log(ChatText.Line line) {
         lock.lock();
         try {
             logLocked(line);

@@ -195,8 +195,4 @@ final class Outbox {
             }
         }
     }
-
-    long queuedBytes() {
-        return bytes.get();
-    }
 }

@@ -208,7 +208,8 @@ class ChatRoomTest {
 
     @Test
     void nonReadingClientIsDisconnectedWhileOthersStillGetEveryMessage() throws Exception {
-        ChatOptions small = ChatOptions.defaults().withOutboxBytes(64 * 1024);
+        ChatOptions small = new ChatOptions(ChatOptions.DEFAULT_MAX_LINE_BYTES, 64 * 1024, 0,
+                ChatOptions.DEFAULT_CONSOLE_NAME);
         try (RoomFixture f = new RoomFixture(small)) {
             ChatClient talker = f.join("talker");
             ChatClient listener = f.join("listener");
