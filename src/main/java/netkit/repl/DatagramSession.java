@@ -80,12 +80,9 @@ public final class DatagramSession implements ReplSession {
             done.completeExceptionally(NetkitException.from(e, "receive on " + plan.name()));
         }
         done.whenComplete((end, e) -> {
-            if (e != null) {
-                listener.notice(e.getMessage());
-            } else if (end == ReceiveLoop.End.COUNT) {
+            // a failure or an idle timeout is the command's to report, once, after the REPL
+            if (e == null && end == ReceiveLoop.End.COUNT) {
                 listener.notice(plan.count() + (plan.count() == 1 ? " datagram" : " datagrams") + " received (--count)");
-            } else if (end == ReceiveLoop.End.IDLE) {
-                listener.notice("no datagram for " + plan.idle().toMillis() + " ms (--idle-timeout)");
             }
             listener.ended();
         });

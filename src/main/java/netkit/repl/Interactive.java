@@ -38,7 +38,7 @@ public final class Interactive {
      */
     public static SessionRepl.End run(ReplSession session, ReplOptions options) {
         try (Terminals.Lease lease = Terminals.acquire()) {
-            return new SessionRepl(lease.terminal(), session, options).run();
+            return new SessionRepl(lease.terminal(), session, options, lease.history()).run();
         }
     }
 }

@@ -11,10 +11,6 @@ public record ReplOptions(boolean crlf, boolean color, boolean hex, boolean comm
         this(crlf, color, hex, true);
     }
 
-    public static ReplOptions defaults() {
-        return new ReplOptions(false, false, false);
-    }
-
     /** Every typed line is sent as it is; Ctrl-D and Ctrl-C keep their meaning. */
     public ReplOptions withoutCommands() {
         return new ReplOptions(crlf, color, hex, false);

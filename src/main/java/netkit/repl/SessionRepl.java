@@ -2,33 +2,20 @@ package netkit.repl;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import netkit.output.HexDump;
-import netkit.output.Output.Style;
+import netkit.repl.CommandTable.Argument;
 import netkit.repl.ReplSession.Feature;
-import org.jline.builtins.Completers;
-import org.jline.reader.Candidate;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
-import org.jline.reader.ParsedLine;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.Terminal.Signal;
@@ -37,8 +24,9 @@ import org.jline.terminal.Terminal.SignalHandler;
 /**
  * The session REPL of SPEC §9, as a function of a JLine {@link Terminal} and a {@link ReplSession}:
  * a line editor (Emacs keys, history) whose lines go to the peer, with incoming data printed above
- * the input line so it never garbles what is being typed. Lines starting with {@code /} are
- * commands; {@code //x} sends {@code /x}. Ctrl-D is stdin EOF, Ctrl-C ends the session.
+ * the input line (by the {@link Screen}) so it never garbles what is being typed. Lines starting
+ * with {@code /} are commands, from one {@link CommandTable}; {@code //x} sends {@code /x}. Ctrl-D
+ * is stdin EOF; Ctrl-C drops a half-typed line, and on an empty line ends the session.
  */
 public final class SessionRepl {
     /** How the REPL ended. */
@@ -51,22 +39,18 @@ public final class SessionRepl {
         SESSION_ENDED
     }
 
-    /** A partial line (no newline yet) is shown after this much quiet, so prompts such as "login: " appear. */
-    static final long PARTIAL_LINE_FLUSH_MS = 100;
-
     private static final int SEND_CHUNK = 64 * 1024;
-
-    /** A partial line this long is shown at once, so data without newlines is neither held nor copied over and over. */
-    static final int LONGEST_PARTIAL_LINE = 4096;
 
     private final Terminal terminal;
     private final ReplSession session;
-    private final boolean color;
+    private final ReplOptions options;
+    private final Path history;
     private final boolean commands;
+    private final CommandTable table;
     private volatile boolean crlf;
-    private volatile HexDump hexDump;
 
     private LineReader reader;
+    private Screen screen;
     private Thread replThread;
     private final Object threadLock = new Object();
     private final CountDownLatch endedLatch = new CountDownLatch(1);
@@ -74,45 +58,45 @@ public final class SessionRepl {
     private volatile boolean interruptRequested;
     private boolean inputClosed;
 
-    private final Object screenLock = new Object();
-    private String progressLine;
-    private final Map<String, Partial> partials = new HashMap<>();
-    private ScheduledExecutorService flusher;
-
     public SessionRepl(Terminal terminal, ReplSession session, ReplOptions options) {
+        this(terminal, session, options, null);
+    }
+
+    /** {@code history}: the file typed lines are kept in across sessions, or null for none. */
+    public SessionRepl(Terminal terminal, ReplSession session, ReplOptions options, Path history) {
         this.terminal = terminal;
         this.session = session;
-        this.color = options.color() && !terminal.getType().startsWith(Terminal.TYPE_DUMB);
+        this.options = options;
+        this.history = history;
         this.crlf = options.crlf();
         this.commands = options.commands();
-        this.hexDump = options.hex() ? hexDumpToScreen() : null;
+        this.table = new CommandTable(commandList(), session.features());
     }
 
     /** Runs the REPL until {@code /quit}, Ctrl-C or the end of the session; the session is closed on return. */
     public End run() {
         replThread = Thread.currentThread();
-        reader = LineReaderBuilder.builder()
+        reader = HistoryFiles.use(LineReaderBuilder.builder(), history)
                 .terminal(terminal)
                 .appName("netkit")
-                .completer(commands ? new CommandCompleter(session.features()) : NO_COMPLETION)
+                .completer(commands ? table.completer() : NO_COMPLETION)
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
                 .build();
-        flusher = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("netkit-repl-flush").factory());
+        screen = new Screen(terminal, reader, options.color(), options.hex());
         SignalHandler previousInt = terminal.handle(Signal.INT, s -> {
             // Outside readLine (during /send, or waiting after a second Ctrl-D): stop what runs.
             interruptRequested = true;
             endedLatch.countDown();
         });
         try {
-            notice("session with " + session.name() + (commands ? "; /help lists the commands, Ctrl-C ends it"
+            screen.notice("session with " + session.name() + (commands ? "; /help lists the commands, Ctrl-C ends it"
                     : "; lines are sent as typed, Ctrl-C ends it"));
             session.listen(new ScreenListener());
             return loop();
         } finally {
             session.close();
-            flusher.shutdownNow();
-            flushAllPartials();
+            screen.close();
+            HistoryFiles.save(reader);
             terminal.handle(Signal.INT, previousInt);
             synchronized (threadLock) {
                 replThread = null;
@@ -127,6 +111,9 @@ public final class SessionRepl {
             if (ended) {
                 return End.SESSION_ENDED;
             }
+            if (interruptRequested) {
+                return End.INTERRUPTED; // Ctrl-C between two lines
+            }
             String line;
             try {
                 line = reader.readLine(prompt);
@@ -134,6 +121,9 @@ public final class SessionRepl {
                 Thread.interrupted();
                 if (ended) {
                     return End.SESSION_ENDED;
+                }
+                if (!e.getPartialLine().isEmpty()) {
+                    continue; // Ctrl-C drops the half-typed line, as in the shell
                 }
                 return End.INTERRUPTED; // the command reports it (exit 130)
             } catch (EndOfFileException e) {
@@ -145,7 +135,7 @@ public final class SessionRepl {
                     continue;
                 }
                 // Ctrl-D again: nothing more to type; wait for the session (or Ctrl-C) to end it.
-                notice("waiting for the session to end (Ctrl-C ends it now)");
+                screen.notice("waiting for the session to end (Ctrl-C ends it now)");
                 awaitEndOrInterrupt();
                 return ended ? End.SESSION_ENDED : End.INTERRUPTED;
             }
@@ -171,8 +161,8 @@ public final class SessionRepl {
     }
 
     /** Handles one typed line; returns how the REPL ends, or null to go on. */
-    End handle(String line) {
-        if (!commands) {
+    private End handle(String line) {
+        if (!commands || !line.startsWith("/")) {
             sendLine(line);
             return null;
         }
@@ -180,79 +170,72 @@ public final class SessionRepl {
             sendLine(line.substring(1));
             return null;
         }
-        if (!line.startsWith("/")) {
-            sendLine(line);
-            return null;
-        }
         String[] words = line.substring(1).trim().split("\\s+", 2);
-        String command = words[0].toLowerCase(Locale.ROOT);
+        String word = words[0];
         String arg = words.length > 1 ? words[1].trim() : "";
-        Set<Feature> features = session.features();
-        try {
-            switch (command) {
-                case "help", "?" -> help(features);
-                case "quit", "exit" -> {
-                    notice("closing");
-                    return End.QUIT;
+        switch (table.find(word, arg)) {
+            case CommandTable.Lookup.Found found -> {
+                try {
+                    return found.command().action().run(arg);
+                } catch (IOException | RuntimeException e) {
+                    screen.error("/" + found.command().name() + " failed: " + message(e));
                 }
-                case "stats" -> stats();
-                case "hex" -> hex(arg);
-                case "crlf" -> crlf(arg);
-                case "eof" -> {
-                    require(features, Feature.HALF_CLOSE, "/eof");
-                    if (inputClosed) {
-                        notice("already half-closed");
-                    } else {
-                        inputClosed = true;
-                        session.halfClose();
-                        notice("half-closed: FIN sent, still reading; Ctrl-C or /quit ends the session");
-                    }
-                }
-                case "pause" -> {
-                    require(features, Feature.PAUSE, "/pause");
-                    session.pause();
-                    notice("paused: not reading from the socket (the kernel applies backpressure); /resume reads again");
-                }
-                case "resume" -> {
-                    require(features, Feature.PAUSE, "/resume");
-                    session.resume();
-                    notice("resumed");
-                }
-                case "send" -> sendFile(arg);
-                case "clients" -> clients(features);
-                case "kick" -> {
-                    require(features, Feature.CLIENTS, "/kick");
-                    if (arg.isEmpty()) {
-                        error("usage: /kick ID (see /clients)");
-                    } else if (!session.kick(arg)) {
-                        error("no client with id '" + arg + "' (see /clients)");
-                    }
-                }
-                case "join", "leave" -> {
-                    require(features, Feature.MEMBERSHIP, "/" + command);
-                    if (arg.isEmpty()) {
-                        error("usage: /" + command + " GROUP");
-                    } else if (command.equals("join")) {
-                        session.join(arg);
-                        notice("joined " + arg);
-                    } else {
-                        session.leave(arg);
-                        notice("left " + arg);
-                    }
-                }
-                default -> error("unknown command '/" + command + "' (/help lists them; //" + command + " sends the text)");
             }
-        } catch (NotApplicable e) {
-            error(e.getMessage());
-        } catch (IOException | RuntimeException e) {
-            error("/" + command + " failed: " + message(e));
+            case CommandTable.Lookup.Unknown unknown -> screen.error("unknown command '/" + unknown.word()
+                    + "' (/help lists them; //" + unknown.word() + " sends the text)");
+            case CommandTable.Lookup.NotApplicable na -> screen.error("/" + na.command().name()
+                    + " does not apply to this session");
+            case CommandTable.Lookup.MissingArgument missing -> screen.error("usage: " + missing.command().usage());
         }
         return null;
     }
 
+    /** The commands, in the order {@code /help} lists them. */
+    private List<CommandTable.Command> commandList() {
+        return List.of(
+                command("help", List.of("?"), null, Argument.NONE, () -> "this list", arg -> help()),
+                command("quit", List.of("exit"), null, Argument.NONE,
+                        () -> "end the session (also Ctrl-C on an empty line)", arg -> {
+                            screen.notice("closing");
+                            return End.QUIT;
+                        }),
+                command("stats", List.of(), null, Argument.NONE,
+                        () -> "bytesRead, bytesWritten, bufferSize, connections", arg -> stats()),
+                command("hex", List.of(), null, Argument.ON_OFF,
+                        () -> "show traffic as a hex dump (now " + onOff(screen == null ? options.hex() : screen.hex()) + ")", this::hex),
+                command("crlf", List.of(), null, Argument.ON_OFF,
+                        () -> "send \\r\\n instead of \\n (now " + onOff(crlf) + ")", this::crlf),
+                command("pause", List.of(), Feature.PAUSE, Argument.NONE,
+                        () -> "stop reading from the socket (the kernel applies backpressure)", arg -> pause()),
+                command("resume", List.of(), Feature.PAUSE, Argument.NONE,
+                        () -> "read from the socket again", arg -> resume()),
+                command("send", List.of(), null, Argument.FILE,
+                        () -> "send a file's bytes unchanged, with progress", this::sendFile),
+                command("eof", List.of(), Feature.HALF_CLOSE, Argument.NONE,
+                        () -> "half-close: send FIN, keep reading", arg -> halfClose()),
+                command("clients", List.of(), Feature.CLIENTS, Argument.NONE,
+                        () -> "list the connected clients", arg -> clients()),
+                command("kick", List.of(), Feature.CLIENTS, Argument.ID,
+                        () -> "disconnect a client (IDs as /clients shows them)", this::kick),
+                command("join", List.of(), Feature.MEMBERSHIP, Argument.GROUP,
+                        () -> "join a multicast group", this::join),
+                command("leave", List.of(), Feature.MEMBERSHIP, Argument.GROUP,
+                        () -> "leave a multicast group", this::leave));
+    }
+
+    /** The table the REPL dispatches, explains and completes from. */
+    CommandTable commands() {
+        return table;
+    }
+
+    private static CommandTable.Command command(String name, List<String> aliases, Feature needs, Argument argument,
+            java.util.function.Supplier<String> help, CommandTable.Action action) {
+        return new CommandTable.Command(name, aliases, needs, argument, help, action);
+    }
+
     private void sendLine(String text) {
         if (inputClosed) {
-            error("input is closed (Ctrl-D or /eof); nothing more can be sent");
+            screen.error("input is closed (Ctrl-D or /eof); nothing more can be sent");
             return;
         }
         String eol = crlf ? "\r\n" : "\n";
@@ -260,12 +243,9 @@ public final class SessionRepl {
         byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
         try {
             session.send(bytes, 0, bytes.length);
-            HexDump dump = hexDump;
-            if (dump != null) {
-                dump.record(HexDump.Direction.SENT, bytes, 0, bytes.length);
-            }
+            screen.sent(bytes, 0, bytes.length);
         } catch (IOException | RuntimeException e) {
-            error("send failed: " + message(e));
+            screen.error("send failed: " + message(e));
         }
     }
 
@@ -273,61 +253,46 @@ public final class SessionRepl {
         inputClosed = true;
         try {
             session.endOfInput();
-            notice("end of input (" + how + "); typed lines are no longer sent; Ctrl-C or /quit ends the session");
+            screen.notice("end of input (" + how + "); typed lines are no longer sent; Ctrl-C or /quit ends the session");
         } catch (IOException | RuntimeException e) {
-            error("end of input failed: " + message(e));
+            screen.error("end of input failed: " + message(e));
         }
     }
 
-    private void help(Set<Feature> features) {
-        List<String> lines = new ArrayList<>();
-        lines.add("Typed lines are sent with " + (crlf ? "\\r\\n" : "\\n") + "; a line starting with // sends it with one / less.");
-        lines.add("  /help              this list");
-        lines.add("  /quit              end the session (also Ctrl-C)");
-        lines.add("  /stats             bytesRead, bytesWritten, bufferSize, connections");
-        lines.add("  /hex on|off        show traffic as a hex dump (now " + onOff(hexDump != null) + ")");
-        lines.add("  /crlf on|off       send \\r\\n instead of \\n (now " + onOff(crlf) + ")");
-        if (features.contains(Feature.PAUSE)) {
-            lines.add("  /pause, /resume    stop / restart reading from the socket");
-        }
-        lines.add("  /send FILE         send a file's bytes unchanged, with progress");
-        if (features.contains(Feature.HALF_CLOSE)) {
-            lines.add("  /eof               half-close: send FIN, keep reading");
-        }
-        if (features.contains(Feature.CLIENTS)) {
-            lines.add("  /clients           list the connected clients");
-            lines.add("  /kick ID           disconnect a client");
-        }
-        if (features.contains(Feature.MEMBERSHIP)) {
-            lines.add("  /join GROUP        join a multicast group");
-            lines.add("  /leave GROUP       leave a multicast group");
-        }
-        lines.add("Ctrl-D ends the input (the --stdin-eof policy applies), Ctrl-C ends the session.");
-        for (String l : lines) {
-            notice(l);
-        }
+    // ---- the commands ----
+
+    private End help() {
+        screen.notice("Typed lines are sent with " + (crlf ? "\\r\\n" : "\\n")
+                + "; a line starting with // sends it with one / less.");
+        table.helpLines().forEach(screen::notice);
+        screen.notice("Ctrl-D ends the input (the --stdin-eof policy applies); Ctrl-C drops the line being typed, "
+                + "on an empty line it ends the session.");
+        return null;
     }
 
-    private void stats() {
+    private End stats() {
         ReplSession.Stats s = session.stats();
-        notice("bytesRead " + s.bytesRead() + ", bytesWritten " + s.bytesWritten() + ", bufferSize " + s.bufferSize()
-                + ", connections " + s.connections() + (s.detail() == null ? "" : ", " + s.detail()));
+        screen.notice("bytesRead " + s.bytesRead() + ", bytesWritten " + s.bytesWritten() + ", bufferSize "
+                + s.bufferSize() + ", connections " + s.connections() + (s.detail() == null ? "" : ", " + s.detail()));
+        return null;
     }
 
-    private void hex(String arg) {
+    private End hex(String arg) {
         Boolean on = parseOnOff(arg, "/hex");
         if (on != null) {
-            hexDump = on ? hexDumpToScreen() : null;
-            notice("hex " + onOff(on));
+            screen.hex(on);
+            screen.notice("hex " + onOff(on));
         }
+        return null;
     }
 
-    private void crlf(String arg) {
+    private End crlf(String arg) {
         Boolean on = parseOnOff(arg, "/crlf");
         if (on != null) {
             crlf = on;
-            notice("lines end with " + (on ? "\\r\\n" : "\\n"));
+            screen.notice("lines end with " + (on ? "\\r\\n" : "\\n"));
         }
+        return null;
     }
 
     private Boolean parseOnOff(String arg, String command) {
@@ -335,46 +300,85 @@ public final class SessionRepl {
             case "on" -> Boolean.TRUE;
             case "off" -> Boolean.FALSE;
             default -> {
-                error("usage: " + command + " on|off");
+                screen.error("usage: " + command + " on|off");
                 yield null;
             }
         };
     }
 
-    private void clients(Set<Feature> features) {
-        require(features, Feature.CLIENTS, "/clients");
+    private End pause() {
+        session.pause();
+        screen.notice("paused: not reading from the socket (the kernel applies backpressure); /resume reads again");
+        return null;
+    }
+
+    private End resume() {
+        session.resume();
+        screen.notice("resumed");
+        return null;
+    }
+
+    private End halfClose() throws IOException {
+        if (inputClosed) {
+            screen.notice("already half-closed");
+        } else {
+            inputClosed = true;
+            session.halfClose();
+            screen.notice("half-closed: FIN sent, still reading; Ctrl-C or /quit ends the session");
+        }
+        return null;
+    }
+
+    private End clients() {
         List<ReplSession.Client> clients = session.clients();
         if (clients.isEmpty()) {
-            notice("no clients connected");
+            screen.notice("no clients connected");
         }
         for (ReplSession.Client c : clients) {
-            notice(c.id() + "  " + c.address() + "  bytesRead " + c.bytesRead() + ", bytesWritten " + c.bytesWritten());
+            screen.notice(c.id() + "  " + c.address() + "  bytesRead " + c.bytesRead() + ", bytesWritten "
+                    + c.bytesWritten());
         }
+        return null;
+    }
+
+    private End kick(String id) throws IOException {
+        if (!session.kick(id)) {
+            screen.error("no client with id '" + id + "' (see /clients)");
+        }
+        return null;
+    }
+
+    private End join(String group) throws IOException {
+        session.join(group);
+        screen.notice("joined " + group);
+        return null;
+    }
+
+    private End leave(String group) throws IOException {
+        session.leave(group);
+        screen.notice("left " + group);
+        return null;
     }
 
     /** {@code /send FILE}: the file's bytes, unchanged, with a progress line refreshed at most 4 times a second. */
-    private void sendFile(String arg) throws IOException {
-        if (arg.isEmpty()) {
-            error("usage: /send FILE");
-            return;
-        }
+    private End sendFile(String arg) throws IOException {
         if (inputClosed) {
-            error("input is closed (Ctrl-D or /eof); nothing more can be sent");
-            return;
+            screen.error("input is closed (Ctrl-D or /eof); nothing more can be sent");
+            return null;
         }
         Path file;
         try {
             file = Path.of(arg.startsWith("~/") ? System.getProperty("user.home") + arg.substring(1) : arg);
         } catch (InvalidPathException e) {
-            error("invalid file name '" + arg + "'");
-            return;
+            screen.error("invalid file name '" + arg + "'");
+            return null;
         }
         long size;
         try {
             size = Files.size(file);
         } catch (NoSuchFileException e) {
-            error("no such file '" + arg + "'");
-            return;
+            screen.error("no such file '" + arg + "'");
+            return null;
         }
         interruptRequested = false;
         long sent = 0;
@@ -385,26 +389,27 @@ public final class SessionRepl {
             int n;
             while ((n = in.read(buf)) > 0) {
                 if (interruptRequested || ended) {
-                    endProgress("/send " + arg + ": stopped after " + sent + " of " + size + " bytes");
+                    screen.endProgress("/send " + arg + ": stopped after " + sent + " of " + size + " bytes");
                     interruptRequested = false;
-                    return;
+                    return null;
                 }
                 session.send(buf, 0, n);
                 sent += n;
                 long now = System.nanoTime();
                 if (now - lastShown >= 250_000_000L) {
                     lastShown = now;
-                    progress("sending " + arg + ": " + progressText(sent, size, now - start));
+                    screen.progress("sending " + arg + ": " + progressText(sent, size, now - start));
                 }
             }
         } catch (IOException | RuntimeException e) {
-            endProgress("/send " + arg + ": failed after " + sent + " bytes: " + message(e));
-            return;
+            screen.endProgress("/send " + arg + ": failed after " + sent + " bytes: " + message(e));
+            return null;
         }
-        endProgress("sent " + arg + ": " + progressText(sent, size, System.nanoTime() - start));
+        screen.endProgress("sent " + arg + ": " + progressText(sent, size, System.nanoTime() - start));
+        return null;
     }
 
-    static String progressText(long sent, long size, long nanos) {
+    private static String progressText(long sent, long size, long nanos) {
         double seconds = Math.max(nanos / 1e9, 1e-3);
         String pct = size > 0 ? String.format(Locale.ROOT, " (%d%%)", sent * 100 / size) : "";
         return sent + " of " + size + " bytes" + pct + ", " + humanRate(sent / seconds);
@@ -420,196 +425,31 @@ public final class SessionRepl {
         return String.format(Locale.ROOT, "%.1f %s", bytesPerSecond, units[u]);
     }
 
-    // ---- the screen: everything shown goes above the input line, under one lock ----
-
-    private void progress(String text) {
-        synchronized (screenLock) {
-            progressLine = text;
-            terminal.writer().print("\r" + clearToEnd() + text);
-            terminal.flush();
-        }
-    }
-
-    private void endProgress(String text) {
-        synchronized (screenLock) {
-            if (progressLine != null) {
-                terminal.writer().print("\r" + clearToEnd());
-                progressLine = null;
-            }
-        }
-        notice(text);
-    }
-
-    private String clearToEnd() {
-        return isDumb() ? "" : "\u001b[K";
-    }
-
-    private boolean isDumb() {
-        return terminal.getType().startsWith(Terminal.TYPE_DUMB);
-    }
-
-    /** Prints one complete line above the prompt (or above the progress line while a file is sent). */
-    private void show(String line) {
-        synchronized (screenLock) {
-            if (progressLine != null) {
-                terminal.writer().print("\r" + clearToEnd() + line + "\n" + progressLine);
-                terminal.flush();
-            } else {
-                reader.printAbove(line);
-            }
-        }
-    }
-
-    void notice(String text) {
-        show(color ? Style.CYAN.apply("netkit: " + text) : "netkit: " + text);
-    }
-
-    private void error(String text) {
-        show(color ? Style.RED.apply("netkit: " + text) : "netkit: " + text);
-    }
-
-    private void showData(String source, String text) {
-        show(label(source) + text);
-    }
-
-    private String label(String source) {
-        return source == null ? "" : color ? Style.DIM.apply("[" + source + "] ") : "[" + source + "] ";
-    }
-
-    private HexDump hexDumpToScreen() {
-        return new HexDump(new OutputStream() {
-            @Override
-            public void write(int b) {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                String text = new String(b, off, len, StandardCharsets.US_ASCII);
-                show(text.endsWith("\n") ? text.substring(0, text.length() - 1) : text);
-            }
-        });
-    }
-
-    private void flushAllPartials() {
-        synchronized (partials) {
-            for (Map.Entry<String, Partial> e : partials.entrySet()) {
-                e.getValue().flush(e.getKey());
-            }
-            partials.clear();
-        }
-    }
-
-    /** Bytes of one source that do not end in a newline yet. */
-    private final class Partial {
-        private byte[] bytes = new byte[0];
-        private ScheduledFuture<?> pending;
-
-        void append(byte[] data, int off, int len) {
-            byte[] joined = new byte[bytes.length + len];
-            System.arraycopy(bytes, 0, joined, 0, bytes.length);
-            System.arraycopy(data, off, joined, bytes.length, len);
-            bytes = joined;
-        }
-
-        void flush(String source) {
-            if (pending != null) {
-                pending.cancel(false);
-                pending = null;
-            }
-            if (bytes.length > 0) {
-                showData(source, Printable.escape(bytes, 0, bytes.length));
-                bytes = new byte[0];
-            }
-        }
-    }
-
-    /** Splits incoming bytes into lines per source; a trailing CR of CRLF is not shown. */
-    private void incoming(String source, byte[] data, int off, int len) {
-        HexDump dump = hexDump;
-        if (dump != null) {
-            dump.record(HexDump.Direction.RECEIVED, data, off, len);
-            return;
-        }
-        synchronized (partials) {
-            Partial partial = partials.computeIfAbsent(source, k -> new Partial());
-            if (partial.pending != null) {
-                partial.pending.cancel(false);
-                partial.pending = null;
-            }
-            int end = off + len;
-            int start = off;
-            // Every complete line of the chunk goes up in one print: one redraw of the prompt per
-            // chunk, not per line, so a flood does not slow the socket down to the terminal's pace.
-            StringBuilder lines = null;
-            for (int i = off; i < end; i++) {
-                if (data[i] == '\n') {
-                    partial.append(data, start, i - start);
-                    byte[] line = partial.bytes;
-                    int n = line.length > 0 && line[line.length - 1] == '\r' ? line.length - 1 : line.length;
-                    if (lines == null) {
-                        lines = new StringBuilder(Math.min(len * 2, 1 << 20));
-                    } else {
-                        lines.append('\n');
-                    }
-                    lines.append(label(source)).append(Printable.escape(line, 0, n));
-                    partial.bytes = new byte[0];
-                    start = i + 1;
-                }
-            }
-            if (lines != null) {
-                show(lines.toString());
-            }
-            if (start < end) {
-                partial.append(data, start, end - start);
-                if (partial.bytes.length >= LONGEST_PARTIAL_LINE) {
-                    partial.flush(source); // a stream without newlines: show it as it comes
-                    return;
-                }
-                try {
-                    partial.pending = flusher.schedule(() -> {
-                        synchronized (partials) {
-                            partial.flush(source);
-                        }
-                    }, PARTIAL_LINE_FLUSH_MS, TimeUnit.MILLISECONDS);
-                } catch (RuntimeException e) {
-                    partial.flush(source); // the REPL is ending
-                }
-            }
-        }
-    }
-
+    /** What the session reports goes to the screen; its end wakes the REPL. */
     private final class ScreenListener implements ReplSession.Listener {
         @Override
         public void data(String source, byte[] data, int off, int len) {
-            incoming(source, data, off, len);
+            screen.data(source, data, off, len);
         }
 
         @Override
         public void message(String source, byte[] data, int off, int len) {
-            if (len == 0) {
-                SessionRepl.this.notice("empty datagram" + (source == null ? "" : " from " + source));
-                return;
-            }
-            incoming(source, data, off, len);
-            synchronized (partials) {
-                Partial partial = partials.remove(source);
-                if (partial != null) {
-                    partial.flush(source);
-                }
-            }
+            screen.message(source, data, off, len);
         }
 
         @Override
         public void notice(String text) {
-            SessionRepl.this.notice(text);
+            screen.notice(text);
         }
 
         @Override
         public void ended() {
-            flushAllPartials();
+            screen.flushPartials();
             ended = true;
             endedLatch.countDown();
+            // The prompt goes with the session: readLine, woken below, erases its line instead of
+            // leaving a prompt on the screen that nothing reads any more.
+            reader.setOpt(LineReader.Option.ERASE_LINE_ON_FINISH);
             // wakes readLine (it turns the interrupt into UserInterruptException; `ended` tells them apart)
             synchronized (threadLock) {
                 Thread t = replThread;
@@ -622,62 +462,11 @@ public final class SessionRepl {
 
     private static final Completer NO_COMPLETION = (reader, line, candidates) -> { };
 
-    /** Tab completes the commands that apply to the session, and file names after {@code /send}. */
-    static final class CommandCompleter implements Completer {
-        private final List<String> names = new ArrayList<>();
-        private final Completer files = new Completers.FileNameCompleter();
-
-        CommandCompleter(Set<Feature> features) {
-            names.addAll(List.of("/help", "/quit", "/stats", "/hex", "/crlf", "/send"));
-            if (features.contains(Feature.PAUSE)) {
-                names.addAll(List.of("/pause", "/resume"));
-            }
-            if (features.contains(Feature.HALF_CLOSE)) {
-                names.add("/eof");
-            }
-            if (features.contains(Feature.CLIENTS)) {
-                names.addAll(List.of("/clients", "/kick"));
-            }
-            if (features.contains(Feature.MEMBERSHIP)) {
-                names.addAll(List.of("/join", "/leave"));
-            }
-        }
-
-        @Override
-        public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
-            List<String> words = line.words();
-            if (line.wordIndex() == 0) {
-                if (line.word().startsWith("/")) {
-                    names.forEach(n -> candidates.add(new Candidate(n)));
-                }
-            } else if (words.get(0).equals("/send") && line.wordIndex() == 1) {
-                files.complete(reader, line, candidates);
-            } else if (line.wordIndex() == 1 && (words.get(0).equals("/hex") || words.get(0).equals("/crlf"))) {
-                candidates.add(new Candidate("on"));
-                candidates.add(new Candidate("off"));
-            }
-        }
-    }
-
-    private static void require(Set<Feature> features, Feature feature, String command) {
-        if (!features.contains(feature)) {
-            throw new NotApplicable(command + " does not apply to this session");
-        }
-    }
-
     private static String onOff(boolean on) {
         return on ? "on" : "off";
     }
 
     private static String message(Throwable e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    }
-
-    private static final class NotApplicable extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        NotApplicable(String message) {
-            super(message, null, false, false);
-        }
     }
 }

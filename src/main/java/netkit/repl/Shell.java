@@ -27,13 +27,13 @@ import picocli.shell.jline3.PicocliJLineCompleter;
 /**
  * {@code netkit} without a command on a terminal (SPEC §9): a {@code netkit> } prompt with tab
  * completion of commands, options and interface names, persistent history in
- * {@code ~/.netkit_history}, {@code help} and {@code exit}/Ctrl-D. Every command runs through the
+ * {@code ~/.netkit_history} (sessions run inside it keep theirs beside it, see {@link HistoryFiles}),
+ * {@code help} and {@code exit}/Ctrl-D. Every command runs through the
  * same command-line factory as {@code main}, so output and exit codes are the same; a failing
  * command prints its one line and the shell goes on; Ctrl-C stops a running command.
  */
 public final class Shell {
     static final String PROMPT = "netkit> ";
-    static final String HISTORY_FILE = ".netkit_history";
 
     private final Terminal terminal;
     private final Stdio stdio;
@@ -45,7 +45,7 @@ public final class Shell {
      * @param terminal     the terminal the shell reads and that sessions inside it share
      * @param stdio        the process streams; commands get the terminal's input as their stdin
      * @param commandLines the factory {@code main} uses ({@code Netkit::commandLine})
-     * @param history      the history file, or null for none
+     * @param history      the history file, or null for none; sessions keep theirs beside it
      */
     public Shell(Terminal terminal, Stdio stdio, Function<Stdio, CommandLine> commandLines, boolean color, Path history) {
         this.terminal = terminal;
@@ -57,8 +57,8 @@ public final class Shell {
 
     /** Opens the system terminal and runs the shell on it; returns the exit code for {@code netkit}. */
     public static int runOnSystemTerminal(Stdio stdio, Function<Stdio, CommandLine> commandLines, boolean color) {
-        String home = stdio.env().getOrDefault("HOME", System.getProperty("user.home"));
-        Path history = home == null ? null : Path.of(home, HISTORY_FILE);
+        Path home = HistoryFiles.home(stdio.env());
+        Path history = home == null ? null : home.resolve(HistoryFiles.SHELL);
         try (Terminal terminal = Terminals.openSystem()) {
             return new Shell(terminal, stdio, commandLines, color, history).run();
         } catch (IOException e) {
@@ -69,21 +69,17 @@ public final class Shell {
     /** Reads and runs commands until {@code exit} or Ctrl-D; returns 0. */
     public int run() {
         CommandLine model = commandLines.apply(stdio);
-        LineReaderBuilder builder = LineReaderBuilder.builder()
+        LineReader reader = HistoryFiles.use(LineReaderBuilder.builder(), history)
                 .terminal(terminal)
                 .appName("netkit")
                 .completer(new NetkitCompleter(model))
                 .parser(new DefaultParser())
                 .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-                .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
-                .option(LineReader.Option.AUTO_FRESH_LINE, true);
-        if (history != null) {
-            builder.variable(LineReader.HISTORY_FILE, history);
-        }
-        LineReader reader = builder.build();
+                .option(LineReader.Option.AUTO_FRESH_LINE, true)
+                .build();
         PrintStream err = stdio.err();
         err.println(note("netkit " + version(model) + " shell: 'help' lists the commands, Tab completes, 'exit' or Ctrl-D leaves."));
-        Terminals.share(terminal);
+        Terminals.share(terminal, HistoryFiles.sessionsBeside(history));
         Interactive.shellRunning = true;
         try {
             while (true) {
@@ -119,11 +115,7 @@ public final class Shell {
         } finally {
             Terminals.unshare();
             Interactive.shellRunning = false;
-            try {
-                reader.getHistory().save();
-            } catch (IOException e) {
-                // history is a convenience
-            }
+            HistoryFiles.save(reader);
         }
     }
 

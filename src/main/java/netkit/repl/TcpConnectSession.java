@@ -54,14 +54,6 @@ public final class TcpConnectSession implements ReplSession {
         listener.data(null, b, 0, b.length);
     }
 
-    static String describe(Outcome outcome) {
-        return switch (outcome.kind()) {
-            case CLOSED -> "connection closed";
-            case IDLE_TIMEOUT -> "idle timeout: connection closed";
-            case ERROR -> outcome.error() == null || outcome.error().getMessage() == null ? "connection failed"
-                    : outcome.error().getMessage();
-        };
-    }
 
     @Override
     public String name() {
@@ -78,8 +70,9 @@ public final class TcpConnectSession implements ReplSession {
         listener.attach(l);
         // Reading starts only now: until the REPL is up, the kernel holds the peer back.
         session.start().whenComplete((outcome, e) -> {
-            if (!closedHere) {
-                listener.notice(describe(outcome));
+            // An error or idle timeout is the command's to report, once, after the REPL: only a plain close is told here.
+            if (!closedHere && outcome != null && outcome.kind() == Outcome.Kind.CLOSED) {
+                listener.notice("connection closed");
             }
             listener.ended();
         });

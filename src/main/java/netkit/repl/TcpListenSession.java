@@ -145,10 +145,12 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
         if (closedHere || console) {
             return;
         }
+        // A one-shot listener's client outcome is the command's: its error is printed once, by the command.
+        boolean commandReports = server != null && server.servesOneClient();
         String why = switch (outcome.kind()) {
             case CLOSED -> "";
-            case IDLE_TIMEOUT -> " (idle timeout)";
-            case ERROR -> " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
+            case IDLE_TIMEOUT -> commandReports ? "" : " (idle timeout)";
+            case ERROR -> commandReports ? "" : " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
         };
         listener.notice(String.format(Locale.ROOT, "#%d closed: %d bytes sent, %d bytes received%s", c.id(),
                 c.bytesWritten(), c.bytesRead(), why));
@@ -248,6 +250,10 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     @Override
     public void close() {
         closedHere = true;
+        ConnectionHandler h = handler;
+        if (console && h != null) {
+            h.close(); // the room tells its members it is closing before the listener cuts them off
+        }
         netkit.engine.tcp.Listener s = server;
         if (s != null) {
             s.close();

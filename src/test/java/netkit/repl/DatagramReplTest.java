@@ -35,7 +35,7 @@ class DatagramReplTest {
     @BeforeEach
     void terminal() throws IOException {
         term = new TestTerminal();
-        Terminals.share(term.terminal);
+        Terminals.share(term.terminal, null);
     }
 
     @AfterEach

@@ -80,6 +80,72 @@ class InteractiveIT {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void aSessionEndedByThePeerLeavesNoPromptBehindAndItsErrorIsPrintedOnce() throws Exception {
+        assumeTrue(Tmux.available(), "tmux is not installed");
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            String prompt = "127.0.0.1:" + port + "> ";
+            try (Tmux tmux = new Tmux("env NO_COLOR=1 NETKIT_NO_BUILD=1 " + ROOT.resolve("netkit")
+                    + " tcp-connect 127.0.0.1 " + port, ROOT)) {
+                try (SocketChannel peer = server.accept()) {
+                    tmux.await(prompt, WAIT);
+                    write(peer, "hello\n");
+                    tmux.type("half typed");
+                    tmux.await(prompt + "half typed", WAIT);
+                    peer.setOption(java.net.StandardSocketOptions.SO_LINGER, 0); // the close is a reset
+                }
+                String screen = tmux.await("EXIT=1", WAIT);
+                List<String> lines = List.of(screen.split("\n"));
+                int error = lines.indexOf("netkit: receive from 127.0.0.1:" + port + ": connection reset by peer");
+                assertTrue(error > 0, "the error is a line of its own:\n" + screen);
+                assertEquals(error, lines.lastIndexOf(lines.get(error)), "the error is printed once:\n" + screen);
+                assertEquals("EXIT=1", lines.get(error + 1), "nothing between the error and the exit:\n" + screen);
+                assertFalse(screen.contains(prompt + "half typed"), "no stale prompt:\n" + screen);
+            }
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    void sessionHistoryIsKeptBesideTheShellsAndRecalledWithUpInTheNextSession(@TempDir Path home) throws Exception {
+        assumeTrue(Tmux.available(), "tmux is not installed");
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            String prompt = "127.0.0.1:" + port + "> ";
+            String command = "env HOME=" + home + " NO_COLOR=1 NETKIT_NO_BUILD=1 " + ROOT.resolve("netkit")
+                    + " tcp-connect 127.0.0.1 " + port;
+            try (Tmux tmux = new Tmux(command, ROOT); SocketChannel peer = server.accept()) {
+                tmux.await(prompt, WAIT);
+                tmux.type("a line worth keeping");
+                tmux.press("Enter");
+                assertEquals("a line worth keeping\n", read(peer, 21));
+                tmux.type("dropped by Ctrl-C");
+                tmux.await(prompt + "dropped by Ctrl-C", WAIT); // (the tty signals Ctrl-C before JLine reads what came first)
+                tmux.press("C-c"); // drops the half-typed line, the session goes on
+                tmux.await(prompt + "dropped by Ctrl-C\n" + prompt, WAIT);
+                tmux.press("C-c"); // on an empty line: ends the session
+                tmux.await("EXIT=130", WAIT);
+            }
+            Path file = home.resolve(".netkit_session_history");
+            List<String> saved = java.nio.file.Files.readAllLines(file);
+            assertTrue(saved.stream().anyMatch(l -> l.endsWith(":a line worth keeping")), saved.toString());
+            assertFalse(saved.stream().anyMatch(l -> l.contains("dropped by")), "a dropped line is not kept: " + saved);
+            try (Tmux tmux = new Tmux(command, ROOT); SocketChannel peer = server.accept()) {
+                tmux.await(prompt, WAIT);
+                tmux.press("Up");
+                tmux.await(prompt + "a line worth keeping", WAIT);
+                tmux.press("Enter");
+                assertEquals("a line worth keeping\n", read(peer, 21), "the recalled line is sent again");
+                tmux.press("C-c");
+                tmux.await("EXIT=130", WAIT);
+            }
+        }
+    }
+
     private static String read(SocketChannel ch, int bytes) throws java.io.IOException {
         ByteBuffer b = ByteBuffer.allocate(bytes);
         while (b.hasRemaining() && ch.read(b) >= 0) {

@@ -71,7 +71,7 @@ class SessionReplTest {
     }
 
     private void start() throws InterruptedException {
-        start(ReplOptions.defaults());
+        start(new ReplOptions(false, false, false));
     }
 
     private String readPeer(int bytes) throws IOException {
@@ -131,7 +131,7 @@ class SessionReplTest {
     @Test
     void dataWithoutNewlinesIsShownAsItComes() throws Exception {
         start();
-        String run = "z".repeat(SessionRepl.LONGEST_PARTIAL_LINE);
+        String run = "z".repeat(Screen.LONGEST_PARTIAL_LINE);
         String chunk = "z".repeat(512);
         // A steady stream, never quiet long enough for the partial-line flush: the length cap shows it.
         for (int sent = 1; sent <= 64; sent++) {
@@ -139,7 +139,7 @@ class SessionReplTest {
             if (term.screen().contains(run)) {
                 return;
             }
-            Thread.sleep(SessionRepl.PARTIAL_LINE_FLUSH_MS / 5); // pacing the stream, not waiting for a result
+            Thread.sleep(Screen.PARTIAL_LINE_FLUSH_MS / 5); // pacing the stream, not waiting for a result
         }
         throw new AssertionError("32 KiB without a newline arrived and nothing was shown");
     }
@@ -229,11 +229,35 @@ class SessionReplTest {
     }
 
     @Test
-    void ctrlCEndsTheSessionAndClosesTheConnection() throws Exception {
+    void ctrlCDropsAHalfTypedLineAndOnAnEmptyLineEndsTheSession() throws Exception {
         start();
         term.type("half typed\u0003");
+        term.await("loopback> half typed\r\nloopback> ");
+        assertFalse(repl.isDone(), "Ctrl-C on a half-typed line only drops the line");
+        term.type("kept\r");
+        assertEquals("kept\n", readPeer(5), "the dropped line was not sent");
+        term.type("\u0003");
         assertEquals(SessionRepl.End.INTERRUPTED, repl.get(5, TimeUnit.SECONDS));
         assertEquals(-1, peer.read(ByteBuffer.allocate(16)), "the peer sees the close, not the half-typed line");
+    }
+
+    @Test
+    void typedLinesArePersistedInAnOwnerOnlyFile(@TempDir Path dir) throws Exception {
+        // (recalling them with Up in the next session needs a real terminal: InteractiveIT)
+        Path history = dir.resolve(".netkit_session_history");
+        SessionRepl r = new SessionRepl(term.terminal, session, new ReplOptions(false, false, false), history);
+        repl = CompletableFuture.supplyAsync(r::run);
+        term.await("/help lists the commands");
+        term.type("remember me\r");
+        assertEquals("remember me\n", readPeer(12));
+        term.type("/stats\r");
+        term.await("bytesRead 0");
+        assertTrue(Files.readString(history).contains(":remember me\n"), "saved as typed: " + Files.readString(history));
+        term.type("/quit\r");
+        assertEquals(SessionRepl.End.QUIT, repl.get(5, TimeUnit.SECONDS));
+        assertTrue(Files.readString(history).contains(":/stats\n"), Files.readString(history));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(history)), "a typed line may be a password: owner only");
     }
 
     @Test
@@ -294,11 +318,30 @@ class SessionReplTest {
     @Test
     void tabCompletesTheCommandsThatApply() throws Exception {
         var reader = org.jline.reader.LineReaderBuilder.builder().terminal(term.terminal).build();
-        var completer = new SessionRepl.CommandCompleter(session.features());
+        var completer = new SessionRepl(term.terminal, session, new ReplOptions(false, false, false)).commands().completer();
         assertTrue(complete(completer, reader, "/").containsAll(java.util.List.of("/help", "/pause", "/eof", "/send")));
         assertFalse(complete(completer, reader, "/").contains("/kick"), "no /kick without clients");
         assertTrue(complete(completer, reader, "hello").isEmpty(), "plain text is not completed");
         assertEquals(java.util.List.of("on", "off"), complete(completer, reader, "/hex "));
+        assertTrue(complete(completer, reader, "/stats ").isEmpty(), "/stats takes nothing");
+    }
+
+    @Test
+    void helpListsExactlyWhatTabOffersAndWhatRuns() throws Exception {
+        var reader = org.jline.reader.LineReaderBuilder.builder().terminal(term.terminal).build();
+        CommandTable table = new SessionRepl(term.terminal, session, new ReplOptions(false, false, false)).commands();
+        java.util.List<String> offered = complete(table.completer(), reader, "/");
+        java.util.List<String> helped = table.helpLines().stream().map(l -> l.trim().split(" ")[0]).toList();
+        assertEquals(offered, helped, "/help and Tab come from one table");
+        start();
+        term.type("/help\r");
+        for (String command : offered) {
+            term.await("netkit:   " + command);
+        }
+        term.type("/kick 1\r");
+        term.await("/kick does not apply to this session");
+        term.type("/send\r");
+        term.await("usage: /send FILE");
     }
 
     private static java.util.List<String> complete(org.jline.reader.Completer completer,

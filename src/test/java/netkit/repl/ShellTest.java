@@ -149,7 +149,7 @@ class ShellTest {
                 @Override
                 public Integer call() throws Exception {
                     LoopbackSession session = new LoopbackSession(SocketChannel.open(server.getLocalAddress()));
-                    end.set(Interactive.run(session, ReplOptions.defaults()));
+                    end.set(Interactive.run(session, new ReplOptions(false, false, false)));
                     return end.get() == SessionRepl.End.INTERRUPTED ? 130 : 0;
                 }
             }

@@ -34,7 +34,7 @@ class TcpReplTest {
     @BeforeEach
     void terminal() throws IOException {
         term = new TestTerminal();
-        Terminals.share(term.terminal); // the REPL uses this one, as inside the shell
+        Terminals.share(term.terminal, null); // the REPL uses this one, as inside the shell (no history file)
     }
 
     @AfterEach
@@ -130,12 +130,94 @@ class TcpReplTest {
             CompletableFuture<Integer> exit = netkit("tcp-connect", "127.0.0.1", String.valueOf(port));
             try (SocketChannel peer = server.accept()) {
                 term.await("> ");
-                term.type("unsent\u0003");
+                term.type("unsent\u0003"); // drops the line
+                term.await("> unsent\r\n");
+                term.type("\u0003"); // on an empty line: ends the session
                 assertEquals(130, exit.get(10, TimeUnit.SECONDS));
                 assertEquals(-1, peer.read(ByteBuffer.allocate(16)), "closed, the half-typed line not sent");
             }
             assertEquals("netkit: interrupted\n", err.toString(StandardCharsets.UTF_8));
         }
+    }
+
+    @Test
+    void aSessionThatFailsPrintsItsErrorOnceAfterTheRepl() throws Exception {
+        try (ServerSocketChannel server = ServerSocketChannel.open()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+            CompletableFuture<Integer> exit = netkit("tcp-connect", "127.0.0.1", String.valueOf(port));
+            try (SocketChannel peer = server.accept()) {
+                term.await("127.0.0.1:" + port + "> ");
+                write(peer, "hello\n");
+                term.await("hello");
+                peer.setOption(java.net.StandardSocketOptions.SO_LINGER, 0); // the close is a reset
+            }
+            assertEquals(1, exit.get(10, TimeUnit.SECONDS));
+            assertEquals("netkit: receive from 127.0.0.1:" + port + ": connection reset by peer\n",
+                    err.toString(StandardCharsets.UTF_8), "one line, from the command");
+            assertTrue(!term.screen().contains("reset"), "not also a notice in the REPL:\n" + term.screen());
+        }
+    }
+
+    @Test
+    void aOneShotListenerWhoseClientFailsPrintsTheErrorOnce() throws Exception {
+        CompletableFuture<Integer> exit = netkit("tcp-listen", "127.0.0.1", "0");
+        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(term.await("listening on"));
+        assertTrue(m.find());
+        InetSocketAddress where = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+        try (SocketChannel c = SocketChannel.open(where)) {
+            write(c, "hi\n");
+            term.await("[#1] hi");
+            c.setOption(java.net.StandardSocketOptions.SO_LINGER, 0); // the close is a reset
+        }
+        assertEquals(1, exit.get(10, TimeUnit.SECONDS));
+        term.await("#1 closed: 0 bytes sent, 3 bytes received\n");
+        assertTrue(err.toString(StandardCharsets.UTF_8).endsWith("connection reset by peer\n"), err.toString(StandardCharsets.UTF_8));
+        assertTrue(!term.screen().contains("reset"), "the close notice leaves the error to the command:\n" + term.screen());
+    }
+
+    @Test
+    void chatConsoleQuitTellsTheClientsTheRoomIsClosing() throws Exception {
+        CompletableFuture<Integer> exit = netkit("tcp-listen", "--chat", "127.0.0.1", "0");
+        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(term.await("listening on"));
+        assertTrue(m.find());
+        InetSocketAddress where = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+        try (SocketChannel alice = SocketChannel.open(where)) {
+            write(alice, "alice\n");
+            term.await("alice joined");
+            term.type("/quit\r"); // the room's /quit, typed on the console
+            String got = readToEnd(alice);
+            assertTrue(got.endsWith("* the server is closing the room\n"), got);
+        }
+        assertEquals(0, exit.get(10, TimeUnit.SECONDS));
+        term.await("* the server is closing the room");
+    }
+
+    @Test
+    void chatConsoleCtrlCAlsoTellsTheClientsTheRoomIsClosing() throws Exception {
+        CompletableFuture<Integer> exit = netkit("tcp-listen", "--chat", "127.0.0.1", "0");
+        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(term.await("listening on"));
+        assertTrue(m.find());
+        term.await("chat :" + m.group(1) + "> ");
+        InetSocketAddress where = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
+        try (SocketChannel bob = SocketChannel.open(where)) {
+            write(bob, "bob\n");
+            term.await("bob joined");
+            term.type("\u0003");
+            String got = readToEnd(bob);
+            assertTrue(got.endsWith("* the server is closing the room\n"), got);
+        }
+        assertEquals(130, exit.get(10, TimeUnit.SECONDS));
+    }
+
+    /** Everything the peer sends until it closes. */
+    private static String readToEnd(SocketChannel ch) throws IOException {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        while (ch.read(b.clear()) >= 0) {
+            got.write(b.array(), 0, b.position());
+        }
+        return got.toString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -160,6 +242,7 @@ class TcpReplTest {
                 got.append(new String(b.array(), 0, b.position(), StandardCharsets.UTF_8));
             }
             assertTrue(got.toString().contains("*server* psst"), got.toString());
+            term.await("*server -> alice* psst"); // the console's receipt is the room's log line
             assertTrue(got.toString().contains("<server> hello room"), got.toString());
             write(alice, "hi \u001b[2J all\n");
             term.await("<alice> hi \\x1b[2J all");

@@ -92,11 +92,24 @@ final class TestTerminal implements AutoCloseable {
 
     /** Waits until the screen shows {@code text}; fails with the screen when it does not within {@code timeout}. */
     String await(String text, Duration timeout) throws InterruptedException {
+        return awaitAfter(0, text, timeout);
+    }
+
+    /** How much the screen holds now, for {@link #awaitAfter}. */
+    int mark() {
+        synchronized (screen) {
+            return screen.size();
+        }
+    }
+
+    /** Waits until what was shown after {@code mark} contains {@code text}; returns the whole screen. */
+    String awaitAfter(int mark, String text, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (screen) {
             while (true) {
-                String s = screen.toString(StandardCharsets.UTF_8);
-                if (s.contains(text)) {
+                byte[] all = screen.toByteArray();
+                String s = new String(all, StandardCharsets.UTF_8);
+                if (new String(all, mark, all.length - mark, StandardCharsets.UTF_8).contains(text)) {
                     return s;
                 }
                 long left = deadline - System.nanoTime();

@@ -40,12 +40,4 @@ public record ChatOptions(int maxLineBytes, int outboxBytes, int maxConnections,
     public ChatOptions withMaxConnections(int max) {
         return new ChatOptions(maxLineBytes, outboxBytes, max, consoleName);
     }
-
-    public ChatOptions withOutboxBytes(int bytes) {
-        return new ChatOptions(maxLineBytes, bytes, maxConnections, consoleName);
-    }
-
-    public ChatOptions withConsoleName(String name) {
-        return new ChatOptions(maxLineBytes, outboxBytes, maxConnections, name);
-    }
 }

@@ -7,53 +7,38 @@ import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import netkit.engine.chat.NoticeMerger.Notice;
 
 /**
- * A line-based chat room (SPEC §4) that any telnet or nc client can use. The host hands it
- * connected channels ({@link #admit}); each becomes a {@link Member} with its own reader and
- * writer virtual threads. The console user ({@link ChatOptions#consoleName()}, {@code server})
- * speaks through {@link #runConsole} and the room log (every line of traffic) goes to the
- * {@code log} stream.
+ * A line-based chat room (SPEC §4) that any telnet or nc client can use. The host serves each
+ * connection with {@link #serve} on a thread of its own; it becomes a {@link Member}, whose
+ * replies and broadcasts a writer virtual thread delivers. The console user
+ * ({@link ChatOptions#consoleName()}, {@code server}) speaks through {@link #runConsole} and the
+ * room log (every line of traffic) goes to the {@code log} stream.
  *
  * <p>Every change of membership and every broadcast happens under one lock, so all members see
- * the same order. A broadcast encodes its line once and queues the same bytes for every member;
- * queuing never blocks, and a member whose outbox is full is disconnected after the broadcast
- * instead of slowing the others.
+ * the same order. A broadcast encodes its line once and the {@link Broadcaster} queues the same
+ * bytes for every member; queuing never blocks, and a member whose outbox is full is
+ * disconnected after the broadcast instead of slowing the others.
  */
 public final class ChatRoom implements AutoCloseable {
     private static final long CLOSE_WAIT_MILLIS = 2_000;
-    /** Most broadcast lines one flush carries; bounds the per-member work for those who joined meanwhile. */
-    private static final int MAX_PENDING = 512;
-    /** Pause between two flushes per member in the room (10,000 members: 30 ms). */
-    private static final long FLUSH_NANOS_PER_MEMBER = 3_000;
-    private static final long MAX_FLUSH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-
-    /** A broadcast line waiting for the flusher; {@code seq} orders it against joins. */
-    private record Pending(ChatText.Line line, Member sender, long seq, Notice notice) {}
-
-    /** A join or leave notice, which a flush may merge with its neighbours of the same kind. */
-    private record Notice(String verb, String name, int online) {}
-
-    /**
-     * One line of a flush: a pending line, or several join (leave) notices in a row merged into
-     * one {@code * a, b, c and 97 others joined (N online)} line, with the range of their numbers.
-     */
-    private record Item(ChatText.Line line, Member sender, long firstSeq, long lastSeq) {}
-
-    /** Join (leave) notices in a row that one flush merges into one line; fewer go out one by one. */
-    static final int MERGE_NOTICES = 4;
-    /** Names a merged notice lists before "and N others". */
-    private static final int MERGED_NAMES = 5;
+    static final ChatText.Line HELP = ChatText.lines(List.of(
+            "* commands:",
+            "*   /nick NEW        change your nickname",
+            "*   /msg NAME TEXT   private message to NAME (they see *YOU* TEXT)",
+            "*   /list            who is online",
+            "*   /help            this help",
+            "*   /quit, byebye    leave the room",
+            "*   //TEXT           send a line that starts with /",
+            "* any other line goes to everyone else as <YOU> TEXT"));
+    private static final ChatText.Line CLOSING = ChatText.line("* the server is closing the room");
 
     private final ChatOptions options;
     private final RoomEvents events;
@@ -61,13 +46,8 @@ public final class ChatRoom implements AutoCloseable {
     private final Map<String, Member> named = new HashMap<>();
     private final Set<Member> connected = new HashSet<>();
     private final Outbox log;
-    private final ChatText.Line help;
-    private final List<Pending> pending = new ArrayList<>();
-    private final Condition pendingReady = lock.newCondition();
-    private final Thread flusher;
-    private long seq;
+    private final Broadcaster broadcasts;
     private boolean closed;
-    private long logLinesDropped;
 
     /**
      * @param log where the room's traffic is written, one line each (the console's stdout), or
@@ -91,16 +71,7 @@ public final class ChatRoom implements AutoCloseable {
                         ChatRoom.this.events.failed("room log", e);
                     }
                 });
-        this.help = ChatText.lines(List.of(
-                "* commands:",
-                "*   /nick NEW        change your nickname",
-                "*   /msg NAME TEXT   private message to NAME (they see *YOU* TEXT)",
-                "*   /list            who is online",
-                "*   /help            this help",
-                "*   /quit, byebye    leave the room",
-                "*   //TEXT           send a line that starts with /",
-                "* any other line goes to everyone else as <YOU> TEXT"));
-        this.flusher = Thread.ofVirtual().name("chat-flusher").start(this::flushLoop);
+        this.broadcasts = new Broadcaster(lock, named.values(), this::disconnectSlow, this.events);
     }
 
     public ChatOptions options() {
@@ -111,119 +82,89 @@ public final class ChatRoom implements AutoCloseable {
         return events;
     }
 
-    /** Users in the room: members with a nickname, plus the console user. */
-    public int online() {
-        lock.lock();
-        try {
-            return onlineLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Open connections, including members still choosing a nickname. */
-    public int connections() {
-        lock.lock();
-        try {
-            return connected.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The nicknames in the room, sorted ignoring case. */
-    public List<String> nicknames() {
-        lock.lock();
-        try {
-            return sortedNamesLocked();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /**
-     * Makes {@code channel} (connected, in blocking mode) a member of the room, served by its own
-     * virtual threads. When the room holds {@link ChatOptions#maxConnections()} already, the
-     * channel gets a {@code server full} line and is closed. Returns false when it was not admitted.
-     */
-    public boolean admit(SocketChannel channel) {
-        Member member = enter(ChatTransport.of(channel));
-        if (member == null) {
-            rejectFull(channel);
-            return false;
-        }
-        member.start();
-        return true;
-    }
-
-    /**
-     * Serves one member in the calling thread until it leaves (for hosts that give every
-     * connection its own thread and close it afterwards). Returns false at once, without writing,
-     * when the room is closed or full: the host then rejects the connection itself.
+     * Serves one member in the calling thread until it leaves; the host closes the transport
+     * afterwards. Returns false at once, without writing, when the room is closed or holds
+     * {@link ChatOptions#maxConnections()} already: the host then {@linkplain #turnAway turns the
+     * connection away}.
      */
     public boolean serve(ChatTransport transport) {
-        Member member = enter(transport);
-        if (member == null) {
-            return false;
+        Member member;
+        lock.lock();
+        try {
+            if (closed || (options.maxConnections() > 0 && connected.size() >= options.maxConnections())) {
+                return false;
+            }
+            member = new Member(this, transport, options);
+            connected.add(member);
+        } finally {
+            lock.unlock();
         }
         member.run();
         return true;
     }
 
-    private Member enter(ChatTransport transport) {
+    /**
+     * Turns a connection away with one line before the close: {@code server full} (the room or
+     * the host's connection limit is full), or the closing notice when the room is closing.
+     * Never blocks: the write is non-blocking, and the socket's send buffer is empty. Returns the
+     * reason, for the host's log.
+     */
+    public String turnAway(SocketChannel channel) {
+        boolean closing;
         lock.lock();
         try {
-            if (closed || (options.maxConnections() > 0 && connected.size() >= options.maxConnections())) {
-                return null;
-            }
-            Member member = new Member(this, transport, options);
-            connected.add(member);
-            return member;
+            closing = closed;
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Turns a connection away because the room (or the host's {@code -m} limit) is full: one
-     * {@code server full} line, then close. Never blocks: the write is non-blocking, and the
-     * socket's send buffer is empty.
-     */
-    public void rejectFull(SocketChannel channel) {
+        String reason;
+        ChatText.Line line;
+        if (closing) {
+            reason = "the room is closing";
+            line = CLOSING;
+        } else {
+            int max = options.maxConnections();
+            String limit = max > 0 ? " (" + max + (max == 1 ? " connection)" : " connections)") : "";
+            reason = "server full" + limit;
+            line = ChatText.line("! server full" + limit + ", try again later");
+        }
         SocketAddress remote = remoteOf(channel);
         try (channel) {
             channel.configureBlocking(false);
-            channel.write(ByteBuffer.wrap(serverFullLine().bytes(false)));
+            channel.write(ByteBuffer.wrap(line.bytes(false)));
         } catch (IOException | RuntimeException ignored) {
             // the client may be gone already; it is closed either way
         }
-        events.rejected(remote, "server full");
-    }
-
-    /** The line a client turned away for the connection limit gets before the close. */
-    public ChatText.Line serverFullLine() {
-        int max = options.maxConnections();
-        String limit = max > 0 ? " (" + max + (max == 1 ? " connection)" : " connections)") : "";
-        return ChatText.line("! server full" + limit + ", try again later");
+        events.rejected(remote, reason);
+        return reason;
     }
 
     void greet(Member m) {
-        int online = online();
+        int online;
+        lock.lock();
+        try {
+            online = onlineLocked();
+        } finally {
+            lock.unlock();
+        }
         sendOrDrop(m, ChatText.lines(List.of("* welcome to netkit chat (" + online + " online)",
                 "* choose a nickname (1-" + ChatText.MAX_NICKNAME + " letters, digits, _ - .):")));
     }
 
     /**
-     * One line from a member, already clean. Returns false when the member leaves (quit).
-     * {@code cut}: the line was longer than the limit and was cut.
+     * One line from a member: {@code text} is the line {@linkplain ChatText#clean cleaned},
+     * {@code raw[0..rawLength)} its bytes as received (valid during the call only; nickname rules
+     * name a refused character from them). {@code cut}: the line was longer than the limit and
+     * was cut. Returns false when the member leaves (quit).
      */
-    boolean received(Member m, String text, boolean cut) {
+    boolean received(Member m, String text, byte[] raw, int rawLength, boolean cut) {
         if (cut) {
             sendOrDrop(m, ChatText.line("! your line was longer than " + options.maxLineBytes()
                     + " bytes: only its first " + options.maxLineBytes() + " bytes were used"));
         }
         if (m.nickname() == null) {
-            return chooseNickname(m, text);
+            return chooseNickname(m, text, ChatText.decode(raw, 0, rawLength));
         }
         return switch (ChatCommand.parse(text)) {
             case ChatCommand.Say say -> {
@@ -231,7 +172,10 @@ public final class ChatRoom implements AutoCloseable {
                 yield true;
             }
             case ChatCommand.Nick nick -> {
-                rename(m, nick.name());
+                // the name as received, so that a refused character is named, not shown as its escape
+                String name = ChatCommand.parse(ChatText.decode(raw, 0, rawLength)) instanceof ChatCommand.Nick n
+                        ? n.name() : nick.name();
+                rename(m, name);
                 yield true;
             }
             case ChatCommand.Msg msg -> {
@@ -243,7 +187,7 @@ public final class ChatRoom implements AutoCloseable {
                 yield true;
             }
             case ChatCommand.Help h -> {
-                sendOrDrop(m, help);
+                sendOrDrop(m, HELP);
                 yield true;
             }
             case ChatCommand.Quit q -> {
@@ -258,9 +202,9 @@ public final class ChatRoom implements AutoCloseable {
         };
     }
 
-    private boolean chooseNickname(Member m, String text) {
-        String name = text.strip();
-        ChatCommand c = ChatCommand.parse(name);
+    /** The first line of a member without a nickname; {@code raw} is the line as received. */
+    private boolean chooseNickname(Member m, String text, String raw) {
+        ChatCommand c = ChatCommand.parse(text.strip());
         if (c instanceof ChatCommand.Quit) {
             sendOrDrop(m, ChatText.line("* bye"));
             return false;
@@ -270,6 +214,7 @@ public final class ChatRoom implements AutoCloseable {
                     + " letters, digits, _ - .):"));
             return true;
         }
+        String name = raw.strip();
         List<Member> slow = new ArrayList<>();
         int online;
         String problem;
@@ -278,16 +223,15 @@ public final class ChatRoom implements AutoCloseable {
             problem = nicknameProblemLocked(name, null);
             if (problem == null) {
                 m.nickname(name);
-                m.joinSeq = seq;
+                m.joinSeq = broadcasts.seqLocked();
                 named.put(ChatText.key(name), m);
                 online = onlineLocked();
-                sendLocked(m, ChatText.line("* welcome, " + name + " (" + online + " online). /help lists the commands"),
-                        slow);
-                broadcastLocked(m, ChatText.line("* " + name + " joined (" + online + " online)"), slow,
-                        new Notice("joined", name, online));
+                broadcasts.sendLocked(m, ChatText.line("* welcome, " + name + " (" + online
+                        + " online). /help lists the commands"), slow);
+                broadcastLocked(m, Notice.joined(name, online), slow);
             } else {
                 online = 0;
-                sendLocked(m, ChatText.line("! " + problem + "; choose another nickname:"), slow);
+                broadcasts.sendLocked(m, ChatText.line("! " + problem + "; choose another nickname:"), slow);
             }
         } finally {
             lock.unlock();
@@ -299,14 +243,23 @@ public final class ChatRoom implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Why {@code name} (as received) cannot be the nickname of {@code renaming} (null: a member
+     * choosing its first), or null: the text rules, the console's name and names that pass for it,
+     * the word that leaves, and the names taken.
+     */
     private String nicknameProblemLocked(String name, Member renaming) {
         String problem = ChatText.nicknameProblem(name);
         if (problem != null) {
             return problem;
         }
         String key = ChatText.key(name);
-        if (options.consoleName() != null && key.equals(ChatText.key(options.consoleName()))) {
+        String console = options.consoleName();
+        if (console != null && key.equals(ChatText.key(console))) {
             return "'" + name + "' is the server's name";
+        }
+        if (console != null && ChatText.looksLike(name, console)) {
+            return "'" + name + "' looks like the server's name '" + console + "'";
         }
         if (key.equals("byebye")) {
             return "'" + name + "' is the word that leaves the room";
@@ -325,7 +278,7 @@ public final class ChatRoom implements AutoCloseable {
             String old = m.nickname();
             String problem = nicknameProblemLocked(name, m);
             if (problem != null) {
-                sendLocked(m, ChatText.line("! " + problem), slow);
+                broadcasts.sendLocked(m, ChatText.line("! " + problem), slow);
             } else if (!old.equals(name)) {
                 named.remove(ChatText.key(old));
                 named.put(ChatText.key(name), m);
@@ -338,23 +291,34 @@ public final class ChatRoom implements AutoCloseable {
         disconnectSlow(slow);
     }
 
-    /** A private message; {@code from} is a member's nickname or the console's. */
-    private void whisper(Member from, String fromName, String to, String text) {
+    /**
+     * A private message from member {@code from} (null: the console) whose nickname is
+     * {@code fromName}: the target gets {@code *FROM* TEXT}, the sender {@code -> *TO* TEXT} as
+     * its receipt, the log {@code *FROM -> TO* TEXT}; an unknown target is an error for the sender.
+     */
+    void whisper(Member from, String fromName, String to, String text) {
         List<Member> slow = new ArrayList<>();
         lock.lock();
         try {
             String key = ChatText.key(to);
             Member target = named.get(key);
+            String console = options.consoleName();
             ChatText.Line line = ChatText.line("*" + fromName + "* " + text);
             if (target != null) {
-                sendLocked(target, line, slow);
+                broadcasts.sendLocked(target, line, slow);
                 logLocked(ChatText.line("*" + fromName + " -> " + target.nickname() + "* " + text));
-            } else if (options.consoleName() != null && key.equals(ChatText.key(options.consoleName()))) {
+                if (from != null) {
+                    broadcasts.sendLocked(from, ChatText.line("-> *" + target.nickname() + "* " + text), slow);
+                }
+            } else if (console != null && key.equals(ChatText.key(console))) {
                 logLocked(line);
+                if (from != null) {
+                    broadcasts.sendLocked(from, ChatText.line("-> *" + console + "* " + text), slow);
+                }
             } else {
                 ChatText.Line error = ChatText.line("! no user named '" + to + "' (/list shows who is online)");
                 if (from != null) {
-                    sendLocked(from, error, slow);
+                    broadcasts.sendLocked(from, error, slow);
                 } else {
                     logLocked(error);
                 }
@@ -365,8 +329,8 @@ public final class ChatRoom implements AutoCloseable {
         disconnectSlow(slow);
     }
 
-    /** Sends {@code line} to every member with a nickname except {@code sender}, and to the log. */
-    private void broadcast(Member sender, ChatText.Line line) {
+    /** Sends {@code line} to every member with a nickname except {@code sender} (null: the console), and to the log. */
+    void broadcast(Member sender, ChatText.Line line) {
         List<Member> slow = new ArrayList<>();
         lock.lock();
         try {
@@ -377,148 +341,16 @@ public final class ChatRoom implements AutoCloseable {
         disconnectSlow(slow);
     }
 
-    /**
-     * Queues {@code line} for every member with a nickname except {@code sender} (null: everyone)
-     * and writes it to the log. The line waits in {@link #pending} for the flusher, which sends
-     * everything pending as one buffer per member: a storm of joins costs one pass over the room
-     * per flush, not one per join.
-     */
     private void broadcastLocked(Member sender, ChatText.Line line, List<Member> slow) {
-        broadcastLocked(sender, line, slow, null);
-    }
-
-    private void broadcastLocked(Member sender, ChatText.Line line, List<Member> slow, Notice notice) {
-        pending.add(new Pending(line, sender, ++seq, notice));
+        broadcasts.queueLocked(sender, line, null, slow);
         logLocked(line);
-        if (pending.size() == 1) {
-            pendingReady.signal();
-        } else if (pending.size() >= MAX_PENDING) {
-            flushLocked(slow);
-        }
     }
 
-    /** A line for one member; lines broadcast before it are sent first, so the order holds. */
-    private void sendLocked(Member m, ChatText.Line line, List<Member> slow) {
-        if (!pending.isEmpty() && m.joinSeq < seq) {
-            flushLocked(slow);
-        }
-        if (!m.send(line)) {
-            slow.add(m);
-        }
-    }
-
-    /**
-     * Sends every pending line: members that were in the room before the first pending line and
-     * sent none of them get one shared buffer with all of them; the few others (who joined or
-     * spoke during the batch) get the lines meant for them one by one, still shared arrays.
-     */
-    private void flushLocked(List<Member> slow) {
-        if (pending.isEmpty()) {
-            return;
-        }
-        List<Item> items = mergeNotices(pending);
-        long first = pending.get(0).seq();
-        Set<Member> senders = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Item i : items) {
-            if (i.sender() != null) {
-                senders.add(i.sender());
-            }
-        }
-        ChatText.Line all = items.size() == 1 ? items.get(0).line() : ChatText.join(items.stream().map(Item::line).toList());
-        for (Member m : named.values()) {
-            if (m.joinSeq < first && !senders.contains(m)) {
-                if (!m.send(all)) {
-                    slow.add(m);
-                }
-                continue;
-            }
-            // joined during this batch, or sent some of it: the lines meant for it, one by one
-            for (Item i : items) {
-                if (i.lastSeq() > m.joinSeq && i.sender() != m && !m.send(i.line())) {
-                    slow.add(m);
-                    break;
-                }
-            }
-        }
-        pending.clear();
-    }
-
-    /**
-     * Merges each run of {@link #MERGE_NOTICES} or more join (or leave) notices into one line, so
-     * that a storm of joins costs each member a few lines instead of one per join: a room of
-     * 10,000 that joins at once would otherwise send 50 million notices (over a gigabyte). A
-     * member who joined inside a merged run gets the merged line too (it lists the burst).
-     */
-    private static List<Item> mergeNotices(List<Pending> batch) {
-        List<Item> items = new ArrayList<>(batch.size());
-        int i = 0;
-        while (i < batch.size()) {
-            Pending p = batch.get(i);
-            int j = i + 1;
-            if (p.notice() != null) {
-                while (j < batch.size() && batch.get(j).notice() != null
-                        && batch.get(j).notice().verb().equals(p.notice().verb())) {
-                    j++;
-                }
-            }
-            if (p.notice() == null || j - i < MERGE_NOTICES) {
-                for (int k = i; k < j; k++) {
-                    Pending q = batch.get(k);
-                    items.add(new Item(q.line(), q.sender(), q.seq(), q.seq()));
-                }
-            } else {
-                StringBuilder names = new StringBuilder("* ");
-                int shown = Math.min(MERGED_NAMES, j - i);
-                for (int k = i; k < i + shown; k++) {
-                    names.append(k > i ? ", " : "").append(batch.get(k).notice().name());
-                }
-                if (j - i > shown) {
-                    names.append(" and ").append(j - i - shown).append(" others");
-                }
-                Pending last = batch.get(j - 1);
-                names.append(' ').append(p.notice().verb()).append(" (").append(last.notice().online()).append(" online)");
-                items.add(new Item(ChatText.line(names.toString()), null, p.seq(), last.seq()));
-            }
-            i = j;
-        }
-        return items;
-    }
-
-    /**
-     * The flusher thread: sends pending broadcasts as soon as there are some, but in a big room
-     * not more often than every {@link #FLUSH_NANOS_PER_MEMBER} per member: a flush wakes a
-     * writer for every member, so during a storm of joins the pause lets the next flush carry
-     * many notices at once. In a quiet room a line goes out at once.
-     */
-    private void flushLoop() {
-        long lastFlush = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
-        while (true) {
-            List<Member> slow = new ArrayList<>();
-            lock.lock();
-            try {
-                while (pending.isEmpty() && !closed) {
-                    pendingReady.await();
-                }
-                long gap = Math.min((long) named.size() * FLUSH_NANOS_PER_MEMBER, MAX_FLUSH_GAP_NANOS);
-                long wait = lastFlush + gap - System.nanoTime();
-                while (wait > 0 && !closed && !pending.isEmpty()) {
-                    wait = pendingReady.awaitNanos(wait);
-                }
-                flushLocked(slow);
-                lastFlush = System.nanoTime();
-                if (closed) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                events.failed("room flusher", e);
-                pending.clear();
-            } finally {
-                lock.unlock();
-            }
-            disconnectSlow(slow);
-        }
+    /** A join or leave notice for everyone but {@code about}, which a flush may merge with others. */
+    private void broadcastLocked(Member about, Notice notice, List<Member> slow) {
+        ChatText.Line line = notice.line();
+        broadcasts.queueLocked(about, line, notice, slow);
+        logLocked(line);
     }
 
     /** A reply to one member outside any broadcast; a member that does not read is disconnected. */
@@ -526,7 +358,7 @@ public final class ChatRoom implements AutoCloseable {
         List<Member> slow = new ArrayList<>();
         lock.lock();
         try {
-            sendLocked(m, line, slow);
+            broadcasts.sendLocked(m, line, slow);
         } finally {
             lock.unlock();
         }
@@ -552,8 +384,7 @@ public final class ChatRoom implements AutoCloseable {
                 online = onlineLocked();
                 announced = true;
                 if (!closed) {
-                    broadcastLocked(m, ChatText.line("* " + name + " left (" + online + " online)"), slow,
-                            new Notice("left", name, online));
+                    broadcastLocked(m, Notice.left(name, online), slow);
                 }
             }
         } finally {
@@ -565,82 +396,41 @@ public final class ChatRoom implements AutoCloseable {
         }
     }
 
-    private ChatText.Line listLine() {
+    /** {@code * N online: a, b, server}, sorted ignoring case. */
+    ChatText.Line listLine() {
         lock.lock();
         try {
-            List<String> names = sortedNamesLocked();
+            List<String> names = new ArrayList<>(named.size() + 1);
+            for (Member m : named.values()) {
+                names.add(m.nickname());
+            }
+            if (options.consoleName() != null) {
+                names.add(options.consoleName());
+            }
+            names.sort(String.CASE_INSENSITIVE_ORDER);
             return ChatText.line("* " + names.size() + " online: " + String.join(", ", names));
         } finally {
             lock.unlock();
         }
     }
 
-    private List<String> sortedNamesLocked() {
-        List<String> names = new ArrayList<>(named.size() + 1);
-        for (Member m : named.values()) {
-            names.add(m.nickname());
-        }
-        if (options.consoleName() != null) {
-            names.add(options.consoleName());
-        }
-        names.sort(String.CASE_INSENSITIVE_ORDER);
-        return names;
-    }
-
+    /** Users in the room: members with a nickname, plus the console user. */
     private int onlineLocked() {
         return named.size() + (options.consoleName() != null ? 1 : 0);
     }
 
-    // ---- the console user -------------------------------------------------------------
-
     /**
      * Reads the console user's lines from {@code in} until end of stream or {@code /quit}, in the
-     * calling thread. Plain lines go to everyone as {@code <server> TEXT}; replies to the console
-     * ({@code /list}, {@code /help}, errors) go to the log. Returns true when the console typed
-     * {@code /quit} (the host should close the room), false at end of input (the room goes on).
+     * calling thread (see {@link ChatConsole}). Returns true when the console typed {@code /quit}:
+     * the host should {@linkplain #close close the room} (which tells every member) and stop;
+     * false at end of input (the room goes on).
      */
     public boolean runConsole(InputStream in) throws IOException {
-        String me = options.consoleName();
-        if (me == null) {
-            throw new IllegalStateException("this room has no console user");
-        }
-        LineSplitter splitter = new LineSplitter(options.maxLineBytes());
-        boolean[] quit = {false};
-        LineSplitter.Sink sink = (bytes, length, cut, crlf) -> {
-            if (cut) {
-                log(ChatText.line("! the line was longer than " + options.maxLineBytes() + " bytes and was cut"));
-            }
-            quit[0] = !consoleLine(me, ChatText.clean(bytes, 0, length));
-            return !quit[0];
-        };
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            if (!splitter.feed(ByteBuffer.wrap(buf, 0, n), sink)) {
-                return true;
-            }
-        }
-        splitter.finish(sink);
-        return quit[0];
+        return new ChatConsole(this, options).run(in);
     }
 
-    private boolean consoleLine(String me, String text) {
-        switch (ChatCommand.parse(text)) {
-            case ChatCommand.Say say -> broadcast(null, ChatText.line("<" + me + "> " + say.text()));
-            case ChatCommand.Msg msg -> whisper(null, me, msg.to(), msg.text());
-            case ChatCommand.ListUsers l -> log(listLine());
-            case ChatCommand.Help h -> log(help);
-            case ChatCommand.Nick n -> log(ChatText.line("! the console user is always '" + me + "'"));
-            case ChatCommand.Invalid inv -> log(ChatText.line("! " + inv.error()));
-            case ChatCommand.Quit q -> {
-                return false;
-            }
-            case ChatCommand.Nothing n -> {}
-        }
-        return true;
-    }
-
-    private void log(ChatText.Line line) {
+    /** A line for the log only: replies to the console. */
+    void log(ChatText.Line line) {
         lock.lock();
         try {
             logLocked(line);
@@ -649,25 +439,18 @@ public final class ChatRoom implements AutoCloseable {
         }
     }
 
+    /** A line for the log; one that does not fit while the log's stream lags behind is dropped. */
     private void logLocked(ChatText.Line line) {
-        if (log != null && !log.offer(line.bytes(false))) {
-            logLinesDropped++;
-        }
-    }
-
-    /** Lines the log dropped because its stream did not keep up. */
-    public long logLinesDropped() {
-        lock.lock();
-        try {
-            return logLinesDropped;
-        } finally {
-            lock.unlock();
+        if (log != null) {
+            log.offer(line.bytes(false));
         }
     }
 
     /**
-     * Tells every member the room is closing, gives their writers a moment to deliver it, closes
-     * every connection and flushes the log. Idempotent; waits a bounded time.
+     * Tells every member the room is closing (and the log, when anyone was there), gives their
+     * writers a moment to deliver it, closes every connection and flushes the log. Connections
+     * that come meanwhile are not served ({@link #serve} returns false). Idempotent; waits a
+     * bounded time, so a host may call it before it stops listening.
      */
     @Override
     public void close() {
@@ -679,15 +462,15 @@ public final class ChatRoom implements AutoCloseable {
             }
             closed = true;
             all = new ArrayList<>(connected);
-            List<Member> ignored = new ArrayList<>();
-            flushLocked(ignored);
-            pendingReady.signalAll();
+            broadcasts.closeLocked(new ArrayList<>());
+            if (!all.isEmpty()) {
+                logLocked(CLOSING);
+            }
         } finally {
             lock.unlock();
         }
-        ChatText.Line bye = ChatText.line("* the server is closing the room");
         for (Member m : all) {
-            m.send(bye);
+            m.send(CLOSING);
             m.finish();
         }
         long deadline = System.currentTimeMillis() + CLOSE_WAIT_MILLIS;

@@ -16,18 +16,20 @@ public final class ChatText {
     /**
      * Why {@code name} cannot be a nickname, or {@code null} when it can: 1-32 characters of ASCII
      * letters, digits, {@code _ - .}. ASCII only, so that no two users look alike through
-     * homoglyphs (Latin {@code a} and Cyrillic {@code а}).
+     * homoglyphs (Latin {@code a} and Cyrillic {@code а}). A refused character is named (see
+     * {@link #describe}), so give it the name as received ({@link #decode}), not {@link #clean}ed:
+     * cleaned, a control character is a backslash and its escape.
      */
     public static String nicknameProblem(String name) {
         if (name.isEmpty()) {
             return "a nickname cannot be empty";
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!isNicknameChar(c)) {
-                return "'" + escape(String.valueOf(Character.toChars(name.codePointAt(i))))
-                        + "' is not allowed (use letters, digits, _ - .)";
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            if (cp > 0x7f || !isNicknameChar((char) cp)) {
+                return describe(cp) + " is not allowed (use letters, digits, _ - .)";
             }
+            i += Character.charCount(cp);
         }
         if (name.length() > MAX_NICKNAME) {
             return "a nickname has at most " + MAX_NICKNAME + " characters (this one has " + name.length() + ")";
@@ -38,6 +40,67 @@ public final class ChatText {
     static boolean isNicknameChar(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '_' || c == '-' || c == '.';
+    }
+
+    /**
+     * A character as an error message names it, never sending it raw when a terminal would act on
+     * it: printable ASCII quoted ({@code ' '}), other visible characters quoted with their code
+     * point and name ({@code 'é' (U+00E9 LATIN SMALL LETTER E WITH ACUTE)}), invisible or
+     * controlling ones by code point and name only ({@code U+202E RIGHT-TO-LEFT OVERRIDE}), and a
+     * byte that was not UTF-8 ({@link #decode} gives it as U+DC80-U+DCFF) as {@code byte 0xff}.
+     */
+    static String describe(int cp) {
+        if (cp >= 0xdc80 && cp <= 0xdcff) {
+            return "byte 0x" + Integer.toHexString(cp & 0xff) + " (not UTF-8)";
+        }
+        if (cp >= 0x20 && cp < 0x7f) {
+            return "'" + (char) cp + "'";
+        }
+        String name = Character.getName(cp);
+        String code = String.format("U+%04X", cp) + (name == null ? "" : " " + name);
+        return isVisible(cp) ? "'" + new String(Character.toChars(cp)) + "' (" + code + ")" : code;
+    }
+
+    /** Whether showing {@code cp} as itself draws a glyph and does nothing else. */
+    private static boolean isVisible(int cp) {
+        if (cp < 0xa0 || isInvisibleFormatting(cp)) {
+            return false;
+        }
+        return switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE,
+                    Character.UNASSIGNED, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK,
+                    Character.COMBINING_SPACING_MARK -> false;
+            default -> true;
+        };
+    }
+
+    /**
+     * Whether {@code name} would pass for {@code other} to a reader: the same ignoring case, the
+     * separators {@code _ - .} and the digits that stand in for letters ({@code Server.},
+     * {@code server_}, {@code s3rv3r} all pass for {@code server}). Both must be valid nicknames.
+     */
+    public static boolean looksLike(String name, String other) {
+        return skeleton(name).equals(skeleton(other));
+    }
+
+    private static String skeleton(String nickname) {
+        StringBuilder sb = new StringBuilder(nickname.length());
+        for (int i = 0; i < nickname.length(); i++) {
+            char c = Character.toLowerCase(nickname.charAt(i));
+            switch (c) {
+                case '_', '-', '.' -> { }
+                case '0' -> sb.append('o');
+                case '1', 'i' -> sb.append('l');
+                case '3' -> sb.append('e');
+                case '4' -> sb.append('a');
+                case '5' -> sb.append('s');
+                case '7' -> sb.append('t');
+                case '8' -> sb.append('b');
+                default -> sb.append(c);
+            }
+        }
+        return sb.toString();
     }
 
     /** The key under which a nickname is unique: nicknames are unique ignoring case. */
@@ -56,56 +119,75 @@ public final class ChatText {
         int i = off;
         int end = off + len;
         while (i < end) {
-            int c = b[i] & 0xff;
-            if (c < 0x80) {
-                appendCodePoint(sb, c);
-                i++;
-                continue;
-            }
-            int need;
-            int cp;
-            int min;
-            if (c >= 0xc2 && c <= 0xdf) {
-                need = 1; cp = c & 0x1f; min = 0x80;
-            } else if (c >= 0xe0 && c <= 0xef) {
-                need = 2; cp = c & 0x0f; min = 0x800;
-            } else if (c >= 0xf0 && c <= 0xf4) {
-                need = 3; cp = c & 0x07; min = 0x10000;
+            long next = decodeAt(b, i, end);
+            int cp = (int) next;
+            if (cp < 0) {
+                hex(sb, b[i] & 0xff);
             } else {
-                hex(sb, c);
-                i++;
-                continue;
+                appendCodePoint(sb, cp);
             }
-            if (i + need >= end) { // the sequence is cut short
-                hex(sb, c);
-                i++;
-                continue;
-            }
-            boolean ok = true;
-            for (int k = 1; k <= need; k++) {
-                int cc = b[i + k] & 0xff;
-                if ((cc & 0xc0) != 0x80) {
-                    ok = false;
-                    break;
-                }
-                cp = (cp << 6) | (cc & 0x3f);
-            }
-            if (!ok || cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-                hex(sb, c);
-                i++;
-                continue;
-            }
-            appendCodePoint(sb, cp);
-            i += need + 1;
+            i += (int) (next >>> 32);
         }
         return sb.toString();
     }
 
-    /** {@link #clean(byte[], int, int)} for text that is already a string (e.g. a nickname in an error). */
-    public static String escape(String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        return clean(b, 0, b.length);
+    /**
+     * Decodes received bytes as UTF-8 exactly as they came, for rules that look at characters
+     * (nicknames): each byte that is not part of valid UTF-8 becomes U+DC80-U+DCFF (its value plus
+     * 0xDC00, which valid UTF-8 never yields), so that it can still be named. Show the result
+     * only through {@link #clean} or {@link #describe}.
+     */
+    public static String decode(byte[] b, int off, int len) {
+        StringBuilder sb = new StringBuilder(len);
+        int i = off;
+        int end = off + len;
+        while (i < end) {
+            long next = decodeAt(b, i, end);
+            int cp = (int) next;
+            sb.appendCodePoint(cp < 0 ? 0xdc00 | (b[i] & 0xff) : cp);
+            i += (int) (next >>> 32);
+        }
+        return sb.toString();
     }
+
+    /**
+     * The code point that starts at {@code b[i]} (low 32 bits; -1 when {@code b[i]} does not start
+     * valid UTF-8) and how many bytes it takes (high 32 bits; 1 for an invalid byte).
+     */
+    private static long decodeAt(byte[] b, int i, int end) {
+        int c = b[i] & 0xff;
+        if (c < 0x80) {
+            return (1L << 32) | c;
+        }
+        int need;
+        int cp;
+        int min;
+        if (c >= 0xc2 && c <= 0xdf) {
+            need = 1; cp = c & 0x1f; min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            need = 2; cp = c & 0x0f; min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            need = 3; cp = c & 0x07; min = 0x10000;
+        } else {
+            return INVALID;
+        }
+        if (i + need >= end) { // the sequence is cut short
+            return INVALID;
+        }
+        for (int k = 1; k <= need; k++) {
+            int cc = b[i + k] & 0xff;
+            if ((cc & 0xc0) != 0x80) {
+                return INVALID;
+            }
+            cp = (cp << 6) | (cc & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            return INVALID;
+        }
+        return ((long) (need + 1) << 32) | cp;
+    }
+
+    private static final long INVALID = (1L << 32) | 0xffffffffL;
 
     private static void appendCodePoint(StringBuilder sb, int cp) {
         if (cp == '\t' || (cp >= 0x20 && cp < 0x7f)) {

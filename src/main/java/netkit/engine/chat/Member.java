@@ -6,10 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 
 /**
- * One client of the room: a reader thread that turns its lines into commands, and a writer
- * thread that drains its bounded {@link Outbox}. The member's lifetime is its reader's: when
- * the reader ends (quit, end of stream, error, or its channel closed because it did not read),
- * the member leaves the room.
+ * One client of the room: a reader (the host's thread, in {@link #run}) that turns its lines into
+ * commands, and a writer thread that drains its bounded {@link Outbox}. The member's lifetime is
+ * its reader's: when the reader ends (quit, end of stream, error, or its transport closed because
+ * it did not read), the member leaves the room.
  */
 public final class Member {
     private static final int READ_BUFFER = 1024;
@@ -22,9 +22,9 @@ public final class Member {
     private volatile String nickname;
     private volatile boolean crlf;
     private volatile String disconnectReason;
-    /** The room's broadcast sequence number when this member joined; guarded by the room lock. */
+    /** The {@link Broadcaster}'s sequence number when this member joined; guarded by the room lock. */
     long joinSeq = Long.MAX_VALUE;
-    private Thread reader;
+    private volatile Thread reader;
 
     Member(ChatRoom room, ChatTransport channel, ChatOptions options) {
         this.room = room;
@@ -59,10 +59,6 @@ public final class Member {
 
     void nickname(String name) {
         nickname = name;
-    }
-
-    void start() {
-        reader = Thread.ofVirtual().name("chat-reader").start(this::read);
     }
 
     /** Runs the reader in the calling thread, until the member has left. */
@@ -156,7 +152,7 @@ public final class Member {
             crlf = crlfLine;
         }
         String text = ChatText.clean(bytes, 0, length);
-        return room.received(this, text, cut);
+        return room.received(this, text, bytes, length, cut);
     }
 
     private void writeAll(byte[][] batch) throws IOException {

@@ -196,6 +196,7 @@ public final class Outbox {
         }
     }
 
+    /** Bytes queued and not yet written (the broker's backpressure reads it). */
     public long queuedBytes() {
         return bytes.get();
     }

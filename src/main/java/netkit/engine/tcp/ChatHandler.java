@@ -31,7 +31,9 @@ public final class ChatHandler implements ConnectionHandler {
             Threads.start("chat-console", () -> {
                 try {
                     if (room.runConsole(console)) {
-                        listener.close(); // the console typed /quit
+                        // the console typed /quit: the members hear it from the room before the listener cuts them off
+                        room.close();
+                        listener.close();
                     }
                 } catch (IOException e) {
                     events.warning("read stdin: " + e.getMessage());
@@ -42,29 +44,30 @@ public final class ChatHandler implements ConnectionHandler {
 
     @Override
     public void overLimit(Connection connection) {
-        rejectFull(connection);
+        turnAway(connection);
     }
 
     /**
-     * The {@code server full} line, written without blocking (the accept loop calls this): on a
-     * plain socket at once; a transport with a handshake (TLS) cannot say it without one, and is
-     * only closed.
+     * The room's closing or {@code server full} line, written without blocking (the accept loop calls
+     * this), and the reason for the log: on a plain socket at once; a transport with a handshake (TLS)
+     * cannot say it without one, and is only closed.
      */
-    private void rejectFull(Connection connection) {
+    private String turnAway(Connection connection) {
         if (connection.transport().plain()) {
-            room.rejectFull(connection.transport().socket());
+            return room.turnAway(connection.transport().socket());
         }
+        return "server full";
     }
 
     @Override
     public Outcome serve(Connection connection) {
-        if (!room.serve(transport(connection))) { // rare: the room filled after the listener's -m check
-            rejectFull(connection);
-            events.rejected(connection.remote(), "server full (-m " + room.options().maxConnections() + ")");
+        if (!room.serve(transport(connection))) { // rare: the room is closing, or filled after the listener's -m check
+            events.rejected(connection.remote(), turnAway(connection));
         }
         return Outcome.CLOSED;
     }
 
+    /** Closes the room, telling every member; idempotent, so a host may call it before the listener stops. */
     @Override
     public void close() {
         room.close();

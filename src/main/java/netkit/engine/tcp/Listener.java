@@ -187,6 +187,11 @@ public final class Listener implements Closeable {
         return new ArrayList<>(open.values());
     }
 
+    /** Whether it serves one client and returns that client's outcome (neither {@code -k} nor {@code -c}). */
+    public boolean servesOneClient() {
+        return options.oneShot();
+    }
+
     /** Node {@code getConnections}. */
     public int connectionCount() {
         return openCount.get();

@@ -1,32 +1,30 @@
 package netkit.engine.chat;
 
-import java.io.FileOutputStream;
 import java.io.FileDescriptor;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.io.FileOutputStream;
+import java.net.InetAddress;
+import netkit.engine.tcp.AccessRules;
+import netkit.engine.tcp.ChatHandler;
+import netkit.engine.tcp.ListenOptions;
+import netkit.engine.tcp.Listener;
+import netkit.engine.tcp.SocketTuning;
+import netkit.engine.tcp.TcpEvents;
+import netkit.engine.tcp.Totals;
 
 /**
- * A bare loopback host for the room, for benchmarks before the CLI wiring exists:
- * {@code ChatHubMain HOST PORT [MAXCONNS]} (backlog 511, console on stdin, log on stdout).
+ * The room behind the engine's listener without the CLI, for benchmarks of the engine alone:
+ * {@code ChatHubMain HOST PORT [MAXCONNS]} (backlog 511, console on stdin, log on stdout). With
+ * {@code -Dchat.monitor=true} it prints the open connection count twice a second on stderr.
  */
 public final class ChatHubMain {
     private ChatHubMain() {}
 
-    public static void main(String[] args) throws IOException {
-        ChatOptions options = ChatOptions.defaults()
-                .withMaxConnections(args.length > 2 ? Integer.parseInt(args[2]) : 0);
-        ChatRoom room = new ChatRoom(options, new FileOutputStream(FileDescriptor.out), RoomEvents.NONE);
-        ServerSocketChannel server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress(args[0], Integer.parseInt(args[1])), 511);
-        Thread.ofVirtual().start(() -> {
-            try {
-                room.runConsole(System.in);
-            } catch (IOException ignored) {
-                // console gone: the room goes on
-            }
-        });
+    public static void main(String[] args) throws Exception {
+        int max = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        ChatRoom room = new ChatRoom(ChatOptions.defaults().withMaxConnections(max),
+                new FileOutputStream(FileDescriptor.out), RoomEvents.NONE);
+        Listener listener = Listener.bind(ListenOptions.builder().address(InetAddress.getByName(args[0]))
+                .port(Integer.parseInt(args[1])).keepOpen(true).maxConns(max).build(), TcpEvents.NONE, new Totals());
         if (Boolean.getBoolean("chat.monitor")) {
             Thread.ofPlatform().daemon().start(() -> {
                 long t0 = System.nanoTime();
@@ -36,14 +34,11 @@ public final class ChatHubMain {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    System.err.printf("%.1fs connections=%d online=%d%n", (System.nanoTime() - t0) / 1e9,
-                            room.connections(), room.online());
+                    System.err.printf("%.1fs connections=%d%n", (System.nanoTime() - t0) / 1e9,
+                            listener.connectionCount());
                 }
             });
         }
-        while (true) {
-            SocketChannel c = server.accept();
-            room.admit(c);
-        }
+        listener.serve(new ChatHandler(room, System.in, TcpEvents.NONE));
     }
 }

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,6 +27,21 @@ class ChatRoomTest {
             alice.expect("! a nickname has at most 32 characters (this one has 33); choose another nickname:");
             alice.send("SERVER");
             alice.expect("! 'SERVER' is the server's name; choose another nickname:");
+            for (String fake : new String[] {"Server.", "server_", "s3rv3r", "-SeRvEr-"}) {
+                alice.send(fake);
+                alice.expect("! '" + fake + "' looks like the server's name 'server'; choose another nickname:");
+            }
+            // a refused character is named, never shown as the backslash of its escape
+            alice.sendRaw("evil\u202elive\n".getBytes(StandardCharsets.UTF_8));
+            alice.expect("! U+202E RIGHT-TO-LEFT OVERRIDE is not allowed (use letters, digits, _ - .); "
+                    + "choose another nickname:");
+            alice.sendRaw(new byte[] {'a', 0x1b, '[', '2', 'J', '\n'});
+            alice.expect("! U+001B ESCAPE is not allowed (use letters, digits, _ - .); choose another nickname:");
+            alice.sendRaw(new byte[] {'a', (byte) 0xff, '\n'});
+            alice.expect("! byte 0xff (not UTF-8) is not allowed (use letters, digits, _ - .); choose another nickname:");
+            alice.send("jos\u00e9");
+            alice.expect("! '\u00e9' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) is not allowed (use letters, digits, _ - .); "
+                    + "choose another nickname:");
             alice.send("");
             alice.expect("* choose a nickname (1-32 letters, digits, _ - .):");
             alice.send("alice");
@@ -59,16 +71,22 @@ class ChatRoomTest {
             bob.expect("! 'Alice' is taken");
             bob.send("/nick");
             bob.expect("! usage: /nick NEW");
+            bob.send("/nick Server.");
+            bob.expect("! 'Server.' looks like the server's name 'server'");
+            bob.sendRaw("/nick B\u200bob\n".getBytes(StandardCharsets.UTF_8));
+            bob.expect("! U+200B ZERO WIDTH SPACE is not allowed (use letters, digits, _ - .)");
 
-            // private message only to NAME, an unknown NAME gets an error line
+            // private message only to NAME, confirmed to the sender; an unknown NAME gets an error line
             alice.send("/msg bob psst, only you");
             bob.expect("*alice* psst, only you");
+            alice.expect("-> *Bob* psst, only you");
             f.awaitLog(l -> l.equals("*alice -> Bob* psst, only you"));
             alice.send("/msg nobody hi");
             alice.expect("! no user named 'nobody' (/list shows who is online)");
             alice.send("/msg bob");
             alice.expect("! usage: /msg NAME TEXT");
             alice.send("/msg server hi boss");
+            alice.expect("-> *server* hi boss");
             f.awaitLog(l -> l.equals("*alice* hi boss"));
 
             // help, unknown commands, a line that starts with / sent with //
@@ -87,20 +105,11 @@ class ChatRoomTest {
             bob.send("//dance is not a command");
             alice.expect("<Bob> /dance is not a command");
 
-            // the console user speaks and whispers through its line source
-            PipedOutputStream consoleIn = new PipedOutputStream();
-            PipedInputStream consoleSource = new PipedInputStream(consoleIn);
-            CompletableFuture<Boolean> console = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return f.room.runConsole(consoleSource);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            });
-            consoleIn.write("welcome everyone\n/msg alice you are first\n/list\n".getBytes(StandardCharsets.UTF_8));
-            consoleIn.flush();
+            // the console user speaks and whispers through the server's stdin
+            f.console("welcome everyone\n/msg alice you are first\n/list\n");
             alice.expect("<server> welcome everyone", "*server* you are first");
             bob.expect("<server> welcome everyone");
+            f.awaitLog(l -> l.equals("*server -> alice* you are first"));
             f.awaitLog(l -> l.equals("* 3 online: alice, Bob, server"));
 
             // /quit and byebye leave, announced with the new count
@@ -118,9 +127,12 @@ class ChatRoomTest {
             alice.expect("* Bob left (2 online)");
             f.awaitLog(l -> l.equals("* Bob left (2 online)"));
 
-            consoleIn.write("/quit\n".getBytes(StandardCharsets.UTF_8));
-            consoleIn.flush();
-            assertTrue(console.get(5, TimeUnit.SECONDS), "console /quit asks the host to close");
+            // the console's /quit closes the room: the members are told before the listener stops
+            f.console("/quit\n");
+            alice.expect("* the server is closing the room");
+            assertTrue(alice.awaitClosedByServer());
+            f.awaitLog(l -> l.equals("* the server is closing the room"));
+            f.awaitStopped();
             assertTrue(f.failures.isEmpty(), f.failures.toString());
         }
     }
@@ -196,7 +208,8 @@ class ChatRoomTest {
 
     @Test
     void nonReadingClientIsDisconnectedWhileOthersStillGetEveryMessage() throws Exception {
-        ChatOptions small = ChatOptions.defaults().withOutboxBytes(64 * 1024);
+        ChatOptions small = new ChatOptions(ChatOptions.DEFAULT_MAX_LINE_BYTES, 64 * 1024, 0,
+                ChatOptions.DEFAULT_CONSOLE_NAME);
         try (RoomFixture f = new RoomFixture(small)) {
             ChatClient talker = f.join("talker");
             ChatClient listener = f.join("listener");
@@ -305,12 +318,13 @@ class ChatRoomTest {
             }
             witness.send("/list");
             witness.awaitLine(l -> l.startsWith("* ") && l.contains(" online: ") && l.contains("witness"));
-            // every fuzzing client has gone: the room holds the witness and the console user
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (f.room.connections() != 1 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
+            // every fuzzing client has gone: the listener closed all 40 and holds the witness only
+            for (int i = 0; i < 40; i++) {
+                assertTrue(f.closed.poll(5, TimeUnit.SECONDS) != null, "fuzzing client " + i + " was not closed");
             }
-            assertEquals(1, f.room.connections());
+            assertEquals(1, f.listener.connectionCount());
+            witness.send("/list");
+            assertEquals("* 2 online: server, witness", witness.awaitLine(l -> l.startsWith("* 2 online: ")));
             assertTrue(f.failures.isEmpty(), f.failures.toString());
         }
     }
@@ -392,43 +406,22 @@ class ChatRoomTest {
     }
 
     @Test
-    void hostThreadsServeMembersUntilTheyLeave() throws Exception {
-        try (ChatRoom room = new ChatRoom(ChatOptions.defaults(), null, RoomEvents.NONE);
-                java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open()) {
-            server.bind(new java.net.InetSocketAddress("127.0.0.1", 0));
-            int port = ((java.net.InetSocketAddress) server.getLocalAddress()).getPort();
-            java.util.concurrent.BlockingQueue<Boolean> served = new java.util.concurrent.LinkedBlockingQueue<>();
-            Thread.ofVirtual().start(() -> {
-                for (int i = 0; i < 2; i++) {
-                    try {
-                        java.nio.channels.SocketChannel ch = server.accept();
-                        // like a listener: one thread per connection, closed when serve returns
-                        Thread.ofVirtual().start(() -> {
-                            try (ch) {
-                                served.add(room.serve(ChatTransport.of(ch)));
-                            } catch (java.io.IOException e) {
-                                served.add(false);
-                            }
-                        });
-                    } catch (java.io.IOException e) {
-                        return;
-                    }
+    void aMemberServedByTheListenerLeavesWhenItsConnectionIsClosedByTheHost() throws Exception {
+        try (RoomFixture f = new RoomFixture()) {
+            ChatClient a = f.join("a");
+            ChatClient b = f.join("b");
+            a.expect("* b joined (3 online)");
+            // like /kick in the REPL: the host closes the connection under the member
+            for (netkit.engine.tcp.Connection c : f.listener.connections()) {
+                if (c.remote().port() == b.socket.getLocalPort()) {
+                    c.close();
                 }
-            });
-            try (ChatClient a = new ChatClient(port, false).reading(); ChatClient b = new ChatClient(port, false).reading()) {
-                a.awaitLine(l -> l.startsWith("* choose"));
-                a.send("a");
-                b.awaitLine(l -> l.startsWith("* choose"));
-                b.send("b");
-                a.awaitLine(l -> l.equals("* b joined (3 online)"));
-                b.awaitLine(l -> l.startsWith("* welcome, b "));
-                b.send("hi a");
-                a.expect("<b> hi a");
-                b.send("/quit");
-                b.expect("* bye");
-                assertEquals(Boolean.TRUE, served.poll(5, TimeUnit.SECONDS));
-                a.expect("* b left (2 online)");
             }
+            a.expect("* b left (2 online)");
+            assertTrue(b.awaitClosedByServer());
+            assertTrue(f.closed.poll(5, TimeUnit.SECONDS) != null, "the listener reports the close");
+            a.send("/list");
+            a.expect("* 2 online: a, server");
         }
     }
 }

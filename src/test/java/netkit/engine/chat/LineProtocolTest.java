@@ -1,6 +1,7 @@
 package netkit.engine.chat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -51,9 +52,46 @@ class LineProtocolTest {
         assertEquals("a nickname cannot be empty", ChatText.nicknameProblem(""));
         assertEquals("a nickname has at most 32 characters (this one has 33)",
                 ChatText.nicknameProblem("b".repeat(33)));
-        assertEquals("'é' is not allowed (use letters, digits, _ - .)", ChatText.nicknameProblem("josé"));
-        assertEquals("'\\x1b' is not allowed (use letters, digits, _ - .)", ChatText.nicknameProblem("a\u001bb"));
+        assertEquals("' ' is not allowed (use letters, digits, _ - .)", ChatText.nicknameProblem("a b"));
+        assertEquals("'\u00e9' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) is not allowed (use letters, digits, _ - .)",
+                ChatText.nicknameProblem("jos\u00e9"));
+        assertEquals("U+001B ESCAPE is not allowed (use letters, digits, _ - .)", ChatText.nicknameProblem("a\u001bb"));
         assertEquals(ChatText.key("Bob"), ChatText.key("bOB"));
+    }
+
+    @Test
+    void aRefusedCharacterIsNamedAndNeverShownWhenATerminalWouldActOnIt() {
+        assertEquals("'/'", ChatText.describe('/'));
+        assertEquals("'\\'", ChatText.describe('\\'));
+        assertEquals("U+202E RIGHT-TO-LEFT OVERRIDE", ChatText.describe(0x202e));
+        assertEquals("U+009B", ChatText.describe(0x9b).substring(0, 6));
+        assertEquals("U+200B ZERO WIDTH SPACE", ChatText.describe(0x200b));
+        assertEquals("U+3000 IDEOGRAPHIC SPACE", ChatText.describe(0x3000));
+        assertEquals("'\u0430' (U+0430 CYRILLIC SMALL LETTER A)", ChatText.describe(0x430));
+        assertEquals("'\uD83D\uDE00' (U+1F600 GRINNING FACE)", ChatText.describe(0x1f600));
+        assertEquals("byte 0xff (not UTF-8)", ChatText.describe(0xdcff));
+    }
+
+    @Test
+    void decodeKeepsEveryCharacterAndMarksBytesThatAreNotUtf8() {
+        byte[] b = {'a', (byte) 0xe2, (byte) 0x80, (byte) 0xae, (byte) 0xff, (byte) 0xc3, '(', 0x1b};
+        assertEquals("a\u202e\udcff\udcc3(\u001b", ChatText.decode(b, 0, b.length));
+        assertEquals("U+202E RIGHT-TO-LEFT OVERRIDE is not allowed (use letters, digits, _ - .)",
+                ChatText.nicknameProblem(ChatText.decode(b, 0, b.length)));
+        byte[] bad = {'o', 'k', (byte) 0xc0, (byte) 0xaf};
+        assertEquals("byte 0xc0 (not UTF-8) is not allowed (use letters, digits, _ - .)",
+                ChatText.nicknameProblem(ChatText.decode(bad, 0, bad.length)));
+    }
+
+    @Test
+    void nicknamesThatPassForTheConsoleAreRecognisedIgnoringCaseSeparatorsAndDigitsForLetters() {
+        for (String fake : new String[] {"server", "SERVER", "Server.", "server_", "_server_", "s.e.r.v.e.r", "s3rv3r",
+                "5erver", "SeRvEr-"}) {
+            assertTrue(ChatText.looksLike(fake, "server"), fake);
+        }
+        for (String real : new String[] {"servers", "serve", "observer", "sever", "server2"}) {
+            assertFalse(ChatText.looksLike(real, "server"), real);
+        }
     }
 
     @Test
@@ -103,6 +141,10 @@ class LineProtocolTest {
                 }
             }
             ChatText.nicknameProblem(text.strip());
+            String problem = ChatText.nicknameProblem(ChatText.decode(b, 0, n).strip());
+            if (problem != null) {
+                assertEquals(clean(problem), problem, "the reason is safe to show as it is");
+            }
             lines[0]++;
             return true;
         };

@@ -3,28 +3,48 @@ package netkit.engine.chat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.InetAddress;
 import java.net.SocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import netkit.engine.tcp.AccessRules;
+import netkit.engine.tcp.ChatHandler;
+import netkit.engine.tcp.Connection;
+import netkit.engine.tcp.ListenOptions;
+import netkit.engine.tcp.Listener;
+import netkit.engine.tcp.Outcome;
+import netkit.engine.tcp.SocketTuning;
+import netkit.engine.tcp.TcpEvents;
+import netkit.engine.tcp.Totals;
 
-/** A room behind its own loopback listener (port 0), with its log and events captured. */
+/**
+ * A room served as {@code tcp-listen --chat} serves it: the engine's {@link Listener} on loopback
+ * port 0 with a {@link ChatHandler}, so members talk to the room over the production transport
+ * (a {@link netkit.engine.tcp.Connection} each) and the listener enforces the connection limit.
+ * The console's input is a pipe ({@link #console}); the log, the room's leave events and the
+ * listener's close events are captured.
+ */
 final class RoomFixture implements AutoCloseable {
     final ChatRoom room;
-    final ServerSocketChannel server;
+    final Listener listener;
     final int port;
     final BlockingQueue<String> log = new LinkedBlockingQueue<>();
     final List<Throwable> failures = new CopyOnWriteArrayList<>();
     final BlockingQueue<String> leaves = new LinkedBlockingQueue<>();
+    /** One entry per connection the listener closed (rejected ones included). */
+    final BlockingQueue<Long> closed = new LinkedBlockingQueue<>();
     private final List<ChatClient> clients = new ArrayList<>();
-    private final Thread acceptor;
+    private final Pipe console = Pipe.open();
+    private final CompletableFuture<Outcome> serving = new CompletableFuture<>();
 
     RoomFixture(ChatOptions options) throws IOException {
         RoomEvents events = new RoomEvents() {
@@ -38,18 +58,27 @@ final class RoomFixture implements AutoCloseable {
                 leaves.add(nickname + ": " + reason);
             }
         };
+        TcpEvents tcp = new TcpEvents() {
+            @Override
+            public void closed(Connection connection, Outcome outcome) {
+                closed.add(connection.id());
+            }
+
+            @Override
+            public void warning(String text) {
+                failures.add(new AssertionError(text));
+            }
+        };
         room = new ChatRoom(options, new LineLog(log), events);
-        server = ServerSocketChannel.open();
-        server.bind(new InetSocketAddress("127.0.0.1", 0), 512);
-        port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-        acceptor = Thread.ofVirtual().start(() -> {
+        ChatHandler handler = new ChatHandler(room, Channels.newInputStream(console.source()), tcp);
+        listener = Listener.bind(ListenOptions.builder().address(InetAddress.getByName("127.0.0.1")).port(0).backlog(512)
+                .keepOpen(true).maxConns(options.maxConnections()).build(), tcp, new Totals());
+        port = listener.local().port();
+        Thread.ofVirtual().start(() -> {
             try {
-                while (true) {
-                    SocketChannel c = server.accept();
-                    room.admit(c);
-                }
-            } catch (IOException e) {
-                // listener closed: the test is over
+                serving.complete(listener.serve(handler));
+            } catch (Throwable t) {
+                serving.completeExceptionally(t);
             }
         });
     }
@@ -89,14 +118,27 @@ final class RoomFixture implements AutoCloseable {
         }
     }
 
+    /** Types {@code text} on the console (the server's stdin). */
+    void console(String text) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            console.sink().write(b);
+        }
+    }
+
+    /** Waits until the listener has stopped serving (and the room is closed); fails after the deadline. */
+    Outcome awaitStopped() throws Exception {
+        return serving.get(ChatClient.WAIT_MS, TimeUnit.MILLISECONDS);
+    }
+
     @Override
     public void close() throws Exception {
-        server.close();
-        acceptor.join(java.time.Duration.ofSeconds(5));
+        console.sink().close();
+        listener.close();
+        awaitStopped();
         for (ChatClient c : clients) {
             c.close();
         }
-        room.close();
     }
 
     /** An OutputStream that turns the room log into lines. */

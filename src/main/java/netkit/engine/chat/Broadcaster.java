@@ -1,0 +1,167 @@
+package netkit.engine.chat;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import netkit.engine.chat.NoticeMerger.Item;
+import netkit.engine.chat.NoticeMerger.Notice;
+import netkit.engine.chat.NoticeMerger.Pending;
+
+/**
+ * The room's broadcasts, batched: a broadcast line waits in a queue for the flusher thread, which
+ * sends everything queued as one shared buffer per member. A storm of joins therefore costs one
+ * pass over the room per flush, not one per join, and {@link NoticeMerger} folds its notices into
+ * a few lines.
+ *
+ * <p>It works under the room's lock: every method named {@code …Locked} must be called holding
+ * it, and {@code audience} (the members with a nickname) is read only under it. Lines keep their
+ * order: each queued line has a sequence number, a member remembers the number at which it joined
+ * ({@link Member#joinSeq}), and a line to one member first flushes what was queued before it.
+ */
+final class Broadcaster {
+    /** Most lines one flush carries; bounds the per-member work for those who joined meanwhile. */
+    private static final int MAX_PENDING = 512;
+    /** Pause between two flushes per member in the room (10,000 members: 30 ms). */
+    private static final long FLUSH_NANOS_PER_MEMBER = 3_000;
+    private static final long MAX_FLUSH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final ReentrantLock lock;
+    private final Condition ready;
+    private final Collection<Member> audience;
+    private final Consumer<List<Member>> disconnectSlow;
+    private final RoomEvents events;
+    private final List<Pending> pending = new ArrayList<>();
+    private long seq;
+    private boolean closed;
+
+    /**
+     * @param lock the room's lock
+     * @param audience who gets broadcasts: a live view, read under {@code lock}
+     * @param disconnectSlow called without the lock with the members whose outbox was full
+     */
+    Broadcaster(ReentrantLock lock, Collection<Member> audience, Consumer<List<Member>> disconnectSlow,
+            RoomEvents events) {
+        this.lock = lock;
+        this.ready = lock.newCondition();
+        this.audience = audience;
+        this.disconnectSlow = disconnectSlow;
+        this.events = events;
+        Thread.ofVirtual().name("chat-flusher").start(this::flushLoop);
+    }
+
+    /** The number of the last line queued: a member that joins now gets only the lines after it. */
+    long seqLocked() {
+        return seq;
+    }
+
+    /**
+     * Queues {@code line} for every member of the audience except {@code sender} (null: everyone).
+     * {@code notice} (may be null) says it is a join or leave notice that a flush may merge.
+     * A full queue is flushed at once; members found not reading are added to {@code slow}.
+     */
+    void queueLocked(Member sender, ChatText.Line line, Notice notice, List<Member> slow) {
+        pending.add(new Pending(line, sender, ++seq, notice));
+        if (pending.size() == 1) {
+            ready.signal();
+        } else if (pending.size() >= MAX_PENDING) {
+            flushLocked(slow);
+        }
+    }
+
+    /** A line for one member; lines broadcast before it are sent first, so the order holds. */
+    void sendLocked(Member m, ChatText.Line line, List<Member> slow) {
+        if (!pending.isEmpty() && m.joinSeq < seq) {
+            flushLocked(slow);
+        }
+        if (!m.send(line)) {
+            slow.add(m);
+        }
+    }
+
+    /**
+     * Sends every queued line: members that were in the room before the first queued line and
+     * sent none of them get one shared buffer with all of them; the few others (who joined or
+     * spoke during the batch) get the lines meant for them one by one, still shared arrays.
+     */
+    void flushLocked(List<Member> slow) {
+        if (pending.isEmpty()) {
+            return;
+        }
+        List<Item> items = NoticeMerger.merge(pending);
+        long first = pending.get(0).seq();
+        Set<Member> senders = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Item i : items) {
+            if (i.sender() != null) {
+                senders.add(i.sender());
+            }
+        }
+        ChatText.Line all = items.size() == 1 ? items.get(0).line() : ChatText.join(items.stream().map(Item::line).toList());
+        for (Member m : audience) {
+            if (m.joinSeq < first && !senders.contains(m)) {
+                if (!m.send(all)) {
+                    slow.add(m);
+                }
+                continue;
+            }
+            // joined during this batch, or sent some of it: the lines meant for it, one by one
+            for (Item i : items) {
+                if (i.lastSeq() > m.joinSeq && i.sender() != m && !m.send(i.line())) {
+                    slow.add(m);
+                    break;
+                }
+            }
+        }
+        pending.clear();
+    }
+
+    /** Sends what is queued and ends the flusher; later lines are not queued by a closed room. */
+    void closeLocked(List<Member> slow) {
+        flushLocked(slow);
+        closed = true;
+        ready.signalAll();
+    }
+
+    /**
+     * The flusher thread: sends queued lines as soon as there are some, but in a big room not
+     * more often than every {@link #FLUSH_NANOS_PER_MEMBER} per member: a flush wakes a writer for
+     * every member, so during a storm of joins the pause lets the next flush carry many notices at
+     * once. In a quiet room a line goes out at once.
+     */
+    private void flushLoop() {
+        long lastFlush = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
+        while (true) {
+            List<Member> slow = new ArrayList<>();
+            lock.lock();
+            try {
+                while (pending.isEmpty() && !closed) {
+                    ready.await();
+                }
+                long gap = Math.min((long) audience.size() * FLUSH_NANOS_PER_MEMBER, MAX_FLUSH_GAP_NANOS);
+                long wait = lastFlush + gap - System.nanoTime();
+                while (wait > 0 && !closed && !pending.isEmpty()) {
+                    wait = ready.awaitNanos(wait);
+                }
+                flushLocked(slow);
+                lastFlush = System.nanoTime();
+                if (closed) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                events.failed("room flusher", e);
+                pending.clear();
+            } finally {
+                lock.unlock();
+            }
+            disconnectSlow.accept(slow);
+        }
+    }
+}
