@@ -16,6 +16,8 @@ import netkit.engine.stream.Endpoint;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.ConnectionHandler;
 import netkit.engine.tcp.Outcome;
+import netkit.engine.tcp.Splice;
+import netkit.engine.tcp.TrafficTap;
 import netkit.net.AddressFormat;
 
 /**
@@ -84,7 +86,8 @@ public final class ProxyHandler implements ConnectionHandler {
             return why == null ? Outcome.CLOSED : Outcome.error(new NetkitException(netkit.ExitCode.PROXY,
                     timedOut.get() ? "ETIMEDOUT" : tunnel.code(), why, null));
         }
-        return Splice.run(client, tunnel.upstream(), tunnel.first(), options.idleTimeout());
+        return new Splice(client, tunnel.upstream(), TrafficTap.NONE, options.idleTimeout(), Splice.BULK_BUFFER)
+                .run(tunnel.first(), false);
     }
 
     /** The result of a handshake: an open upstream and the client's early bytes, or why not. */

@@ -18,10 +18,6 @@ import netkit.engine.stream.Target;
  * command builds it; nothing here changes.
  */
 public final class ForwardHandler implements ConnectionHandler {
-    /** Read buffers of a forwarder with a few clients: bulk transfers, few syscalls. */
-    static final int BULK_BUFFER = 256 * 1024;
-    /** Read buffers once many clients are open: memory per connection matters more. */
-    static final int SHARED_BUFFER = 32 * 1024;
     /** Up to this many open clients, each gets bulk buffers and platform-thread pumps. */
     static final int BULK_CLIENTS = 4;
 
@@ -61,7 +57,7 @@ public final class ForwardHandler implements ConnectionHandler {
         }
         Listener l = listener;
         boolean few = l == null || l.connectionCount() <= BULK_CLIENTS;
-        Splice splice = new Splice(client, up, tap, idleTimeout, few ? BULK_BUFFER : SHARED_BUFFER);
+        Splice splice = new Splice(client, up, tap, idleTimeout, few ? Splice.BULK_BUFFER : Splice.SHARED_BUFFER);
         return splice.run(few).withUpstream(up);
     }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import netkit.NetkitException;
 
 /**
- * Two connections joined both ways (a forwarded client and its upstream): two pumps and a join.
+ * Two connections joined both ways (a forwarded client and its upstream, a proxy's client and its
+ * destination): two pumps and a join.
  * Each pump reads one side and writes the other with blocking calls, so a side that does not read
  * stops its pump, which stops reading the other side: the kernel's windows are the only buffers
  * (backpressure end to end). A FIN from one side becomes a FIN to the other (half-close both ways);
@@ -21,8 +22,12 @@ import netkit.NetkitException;
  * chatty connection stays cheap) and quadruples whenever a read fills its buffer, up to the
  * {@code maxBuffer} the caller chooses (large for a few bulk transfers, modest for thousands).
  */
-final class Splice {
+public final class Splice {
     static final int FIRST_BUFFER = 8 * 1024;
+    /** The largest buffer for a few bulk transfers: fewer syscalls per byte. */
+    public static final int BULK_BUFFER = 256 * 1024;
+    /** The largest buffer when thousands of connections may share the memory. */
+    public static final int SHARED_BUFFER = 32 * 1024;
 
     private final Connection client;
     private final Connection upstream;
@@ -39,7 +44,7 @@ final class Splice {
      * @param idleTimeout end when nothing moved either way for this long; null = never
      * @param maxBuffer   the largest read buffer a pump grows to
      */
-    Splice(Connection client, Connection upstream, TrafficTap tap, Duration idleTimeout, int maxBuffer) {
+    public Splice(Connection client, Connection upstream, TrafficTap tap, Duration idleTimeout, int maxBuffer) {
         this.client = client;
         this.upstream = upstream;
         this.tap = tap;
@@ -47,8 +52,26 @@ final class Splice {
         this.maxBuffer = Math.max(FIRST_BUFFER, maxBuffer);
     }
 
+    /**
+     * Sends {@code first} (bytes the client sent ahead, e.g. after a proxy request) upstream, then runs
+     * both pumps ({@code platform}: on platform threads) and returns when the splice ended.
+     */
+    public Outcome run(ByteBuffer first, boolean platform) {
+        if (first != null && first.hasRemaining()) {
+            try {
+                tap.received(client, first.asReadOnlyBuffer());
+                upstream.write(first);
+            } catch (IOException e) {
+                client.close();
+                upstream.close();
+                return Outcome.error(NetkitException.from(e, "send to " + upstream.remote().text()));
+            }
+        }
+        return run(platform);
+    }
+
     /** Runs both pumps ({@code platform}: on platform threads) and returns when the splice ended. */
-    Outcome run(boolean platform) {
+    public Outcome run(boolean platform) {
         start(platform, "fwd-up-" + client.id(), () -> pump(client, upstream, true));
         start(platform, "fwd-down-" + client.id(), () -> pump(upstream, client, false));
         if (idleTimeout != null && !idleTimeout.isZero()) {
