@@ -1,11 +1,8 @@
 package netkit.engine.proxy;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import netkit.engine.stream.Endpoint;
+import netkit.engine.stream.LayeredTransport;
 import netkit.engine.stream.Transport;
 
 /**
@@ -14,60 +11,14 @@ import netkit.engine.stream.Transport;
  * (zero-copy paths stay open); the ends it reports are the socket's (the first proxy's address),
  * and {@link #details} names the chain.
  */
-final class TunnelTransport implements Transport {
-    private final Transport inner;
+final class TunnelTransport extends LayeredTransport {
     private final String via;
     private final String target;
 
     TunnelTransport(Transport inner, String via, String target) {
-        this.inner = inner;
+        super(inner);
         this.via = via;
         this.target = target;
-    }
-
-    @Override
-    public int read(ByteBuffer dst) throws IOException {
-        return inner.read(dst);
-    }
-
-    @Override
-    public int write(ByteBuffer src) throws IOException {
-        return inner.write(src);
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs) throws IOException {
-        return inner.write(srcs);
-    }
-
-    @Override
-    public void shutdownOutput() throws IOException {
-        inner.shutdownOutput();
-    }
-
-    @Override
-    public void close() throws IOException {
-        inner.close();
-    }
-
-    @Override
-    public Endpoint localEndpoint() {
-        return inner.localEndpoint();
-    }
-
-    @Override
-    public Endpoint remoteEndpoint() {
-        return inner.remoteEndpoint();
-    }
-
-    @Override
-    public SocketChannel socket() {
-        return inner.socket();
-    }
-
-    @Override
-    public boolean plain() {
-        return inner.plain();
     }
 
     @Override

@@ -204,47 +204,10 @@ class ListenerTest {
         }
     }
 
-    /** A transport that passes everything to another: the shape of a layer. */
-    private static class ForwardingTransport implements Transport {
-        private final Transport inner;
-
+    /** A layer's transport that passes everything through, as a test layer's base. */
+    private static class ForwardingTransport extends netkit.engine.stream.LayeredTransport {
         ForwardingTransport(Transport inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return inner.read(dst);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return inner.write(src);
-        }
-
-        @Override
-        public void shutdownOutput() throws IOException {
-            inner.shutdownOutput();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
-        }
-
-        @Override
-        public Endpoint localEndpoint() {
-            return inner.localEndpoint();
-        }
-
-        @Override
-        public Endpoint remoteEndpoint() {
-            return inner.remoteEndpoint();
-        }
-
-        @Override
-        public SocketChannel socket() {
-            return inner.socket();
+            super(inner);
         }
     }
 }
