@@ -51,7 +51,7 @@ final class RelayIo implements AutoCloseable {
         }
         this.file = f;
         this.hexFile = h;
-        this.sink = DataSink.to(f != null ? f : stdio.outChannel());
+        this.sink = f != null ? DataSink.to(f) : DataSink.to(stdio.outChannel(), stdio.outDescriptor());
         if (o.hexdump != null) {
             HexDump dump = new HexDump(h != null ? h : output.diagnostics());
             this.tap = new TrafficTap() {

@@ -112,6 +112,85 @@ public final class Libc {
         }
     }
 
+    /**
+     * The Linux calls of the zero-copy relay ({@link ZeroCopy}), linked when this class is first used, not
+     * with the rest: a port scan or a socket option never pays for them. All capture {@code errno}.
+     */
+    public static final class Linux {
+        private Linux() {}
+
+        /** Linux, native access enabled, and every function below linked. */
+        public static final boolean AVAILABLE;
+        /** Why {@link #AVAILABLE} is false; null when it is true. */
+        public static final String UNAVAILABLE_REASON;
+        /** {@code ssize_t splice(int in, loff_t *off_in, int out, loff_t *off_out, size_t len, unsigned flags)}. */
+        public static final MethodHandle SPLICE;
+        /** {@code ssize_t sendfile(int out, int in, off_t *offset, size_t count)}. */
+        public static final MethodHandle SENDFILE;
+        /** {@code int pipe2(int fds[2], int flags)}. */
+        public static final MethodHandle PIPE2;
+        /** {@code int poll(struct pollfd *fds, nfds_t n, int timeout)}. */
+        public static final MethodHandle POLL;
+        /** {@code int dup(int fd)}. */
+        public static final MethodHandle DUP;
+        /** {@code int fcntl(int fd, int cmd, int arg)} (variadic in C: linked with one int argument). */
+        public static final MethodHandle FCNTL;
+        /** {@code ssize_t read(int fd, void *buf, size_t n)}. */
+        public static final MethodHandle READ;
+        /** {@code ssize_t write(int fd, const void *buf, size_t n)}. */
+        public static final MethodHandle WRITE;
+
+        static {
+            MethodHandle splice = null, sendfile = null, pipe2 = null, poll = null, dup = null, fcntl = null;
+            MethodHandle read = null, write = null;
+            String reason = null;
+            if (!Os.LINUX) {
+                reason = "is Linux only";
+            } else if (!Libc.AVAILABLE) {
+                reason = Libc.UNAVAILABLE_REASON;
+            } else {
+                try {
+                    Linker linker = Linker.nativeLinker();
+                    SymbolLookup libc = linker.defaultLookup();
+                    Linker.Option errno = Linker.Option.captureCallState("errno");
+                    ValueLayout.OfInt i = ValueLayout.JAVA_INT;
+                    ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
+                    ValueLayout p = ValueLayout.ADDRESS;
+                    splice = linker.downcallHandle(find(libc, "splice"), FunctionDescriptor.of(l, i, p, i, p, l, i), errno);
+                    sendfile = linker.downcallHandle(find(libc, "sendfile"), FunctionDescriptor.of(l, i, i, p, l), errno);
+                    pipe2 = linker.downcallHandle(find(libc, "pipe2"), FunctionDescriptor.of(i, p, i), errno);
+                    poll = linker.downcallHandle(find(libc, "poll"), FunctionDescriptor.of(i, p, l, i), errno);
+                    dup = linker.downcallHandle(find(libc, "dup"), FunctionDescriptor.of(i, i), errno);
+                    fcntl = linker.downcallHandle(find(libc, "fcntl"), FunctionDescriptor.of(i, i, i, i),
+                            errno, Linker.Option.firstVariadicArg(2));
+                    read = linker.downcallHandle(find(libc, "read"), FunctionDescriptor.of(l, i, p, l), errno);
+                    write = linker.downcallHandle(find(libc, "write"), FunctionDescriptor.of(l, i, p, l), errno);
+                } catch (RuntimeException | LinkageError e) {
+                    reason = "cannot link the C library in this JVM: " + e;
+                }
+            }
+            AVAILABLE = reason == null;
+            UNAVAILABLE_REASON = reason;
+            SPLICE = splice;
+            SENDFILE = sendfile;
+            PIPE2 = pipe2;
+            POLL = poll;
+            DUP = dup;
+            FCNTL = fcntl;
+            READ = read;
+            WRITE = write;
+        }
+    }
+
+    /** {@code strerror(errno)} as the C library words it, the way the JDK's own I/O exceptions do. */
+    public static String strerror(int errno) {
+        try {
+            return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
     /** Throws {@link UnsupportedOperationException} with {@code what} and the reason when not {@link #AVAILABLE}. */
     public static void require(String what) {
         if (!AVAILABLE) {
