@@ -5,6 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -15,7 +16,7 @@ import java.nio.file.Path;
  *
  * <p>The calls never block in the kernel: pipes are spliced with {@code SPLICE_F_NONBLOCK} and the
  * caller puts the socket in non-blocking mode ({@link #setNonBlocking}; the JDK's blocking channels
- * cope with that, they poll on {@code EAGAIN}), so every wait is a {@link #await} that a
+ * cope with that, they poll on {@code EAGAIN}), so every wait is an {@link #await} that a
  * {@link Waker} can end from another thread. Results are the byte count or {@code -errno}.
  */
 public final class ZeroCopy implements AutoCloseable {
@@ -31,7 +32,6 @@ public final class ZeroCopy implements AutoCloseable {
     private static final int SPLICE_F_MOVE = 1;
     private static final int SPLICE_F_NONBLOCK = 2;
     private static final int O_NONBLOCK = 0x800;
-    private static final int O_CLOEXEC = 0x80000;
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int F_SETPIPE_SZ = 1031;
@@ -40,24 +40,18 @@ public final class ZeroCopy implements AutoCloseable {
     public enum Kind { PIPE, REGULAR_FILE, SOCKET, CHARACTER_DEVICE, OTHER }
 
     private final Arena arena = Arena.ofConfined();
-    private final MemorySegment state = Libc.newCallState(arena);
+    private final MemorySegment state = arena.allocate(Libc.Linux.STATE);
     private final MemorySegment pollFds = arena.allocate(16, 8);
-    private final MemorySegment pair = arena.allocate(8, 4);
 
     public ZeroCopy() {
-        require();
-    }
-
-    /** Whether the calls are linked here (Linux, native access on). */
-    public static boolean available() {
-        return Os.LINUX && Libc.AVAILABLE && Libc.Linux.AVAILABLE;
-    }
-
-    private static void require() {
         if (!available()) {
-            throw new UnsupportedOperationException("zero-copy " + (Libc.Linux.UNAVAILABLE_REASON == null
-                    ? "is unavailable" : Libc.Linux.UNAVAILABLE_REASON));
+            throw new UnsupportedOperationException("zero-copy " + Libc.Linux.UNAVAILABLE_REASON);
         }
+    }
+
+    /** Whether the calls are linked here (Linux, native access on); links them on the first call. */
+    public static boolean available() {
+        return Os.LINUX && Libc.Linux.AVAILABLE;
     }
 
     /**
@@ -84,7 +78,7 @@ public final class ZeroCopy implements AutoCloseable {
         try {
             long n = (long) Libc.Linux.SPLICE.invokeExact(state, in, MemorySegment.NULL, out, MemorySegment.NULL, len,
                     SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
-            return n < 0 ? -Libc.errno(state) : n;
+            return n < 0 ? -Libc.Linux.errno(state) : n;
         } catch (Throwable t) {
             throw new IllegalStateException("splice", t);
         }
@@ -93,56 +87,46 @@ public final class ZeroCopy implements AutoCloseable {
     /** {@code sendfile(out, in, NULL, count)} from the file's own offset: bytes moved, 0 at EOF, or -errno. */
     public long sendfile(int out, int in, long count) {
         try {
-            long n = (long) Libc.Linux.SENDFILE.invokeExact(state, out, in, MemorySegment.NULL, count);
-            return n < 0 ? -Libc.errno(state) : n;
+            long n = (long) Libc.Linux.Sendfile.SENDFILE.invokeExact(state, out, in, MemorySegment.NULL, count);
+            return n < 0 ? -Libc.Linux.errno(state) : n;
         } catch (Throwable t) {
             throw new IllegalStateException("sendfile", t);
         }
     }
 
-    /** {@code read(fd, buf)} into a direct buffer's remaining space: bytes read, 0 at EOF, or -errno. */
-    public long read(int fd, ByteBuffer buf) {
-        try {
-            MemorySegment at = MemorySegment.ofBuffer(buf);
-            long n = (long) Libc.Linux.READ.invokeExact(state, fd, at, (long) buf.remaining());
-            if (n < 0) {
-                return -Libc.errno(state);
-            }
-            buf.position(buf.position() + (int) n);
-            return n;
-        } catch (Throwable t) {
-            throw new IllegalStateException("read", t);
-        }
-    }
-
-    /** A new pipe (close-on-exec, non-blocking): {read end, write end}. */
-    public int[] pipe() throws IOException {
-        int rc = call(() -> (int) Libc.Linux.PIPE2.invokeExact(state, pair, O_CLOEXEC | O_NONBLOCK));
-        check(rc, "pipe2");
-        return new int[] {pair.get(ValueLayout.JAVA_INT, 0), pair.get(ValueLayout.JAVA_INT, 4)};
-    }
-
     /** A second descriptor for the same open file: its number stays ours whatever happens to {@code fd}. */
     public int dup(int fd) throws IOException {
-        int rc = call(() -> (int) Libc.Linux.DUP.invokeExact(state, fd));
-        check(rc, "dup");
+        int rc;
+        try {
+            rc = (int) Libc.Linux.DUP.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IllegalStateException("dup", t);
+        }
+        if (rc < 0) {
+            throw new IOException("dup: cannot duplicate descriptor " + fd);
+        }
         return rc;
     }
 
     /** Puts the open file behind {@code fd} (shared with every copy of it) in non-blocking mode. */
     public void setNonBlocking(int fd) throws IOException {
-        int flags = call(() -> (int) Libc.Linux.FCNTL.invokeExact(state, fd, F_GETFL, 0));
-        check(flags, "fcntl F_GETFL");
-        if ((flags & O_NONBLOCK) == 0) {
-            int nf = flags | O_NONBLOCK;
-            check(call(() -> (int) Libc.Linux.FCNTL.invokeExact(state, fd, F_SETFL, nf)), "fcntl F_SETFL");
+        int flags = fcntl(fd, F_GETFL, 0);
+        if (flags < 0 || (flags & O_NONBLOCK) == 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+            throw new IOException("fcntl: cannot make descriptor " + fd + " non-blocking");
         }
     }
 
-    /** Asks for a pipe of {@code bytes} capacity (best effort, capped by fs.pipe-max-size): the new size or -errno. */
+    /** Asks for a pipe of {@code bytes} capacity (best effort, capped by fs.pipe-max-size): the new size, or -1. */
     public int setPipeSize(int fd, int bytes) {
-        int rc = call(() -> (int) Libc.Linux.FCNTL.invokeExact(state, fd, F_SETPIPE_SZ, bytes));
-        return rc < 0 ? -Libc.errno(state) : rc;
+        return fcntl(fd, F_SETPIPE_SZ, bytes);
+    }
+
+    private static int fcntl(int fd, int cmd, int arg) {
+        try {
+            return (int) Libc.Linux.FCNTL.invokeExact(fd, cmd, arg);
+        } catch (Throwable t) {
+            throw new IllegalStateException("fcntl", t);
+        }
     }
 
     /**
@@ -157,9 +141,14 @@ public final class ZeroCopy implements AutoCloseable {
             pollFds.set(ValueLayout.JAVA_SHORT, 6, (short) 0);
             pollFds.set(ValueLayout.JAVA_SHORT, 12, POLLIN);
             pollFds.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
-            int rc = call(() -> (int) Libc.Linux.POLL.invokeExact(state, pollFds, 2L, -1));
+            int rc;
+            try {
+                rc = (int) Libc.Linux.POLL.invokeExact(state, pollFds, 2L, -1);
+            } catch (Throwable t) {
+                throw new IllegalStateException("poll", t);
+            }
             if (rc < 0) {
-                int e = Libc.errno(state);
+                int e = Libc.Linux.errno(state);
                 if (e == EINTR) {
                     continue;
                 }
@@ -174,11 +163,11 @@ public final class ZeroCopy implements AutoCloseable {
         }
     }
 
-    /** Closes a descriptor this object made ({@link #pipe}, {@link #dup}); -1 is ignored. */
+    /** Closes a descriptor this object made ({@link #dup}); -1 is ignored. */
     public static void close(int fd) {
         if (fd >= 0) {
             try {
-                int ignored = (int) Libc.CLOSE.invokeExact(fd);
+                int ignored = (int) Libc.Linux.CLOSE.invokeExact(fd);
             } catch (Throwable t) {
                 // nothing left to do with it
             }
@@ -190,70 +179,38 @@ public final class ZeroCopy implements AutoCloseable {
         return new IOException(Libc.strerror(errno));
     }
 
-    private void check(int rc, String what) throws IOException {
-        if (rc < 0) {
-            IOException e = error(Libc.errno(state));
-            throw new IOException(what + ": " + e.getMessage());
-        }
-    }
-
-    @FunctionalInterface
-    private interface IntCall {
-        int call() throws Throwable;
-    }
-
-    private static int call(IntCall c) {
-        try {
-            return c.call();
-        } catch (Throwable t) {
-            throw new IllegalStateException("native call failed", t);
-        }
-    }
-
     @Override
     public void close() {
         arena.close();
     }
 
     /**
-     * Ends an {@link #await} from any thread: a pipe that becomes readable once {@link #wake} wrote to it
-     * (and stays so). {@link #close} and {@link #wake} may race; a closed waker ignores wakes.
+     * Ends an {@link #await} from any thread: a JDK pipe that becomes readable once {@link #wake} wrote
+     * to it (and stays so). A closed waker ignores wakes.
      */
     public static final class Waker implements AutoCloseable {
+        private final Pipe pipe;
         private final int readFd;
-        private final int writeFd;
-        private boolean closed;
 
         public Waker() throws IOException {
-            require();
-            try (ZeroCopy z = new ZeroCopy()) {
-                int[] fds = z.pipe();
-                readFd = fds[0];
-                writeFd = fds[1];
-            }
+            pipe = Pipe.open();
+            pipe.sink().configureBlocking(false);
+            readFd = Descriptors.fd(pipe.source());
         }
 
         /** Wakes every present and future {@link #await} on this waker. */
-        public synchronized void wake() {
-            if (closed) {
-                return;
-            }
-            try (Arena a = Arena.ofConfined()) {
-                MemorySegment one = a.allocate(1);
-                MemorySegment st = Libc.newCallState(a);
-                long ignored = (long) Libc.Linux.WRITE.invokeExact(st, writeFd, one, 1L);
-            } catch (Throwable t) {
-                // a full wake pipe is woken already
+        public void wake() {
+            try {
+                pipe.sink().write(ByteBuffer.wrap(new byte[] {1}));
+            } catch (IOException e) {
+                // closed (nothing to wake) or full (woken already)
             }
         }
 
         @Override
-        public synchronized void close() {
-            if (!closed) {
-                closed = true;
-                ZeroCopy.close(readFd);
-                ZeroCopy.close(writeFd);
-            }
+        public void close() throws IOException {
+            pipe.sink().close();
+            pipe.source().close();
         }
     }
 }

@@ -3,6 +3,7 @@ package netkit.engine.tcp;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
 import netkit.engine.stream.Transport;
 import netkit.sys.Descriptors;
 import netkit.sys.ZeroCopy;
@@ -144,17 +145,21 @@ final class SplicePump {
         try (ZeroCopy z = new ZeroCopy(); ZeroCopy.Waker waker = new ZeroCopy.Waker()) {
             Runnable wake = waker::wake;
             int sock = z.dup(socketFd);
-            int[] p = null;
+            Pipe pipe = null;
             try {
                 if (!connection.onClose(wake)) {
                     return End.CLOSED;
                 }
                 z.setNonBlocking(sock);
+                int pipeIn = -1;
+                int pipeOut = -1;
                 if (!direct) {
-                    p = z.pipe();
-                    z.setPipeSize(p[1], PIPE_SIZE);
+                    pipe = Pipe.open();
+                    pipeIn = Descriptors.fd(pipe.source());
+                    pipeOut = Descriptors.fd(pipe.sink());
+                    z.setPipeSize(pipeOut, PIPE_SIZE);
                 }
-                int target = direct ? out : p[1];
+                int target = direct ? out : pipeOut;
                 boolean moved = false;
                 boolean outputWorks = direct;
                 while (true) {
@@ -169,7 +174,7 @@ final class SplicePump {
                         if (!direct) {
                             long left = n;
                             while (left > 0) {
-                                long m = z.splice(p[0], out, left);
+                                long m = z.splice(pipeIn, out, left);
                                 if (m > 0) {
                                     left -= m;
                                     outputWorks = true;
@@ -180,7 +185,7 @@ final class SplicePump {
                                 } else if (m == -ZeroCopy.EINTR) {
                                     continue;
                                 } else if (!outputWorks && unsupported((int) -m)) {
-                                    drain(z, p[0], left, connection, sink);
+                                    drain(pipe, left, connection, sink);
                                     return End.FALLBACK;
                                 } else {
                                     throw new OutputFailed(ZeroCopy.error((int) (m == 0 ? ZeroCopy.EINVAL : -m)));
@@ -216,23 +221,23 @@ final class SplicePump {
             } finally {
                 connection.removeOnClose(wake);
                 ZeroCopy.close(sock);
-                if (p != null) {
-                    ZeroCopy.close(p[0]);
-                    ZeroCopy.close(p[1]);
+                if (pipe != null) {
+                    pipe.source().close();
+                    pipe.sink().close();
                 }
             }
         }
     }
 
     /** Hands the {@code left} bytes still in our pipe to the buffer path's sink. */
-    private static void drain(ZeroCopy z, int pipe, long left, Connection connection, DataSink sink) throws IOException {
+    private static void drain(Pipe pipe, long left, Connection connection, DataSink sink) throws IOException {
         ByteBuffer buf = ByteBuffer.allocateDirect((int) Math.min(left, Session.BUFFER_SIZE));
         while (left > 0) {
             buf.clear();
             buf.limit((int) Math.min(left, buf.capacity()));
-            long n = z.read(pipe, buf);
+            int n = pipe.source().read(buf);
             if (n <= 0) {
-                throw new IOException("zero-copy: lost " + left + " bytes in the relay pipe (" + -n + ")");
+                throw new IOException("zero-copy: lost " + left + " bytes in the relay pipe");
             }
             left -= n;
             buf.flip();
