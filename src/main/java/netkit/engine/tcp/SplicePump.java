@@ -53,20 +53,23 @@ final class SplicePump {
 
     /** Most bytes asked of one call: a splice moves at most what the pipe holds anyway. */
     private static final long CHUNK = 1 << 20;
-    /** The capacity asked for our own pipe and for a stdin pipe (fs.pipe-max-size is 1 MiB by default). */
+    /** The capacity asked for our own pipe (fs.pipe-max-size is 1 MiB by default): fewer, larger splices. */
     private static final int PIPE_SIZE = 1 << 20;
 
     /**
      * Whether zero-copy may run for this transport: Linux with the native calls linked, a plain socket,
-     * and not switched off with {@code -Dnetkit.zeroCopy=off} (the way to compare with the buffer path).
+     * and not switched off with {@code -Dnetkit.zeroCopy=off} (the way to compare with the buffer path;
+     * {@code -Dnetkit.zeroCopy=all} also splices a stdin pipe, which is slower, see {@link #send}).
      */
     static boolean usable(Transport transport) {
         return transport.plain() && !"off".equals(System.getProperty("netkit.zeroCopy")) && ZeroCopy.available();
     }
 
     /**
-     * Sends {@code in} (a pipe or regular file descriptor) to the connection's socket until EOF, the end
-     * of the session or a failure. Socket errors are thrown as they are, input errors as {@link InputFailed}.
+     * Sends {@code in} to the connection's socket until EOF, the end of the session or a failure: a
+     * regular file with {@code sendfile} (its pages go from the page cache to the socket); a pipe only
+     * with {@code -Dnetkit.zeroCopy=all}, with {@code splice}, because on loopback that measured slower
+     * than reading the pipe into a buffer. Socket errors are thrown as they are, input errors as {@link InputFailed}.
      */
     static End send(Connection connection, int in, Session session) throws IOException {
         ZeroCopy.Kind kind = ZeroCopy.kind(in);
@@ -74,6 +77,12 @@ final class SplicePump {
             return End.FALLBACK;
         }
         boolean pipe = kind == ZeroCopy.Kind.PIPE;
+        if (pipe && !"all".equals(System.getProperty("netkit.zeroCopy"))) {
+            // Measured (BENCHMARKS.md): splicing a pipe into a socket was slower than the buffer path on
+            // loopback — every spliced page leaves the pipe, so the writer allocates a fresh page per 4 KiB,
+            // and the socket carries 4 KiB fragments instead of its own large ones.
+            return End.FALLBACK;
+        }
         int socketFd;
         try {
             socketFd = Descriptors.fd(connection.transport().socket());
@@ -88,9 +97,6 @@ final class SplicePump {
                     return End.CLOSED;
                 }
                 z.setNonBlocking(sock);
-                if (pipe) {
-                    z.setPipeSize(in, PIPE_SIZE); // fewer round trips with the writer; best effort
-                }
                 boolean moved = false;
                 while (!session.isDone()) {
                     long n = pipe ? z.splice(in, sock, CHUNK) : z.sendfile(sock, in, CHUNK);
