@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # tcp-throughput.sh - bulk TCP throughput over loopback, client -> listener -> /dev/null.
 #
-# usage: bench/tcp-throughput.sh [-b BYTES] [-r RUNS] [-6] [-s] [-S SHA_BYTES] [-t SECS] TOOL...
-#   TOOL    preset: nc ncat socat socat-b128k iperf3 netkit pipe-floor (no network:
+# usage: bench/tcp-throughput.sh [-b BYTES] [-r RUNS] [-6] [-F] [-s] [-S SHA_BYTES] [-t SECS] TOOL...
+#   TOOL    preset: nc ncat socat socat-b128k iperf3 netkit netkit-buffer (zero-copy off:
+#           -Dnetkit.zeroCopy=off) netkit-splice-all (also splices a stdin pipe:
+#           -Dnetkit.zeroCopy=all) pipe-floor (no network:
 #           head | cat) java17-io java25-io java25-nio (bench/ref/JCat.java, a plain
 #           64 KiB Java copy loop: what a Java CLI gets without tuning)
 #           or ad hoc: 'label::LISTEN_TEMPLATE::CONNECT_TEMPLATE'
@@ -15,6 +17,8 @@
 #           tool is side by side. One extra untimed warm-up run per tool pipes the
 #           listener into `wc -c` and checks the byte count.
 #   -6      use ::1 instead of 127.0.0.1
+#   -F      timed runs read a regular file of BYTES zeros (made once in $BENCH_TMP)
+#           as the client's stdin instead of head -c ... | (sendfile territory)
 #   -s      also do the byte-exact check: send a random file (-S bytes, default
 #           256 MiB) and compare sha256 at the receiver
 #   -t      time bound for one transfer (default 120 s)
@@ -26,10 +30,10 @@ set -u
 NETKIT=${NETKIT:-$(cd "$(dirname "$0")/.." && pwd)/netkit}
 . "$(dirname "$0")/lib.sh"
 
-BYTES=2147483648; RUNS=5; SHA=0; SHA_BYTES=268435456; TMAX=120
-while getopts "b:r:6sS:t:h" o; do
+BYTES=2147483648; RUNS=5; SHA=0; SHA_BYTES=268435456; TMAX=120; FILESRC=0
+while getopts "b:r:6FsS:t:h" o; do
   case $o in
-    b) BYTES=$OPTARG ;; r) RUNS=$OPTARG ;; 6) set_family 6 ;; s) SHA=1 ;;
+    b) BYTES=$OPTARG ;; r) RUNS=$OPTARG ;; 6) set_family 6 ;; s) SHA=1 ;; F) FILESRC=1 ;;
     S) SHA_BYTES=$OPTARG ;; t) TMAX=$OPTARG ;; *) sed -n '2,25p' "$0"; exit 2 ;;
   esac
 done
@@ -56,6 +60,8 @@ preset() {
     socat)       echo 'socat -u TCP{PF}-LISTEN:{PORT},bind={HOSTB},reuseaddr STDOUT::socat -u STDIN TCP{PF}:{HOSTB}:{PORT}' ;;
     socat-b128k) echo 'socat -b 131072 -u TCP{PF}-LISTEN:{PORT},bind={HOSTB},reuseaddr STDOUT::socat -b 131072 -u STDIN TCP{PF}:{HOSTB}:{PORT}' ;;
     netkit)      echo "$(nk NETKIT_TCP_LISTEN "$NETKIT tcp-listen {HOST} {PORT}")::$(nk NETKIT_TCP_CONNECT "$NETKIT tcp-connect {HOST} {PORT}")" ;;
+    netkit-buffer) echo "env JDK_JAVA_OPTIONS=-Dnetkit.zeroCopy=off $NETKIT tcp-listen {HOST} {PORT}::env JDK_JAVA_OPTIONS=-Dnetkit.zeroCopy=off $NETKIT tcp-connect {HOST} {PORT}" ;;
+    netkit-splice-all) echo "env JDK_JAVA_OPTIONS=-Dnetkit.zeroCopy=all $NETKIT tcp-listen {HOST} {PORT}::env JDK_JAVA_OPTIONS=-Dnetkit.zeroCopy=all $NETKIT tcp-connect {HOST} {PORT}" ;;
     iperf3)      echo 'IPERF3' ;;
     *::*::*)     echo "${1#*::}" ;;
     *) echo "unknown tool $1" >&2; return 1 ;;
@@ -130,10 +136,17 @@ for tool in "$@"; do   # warm-up + byte-count check, also prints the command lin
   else echo "#   warm-up byte count MISMATCH: got $got of $BYTES"; fi
 done
 
+timed_src=zero
+if [ "$FILESRC" = 1 ]; then
+  timed_src="$BENCH_TMP/zeros-$BYTES.bin"
+  [ -s "$timed_src" ] && [ "$(stat -c %s "$timed_src")" = "$BYTES" ] || head -c "$BYTES" /dev/zero >"$timed_src"
+  cat "$timed_src" >/dev/null   # in the page cache before the first timed run
+  echo "# timed runs: CLIENT < $timed_src (a regular file)"
+fi
 res="$BENCH_TMP/tcp-throughput.$$"; : >"$res"
 for ((run = 1; run <= RUNS; run++)); do
   for tool in "$@"; do
-    r=$(transfer "$tool" devnull zero) || { echo "# run $run $tool FAILED"; continue; }
+    r=$(transfer "$tool" devnull "$timed_src") || { echo "# run $run $tool FAILED"; continue; }
     secs=${r%% *}
     mbs=$(awk -v b="$BYTES" -v s="$secs" 'BEGIN{printf "%.1f", b/s/1e6}')
     echo "$run $(label_of "$tool") $mbs" >>"$res"

@@ -60,6 +60,27 @@ public record Stdio(
         return in instanceof FileInputStream f ? f.getChannel() : Channels.newChannel(in);
     }
 
+    /**
+     * The file descriptor under {@link #in} when it is the process's own stdin (0), for zero-copy
+     * paths; -1 for any other stream.
+     */
+    public int inDescriptor() {
+        try {
+            return in instanceof FileInputStream f && f.getFD() == FileDescriptor.in ? 0 : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    /** The file descriptor under {@link #out} when it is the process's own stdout (1); -1 otherwise. */
+    public int outDescriptor() {
+        try {
+            return out instanceof FileOutputStream f && f.getFD() == FileDescriptor.out ? 1 : -1;
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
     /** Stdout as a channel, the same way as {@link #inChannel}. */
     public WritableByteChannel outChannel() {
         return out instanceof FileOutputStream f ? f.getChannel() : Channels.newChannel(out);

@@ -8,9 +8,22 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import netkit.Stdio;
+import netkit.engine.stream.SocketTransport;
+import netkit.engine.tcp.Connection;
+import netkit.engine.tcp.DataSink;
+import netkit.engine.tcp.Relay;
+import netkit.engine.tcp.SessionOptions;
+import netkit.engine.tcp.Totals;
+import netkit.engine.tcp.TrafficTap;
+import netkit.sys.Descriptors;
 import picocli.CommandLine.Command;
 
 /**
@@ -123,6 +136,7 @@ public final class AotTraining {
             acceptor.interrupt();
         }
         tls();
+        relay();
     }
 
     /**
@@ -174,6 +188,44 @@ public final class AotTraining {
             }
         } catch (Exception | LinkageError e) {
             // no TLS classes in the archive, then
+        }
+    }
+
+    /**
+     * A short zero-copy relay (a pipe → the socket → an echo peer → a pipe), so the classes of the
+     * native calls, their linking and the relay's session start from the archive too.
+     */
+    private static void relay() {
+        try (ServerSocketChannel server = ServerSocketChannel.open()) {
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread echo = Thread.ofVirtual().start(() -> {
+                try (SocketChannel peer = server.accept()) {
+                    ByteBuffer b = ByteBuffer.allocate(8192);
+                    while (peer.read(b) >= 0) {
+                        b.flip();
+                        while (b.hasRemaining()) {
+                            peer.write(b);
+                        }
+                        b.clear();
+                    }
+                } catch (IOException ignored) {
+                    // training only
+                }
+            });
+            Pipe in = Pipe.open();
+            Pipe out = Pipe.open();
+            in.sink().write(ByteBuffer.wrap(new byte[16384]));
+            in.sink().close();
+            SocketChannel ch = SocketChannel.open(server.getLocalAddress());
+            Connection c = new Connection(1, new SocketTransport(ch), new Totals());
+            Relay.run(c, in.source(), Descriptors.fd(in.source()), SessionOptions.defaults(),
+                    DataSink.to(out.sink(), "a pipe", Descriptors.fd(out.sink())), TrafficTap.NONE);
+            echo.join(2000);
+            out.sink().close();
+            out.source().close();
+            in.source().close();
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            // training is best effort: a cache without this part is still valid
         }
     }
 }

@@ -54,7 +54,8 @@ final class RelayIo implements AutoCloseable {
         }
         this.file = f;
         this.hexFile = h;
-        this.sink = f != null ? DataSink.to(f, "'" + o.output + "'") : DataSink.to(stdio.outChannel(), "stdout");
+        this.sink = f != null ? DataSink.to(f, "'" + o.output + "'", -1)
+                : DataSink.to(stdio.outChannel(), "stdout", stdio.outDescriptor());
         if (o.hexdump != null) {
             HexDump dump = new HexDump(h != null ? h : output.diagnostics());
             this.tap = new TrafficTap() {

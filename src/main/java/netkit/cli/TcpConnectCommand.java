@@ -186,7 +186,12 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
             Outcome outcome = interactive
                     ? TcpConnectSession.run(connection, options, TcpCommands.replTap(session, io),
                             TcpCommands.replCopy(session, io), TcpCommands.replOptions(session, output()))
-                    : Relay.run(connection, stdio().inChannel(), options, io.sink(), io.tap());
+                    : Relay.run(connection, stdio().inChannel(), stdio().inDescriptor(), options, io.sink(), io.tap());
+            if (output().enabled(2)) {
+                output().event(2, "zero-copy: " + connection.bytesWrittenDirectly() + " of " + connection.bytesWritten()
+                        + " bytes sent, " + connection.bytesReadDirectly() + " of " + connection.bytesRead()
+                        + " received (splice/sendfile)", null);
+            }
             events.closed(connection, outcome);
             return TcpCommands.exitCode(outcome, options.idleTimeout());
         }

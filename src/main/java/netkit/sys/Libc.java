@@ -112,6 +112,105 @@ public final class Libc {
         }
     }
 
+    /**
+     * The Linux calls of the zero-copy relay ({@link ZeroCopy}), linked when this class is first used and
+     * independently of the rest of {@link Libc}: each distinct call shape costs the JVM a generated stub
+     * (tens of ms of CPU at start-up), so there are few shapes here and only those that need
+     * {@code errno} capture it. Pipes and wake-ups come from the JDK ({@code java.nio.channels.Pipe}).
+     */
+    public static final class Linux {
+        private Linux() {}
+
+        /** Linux, native access enabled, and every function below linked. */
+        public static final boolean AVAILABLE;
+        /** Why {@link #AVAILABLE} is false; null when it is true. */
+        public static final String UNAVAILABLE_REASON;
+        /** {@code ssize_t splice(int in, loff_t *off_in, int out, loff_t *off_out, size_t len, unsigned flags)}, errno captured. */
+        public static final MethodHandle SPLICE;
+        /** {@code int poll(struct pollfd *fds, nfds_t n, int timeout)}, errno captured. */
+        public static final MethodHandle POLL;
+        /** {@code int dup(int fd)}. */
+        public static final MethodHandle DUP;
+        /** {@code int close(int fd)}. */
+        public static final MethodHandle CLOSE;
+        /** {@code int fcntl(int fd, int cmd, int arg)} (variadic in C: linked with one int argument). */
+        public static final MethodHandle FCNTL;
+        /** The layout of the call state that {@link #SPLICE} and {@link #POLL} fill in. */
+        public static final StructLayout STATE = Linker.Option.captureStateLayout();
+        static final long ERRNO = STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+
+        static {
+            MethodHandle splice = null, poll = null, dup = null, close = null, fcntl = null;
+            String reason = null;
+            if (!Os.LINUX) {
+                reason = "is Linux only";
+            } else if (!Libc.class.getModule().isNativeAccessEnabled()) {
+                reason = "needs native access (--enable-native-access=ALL-UNNAMED)";
+            } else {
+                try {
+                    Linker linker = Linker.nativeLinker();
+                    SymbolLookup libc = linker.defaultLookup();
+                    Linker.Option errno = Linker.Option.captureCallState("errno");
+                    ValueLayout.OfInt i = ValueLayout.JAVA_INT;
+                    ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
+                    ValueLayout p = ValueLayout.ADDRESS;
+                    splice = linker.downcallHandle(find(libc, "splice"), FunctionDescriptor.of(l, i, p, i, p, l, i), errno);
+                    poll = linker.downcallHandle(find(libc, "poll"), FunctionDescriptor.of(i, p, l, i), errno);
+                    dup = linker.downcallHandle(find(libc, "dup"), FunctionDescriptor.of(i, i));
+                    close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(i, i));
+                    fcntl = linker.downcallHandle(find(libc, "fcntl"), FunctionDescriptor.of(i, i, i, i),
+                            Linker.Option.firstVariadicArg(2));
+                } catch (RuntimeException | LinkageError e) {
+                    reason = "cannot link the C library in this JVM: " + e;
+                }
+            }
+            AVAILABLE = reason == null;
+            UNAVAILABLE_REASON = reason;
+            SPLICE = splice;
+            POLL = poll;
+            DUP = dup;
+            CLOSE = close;
+            FCNTL = fcntl;
+        }
+
+        /** {@code ssize_t sendfile(int out, int in, off_t *offset, size_t count)}, errno captured: linked on first use (regular-file stdin only). */
+        public static final class Sendfile {
+            private Sendfile() {}
+
+            public static final MethodHandle SENDFILE;
+
+            static {
+                MethodHandle h = null;
+                if (Linux.AVAILABLE) {
+                    Linker linker = Linker.nativeLinker();
+                    ValueLayout.OfInt i = ValueLayout.JAVA_INT;
+                    ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
+                    h = linker.downcallHandle(Linux.find(linker.defaultLookup(), "sendfile"),
+                            FunctionDescriptor.of(l, i, i, ValueLayout.ADDRESS, l), Linker.Option.captureCallState("errno"));
+                }
+                SENDFILE = h;
+            }
+        }
+
+        private static MemorySegment find(SymbolLookup lookup, String name) {
+            return lookup.find(name).orElseThrow(() -> new IllegalStateException("no native symbol " + name));
+        }
+
+        /** The errno a capturing call left in {@code state} (a segment of {@link #STATE}). */
+        public static int errno(MemorySegment state) {
+            return state.get(ValueLayout.JAVA_INT, ERRNO);
+        }
+    }
+
+    /** {@code strerror(errno)} as the C library words it, the way the JDK's own I/O exceptions do. */
+    public static String strerror(int errno) {
+        try {
+            return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            return "errno " + errno;
+        }
+    }
+
     /** Throws {@link UnsupportedOperationException} with {@code what} and the reason when not {@link #AVAILABLE}. */
     public static void require(String what) {
         if (!AVAILABLE) {

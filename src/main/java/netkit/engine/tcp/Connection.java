@@ -3,6 +3,8 @@ package netkit.engine.tcp;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
@@ -34,6 +36,9 @@ public final class Connection implements Closeable {
     private boolean paused;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean outputShut;
+    private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
+    private final AtomicLong splicedOut = new AtomicLong();
+    private final AtomicLong splicedIn = new AtomicLong();
 
     public Connection(long id, Transport transport, Totals totals) {
         this.id = id;
@@ -165,6 +170,53 @@ public final class Connection implements Closeable {
         write(ByteBuffer.wrap(bytes));
     }
 
+    /** Counts {@code n} bytes that a zero-copy path sent to the peer itself, like {@link #write} does. */
+    void sentDirectly(long n) {
+        bytesWritten.addAndGet(n);
+        splicedOut.addAndGet(n);
+        if (totals != null) {
+            totals.written.addAndGet(n);
+        }
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /** Counts {@code n} bytes that a zero-copy path received from the peer itself, like {@link #read} does. */
+    void receivedDirectly(long n) {
+        bytesRead.addAndGet(n);
+        splicedIn.addAndGet(n);
+        if (totals != null) {
+            totals.read.addAndGet(n);
+        }
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /** Of {@link #bytesWritten}, how many went by zero-copy ({@code splice}/{@code sendfile}) instead of a buffer. */
+    public long bytesWrittenDirectly() {
+        return splicedOut.get();
+    }
+
+    /** Of {@link #bytesRead}, how many went by zero-copy instead of a buffer. */
+    public long bytesReadDirectly() {
+        return splicedIn.get();
+    }
+
+    /**
+     * Runs {@code hook} when this connection closes (a zero-copy pump waiting in the kernel must be
+     * woken: closing the channel does not reach it). False, without registering, when it is closed already.
+     */
+    boolean onClose(Runnable hook) {
+        closeHooks.add(hook);
+        if (closed.get()) {
+            closeHooks.remove(hook);
+            return false;
+        }
+        return true;
+    }
+
+    void removeOnClose(Runnable hook) {
+        closeHooks.remove(hook);
+    }
+
     /** Half-close: sends FIN (TLS: close_notify first), keeps reading. Idempotent. */
     public void shutdownOutput() throws IOException {
         writeLock.lock();
@@ -211,7 +263,7 @@ public final class Connection implements Closeable {
         }
     }
 
-    private void awaitResumed() throws IOException {
+    void awaitResumed() throws IOException {
         pauseLock.lock();
         try {
             while (paused && !closed.get()) {
@@ -233,6 +285,9 @@ public final class Connection implements Closeable {
                 transport.close();
             } catch (IOException ignored) {
                 // closing a socket that failed already: nothing left to report
+            }
+            for (Runnable hook : closeHooks) {
+                hook.run();
             }
             resume();
         }

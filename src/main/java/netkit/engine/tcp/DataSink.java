@@ -21,6 +21,14 @@ public interface DataSink {
         return NetkitException.from(e, "write received data");
     }
 
+    /**
+     * The file descriptor this sink writes to when it is nothing but that descriptor (stdout), so that
+     * a zero-copy path may write to it in its place; -1 otherwise.
+     */
+    default int descriptor() {
+        return -1;
+    }
+
     /** Throws the bytes away (send-only sessions still read, to see the peer's close). */
     static DataSink discard() {
         return (from, data) -> data.position(data.limit());
@@ -31,15 +39,23 @@ public interface DataSink {
      * are merged in arrival order and never interleaved (Node {@code pipe(ws, {end:false})}).
      */
     static DataSink to(WritableByteChannel out) {
-        return to(out, "the output");
+        return to(out, "the output", -1);
     }
 
-    /** As {@link #to(WritableByteChannel)}; {@code name} (stdout, the file) names it in an error. */
-    static DataSink to(WritableByteChannel out, String name) {
+    /**
+     * As {@link #to(WritableByteChannel)}; {@code name} (stdout, the file) names it in an error, and
+     * {@code fd} is the file descriptor under the channel (stdout: 1), or -1.
+     */
+    static DataSink to(WritableByteChannel out, String name, int fd) {
         return new DataSink() {
             @Override
             public NetkitException failure(IOException e) {
                 return NetkitException.output(e, name);
+            }
+
+            @Override
+            public int descriptor() {
+                return fd;
             }
 
             @Override

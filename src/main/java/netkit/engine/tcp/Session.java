@@ -153,6 +153,30 @@ public final class Session implements InputTarget {
     }
 
     private void receive() {
+        if (bulk && sink.descriptor() >= 0 && tap == TrafficTap.NONE && SplicePump.usable(connection.transport())) {
+            try {
+                switch (SplicePump.receive(connection, sink.descriptor(), sink)) {
+                    case EOF -> {
+                        peerClosed();
+                        return;
+                    }
+                    case CLOSED -> {
+                        finish(Outcome.CLOSED);
+                        return;
+                    }
+                    case FALLBACK -> {
+                        // the buffer path below goes on
+                    }
+                }
+            } catch (SplicePump.OutputFailed e) {
+                finish(Outcome.error(e.getCause() instanceof IOException io ? sink.failure(io)
+                        : NetkitException.from(e.getCause(), "write received data")));
+                return;
+            } catch (IOException | RuntimeException e) {
+                fail(e, "receive from ");
+                return;
+            }
+        }
         // one bulk session per command allocates its large buffer; the many small ones share a pool
         ByteBuffer buf = bulk ? ByteBuffer.allocateDirect(BUFFER_SIZE) : BufferPool.SMALL.take();
         try {
@@ -207,7 +231,7 @@ public final class Session implements InputTarget {
         }
     }
 
-    private void fail(Throwable e, String what) {
+    void fail(Throwable e, String what) {
         if (done.isDone() || !connection.isOpen()) {
             // closed on purpose (kick, listener shutdown, another end rule): not an error
             finish(Outcome.CLOSED);

@@ -1,0 +1,336 @@
+package netkit.engine.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import netkit.sys.Descriptors;
+import netkit.sys.ZeroCopy;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The zero-copy relay on real loopback sockets, with real pipes and files as stdin/stdout: byte-exact
+ * (SHA-256) in both directions, the fast path counted as taken ({@link Connection#bytesWrittenDirectly},
+ * {@link Connection#bytesReadDirectly}) or not taken (-x, -C, a pipe on stdin, {@code -Dnetkit.zeroCopy=off}),
+ * half-close, output errors and closing while a pump waits in the kernel.
+ */
+@Timeout(60)
+class SplicePumpTest {
+    private static final int SIZE = 6 << 20;
+    /** A thread per task: the common pool has one thread on two cores, and these tasks block. */
+    private static final java.util.concurrent.Executor EXEC = r -> Thread.ofPlatform().daemon().start(r);
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void linux() {
+        assumeTrue(ZeroCopy.available(), "zero-copy needs Linux and native access");
+    }
+
+    private record Pair(Connection ours, Socket theirs) {}
+
+    private static Pair pair(ServerSocket server) throws Exception {
+        SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+        return new Pair(new Connection(1, new netkit.engine.stream.SocketTransport(ch), new Totals()), server.accept());
+    }
+
+    private static byte[] random(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static byte[] sha(byte[] b) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(b);
+    }
+
+    private static byte[] sha(InputStream in) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        byte[] buf = new byte[65536];
+        for (int n; (n = in.read(buf)) >= 0; ) {
+            md.update(buf, 0, n);
+        }
+        return md.digest();
+    }
+
+    /** The descriptor number this process has open on {@code file} (the JDK does not tell a FileChannel's). */
+    private static int fdOf(Path file) throws IOException {
+        Path real = file.toRealPath();
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path p : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(p).equals(real)) {
+                        return Integer.parseInt(p.getFileName().toString());
+                    }
+                } catch (IOException ignored) {
+                    // closed meanwhile
+                }
+            }
+        }
+        throw new IOException("no descriptor open on " + file);
+    }
+
+    private static void withProperty(String value, ThrowingRunnable body) throws Exception {
+        String old = System.getProperty("netkit.zeroCopy");
+        if (value == null) {
+            System.clearProperty("netkit.zeroCopy");
+        } else {
+            System.setProperty("netkit.zeroCopy", value);
+        }
+        try {
+            body.run();
+        } finally {
+            if (old == null) {
+                System.clearProperty("netkit.zeroCopy");
+            } else {
+                System.setProperty("netkit.zeroCopy", old);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+
+    /** The peer sends {@code data} and closes; we relay it into a pipe read by a digest. */
+    private static Connection receiveIntoPipe(byte[] data, TrafficTap tap) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Pair p = pair(server);
+            Pipe out = Pipe.open();
+            CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
+                try (InputStream in = Channels.newInputStream(out.source())) {
+                    return sha(in);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, EXEC);
+            CompletableFuture.runAsync(() -> {
+                try (Socket s = p.theirs()) {
+                    s.getOutputStream().write(data);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, EXEC);
+            Outcome o = Relay.start(p.ours(), null, -1, SessionOptions.defaults(),
+                    DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())), tap).done().get(30, TimeUnit.SECONDS);
+            out.sink().close();
+            assertEquals(Outcome.CLOSED, o);
+            assertArrayEquals(sha(data), got.get(30, TimeUnit.SECONDS));
+            assertEquals(data.length, p.ours().bytesRead());
+            return p.ours();
+        }
+    }
+
+    @Test
+    void socketToAPipeIsSplicedByteExact() throws Exception {
+        Connection c = receiveIntoPipe(random(SIZE, 1), TrafficTap.NONE);
+        assertEquals(SIZE, c.bytesReadDirectly());
+    }
+
+    @Test
+    void aHexDumpTapSeesEveryChunkSoNothingIsSpliced() throws Exception {
+        long[] seen = new long[1];
+        Connection c = receiveIntoPipe(random(SIZE, 2), new TrafficTap() {
+            @Override
+            public void received(Connection from, ByteBuffer data) {
+                seen[0] += data.remaining();
+            }
+        });
+        assertEquals(0, c.bytesReadDirectly());
+        assertEquals(SIZE, seen[0]);
+    }
+
+    @Test
+    void forcedOffTakesTheBufferPathByteExact() throws Exception {
+        withProperty("off", () -> assertEquals(0, receiveIntoPipe(random(SIZE, 3), TrafficTap.NONE).bytesReadDirectly()));
+    }
+
+    @Test
+    void socketToARegularFileGoesThroughOurPipeByteExact() throws Exception {
+        byte[] data = random(SIZE, 4);
+        Path file = dir.resolve("out.bin");
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                FileOutputStream fo = new FileOutputStream(file.toFile())) {
+            Pair p = pair(server);
+            CompletableFuture.runAsync(() -> {
+                try (Socket s = p.theirs()) {
+                    s.getOutputStream().write(data);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, EXEC);
+            Outcome o = Relay.start(p.ours(), null, -1, SessionOptions.defaults(),
+                    DataSink.to(fo.getChannel(), "the output", fdOf(file)), TrafficTap.NONE).done().get(30, TimeUnit.SECONDS);
+            assertEquals(Outcome.CLOSED, o);
+            assertEquals(SIZE, p.ours().bytesReadDirectly());
+        }
+        assertArrayEquals(sha(data), sha(Files.readAllBytes(file)));
+    }
+
+    @Test
+    void anOutputThatFailsEndsTheSessionWithTheBufferPathsError() throws Exception {
+        String zeroCopy = fullOutputError(null);
+        String buffered = fullOutputError("off");
+        assertEquals(buffered, zeroCopy);
+        assertTrue(zeroCopy.contains("write received data: No space left on device"), zeroCopy);
+    }
+
+    private String fullOutputError(String property) throws Exception {
+        String[] message = new String[1];
+        withProperty(property, () -> {
+            try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                    FileOutputStream full = new FileOutputStream("/dev/full")) {
+                Pair p = pair(server);
+                CompletableFuture.runAsync(() -> {
+                    try (Socket s = p.theirs()) {
+                        s.getOutputStream().write(new byte[1 << 20]);
+                    } catch (IOException ignored) {
+                        // we close on the error: a reset is fine
+                    }
+                }, EXEC);
+                Outcome o = Relay.start(p.ours(), null, -1, SessionOptions.defaults(),
+                        DataSink.to(full.getChannel(), "the output", fdOf(Path.of("/dev/full"))), TrafficTap.NONE)
+                        .done().get(30, TimeUnit.SECONDS);
+                assertEquals(Outcome.Kind.ERROR, o.kind());
+                message[0] = o.error().getMessage();
+            }
+        });
+        return message[0];
+    }
+
+    /**
+     * Stdin a regular file: sendfile; at its end the --stdin-eof policy half-closes (FIN), and the peer,
+     * which saw our EOF, still answers before it closes.
+     */
+    @Test
+    void aRegularFileIsSentWithSendfileThenHalfClosedWhileTheAnswerStillArrives() throws Exception {
+        byte[] data = random(SIZE, 5);
+        Path file = Files.write(dir.resolve("in.bin"), data);
+        byte[] answer = "got it\n".getBytes(StandardCharsets.US_ASCII);
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+                FileInputStream in = new FileInputStream(file.toFile())) {
+            Pair p = pair(server);
+            CompletableFuture<byte[]> peer = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = p.theirs()) {
+                    byte[] h = sha(s.getInputStream()); // until our FIN
+                    s.getOutputStream().write(answer);
+                    return h;
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, EXEC);
+            Pipe out = Pipe.open();
+            Session s = Relay.start(p.ours(), in.getChannel(), fdOf(file), SessionOptions.defaults(),
+                    DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())), TrafficTap.NONE);
+            assertEquals(Outcome.CLOSED, s.done().get(30, TimeUnit.SECONDS));
+            assertArrayEquals(sha(data), peer.get(30, TimeUnit.SECONDS));
+            out.sink().close();
+            assertArrayEquals(answer, Channels.newInputStream(out.source()).readAllBytes());
+            assertEquals(SIZE, p.ours().bytesWritten());
+            assertEquals(SIZE, p.ours().bytesWrittenDirectly());
+            assertTrue(p.ours().outputShut());
+        }
+    }
+
+    /** Sends a pipe's contents; returns the connection for its counts. */
+    private static Connection sendFromPipe(byte[] data, boolean crlf) throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Pair p = pair(server);
+            Pipe in = Pipe.open();
+            CompletableFuture.runAsync(() -> {
+                try (var sink = in.sink()) {
+                    ByteBuffer b = ByteBuffer.wrap(data);
+                    while (b.hasRemaining()) {
+                        sink.write(b);
+                    }
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            }, EXEC);
+            CompletableFuture<byte[]> peer = CompletableFuture.supplyAsync(() -> {
+                try (Socket s = p.theirs()) {
+                    return sha(s.getInputStream());
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }, EXEC);
+            SessionOptions options = new SessionOptions(null, StdinEofPolicy.SHUTDOWN, null, true, Traffic.BOTH, crlf);
+            Session s = Relay.start(p.ours(), in.source(), Descriptors.fd(in.source()), options, DataSink.discard(),
+                    TrafficTap.NONE);
+            assertEquals(Outcome.CLOSED, s.done().get(30, TimeUnit.SECONDS));
+            if (!crlf) {
+                assertArrayEquals(sha(data), peer.get(30, TimeUnit.SECONDS));
+                assertEquals(data.length, p.ours().bytesWritten());
+            }
+            in.source().close();
+            return p.ours();
+        }
+    }
+
+    @Test
+    void aStdinPipeTakesTheBufferPathByDefaultAndIsSplicedWithAll() throws Exception {
+        assertEquals(0, sendFromPipe(random(SIZE, 6), false).bytesWrittenDirectly());
+        withProperty("all", () -> assertEquals(SIZE, sendFromPipe(random(SIZE, 7), false).bytesWrittenDirectly()));
+    }
+
+    @Test
+    void crlfOnWhatWeSendIsNeverSpliced() throws Exception {
+        withProperty("all", () -> {
+            Connection c = sendFromPipe("a\nb\n".repeat(1000).getBytes(StandardCharsets.US_ASCII), true);
+            assertEquals(0, c.bytesWrittenDirectly());
+            assertEquals(6000, c.bytesWritten());
+        });
+    }
+
+    /**
+     * The idle timeout ends a session whose pumps wait in poll (nothing to read, stdin a silent pipe): they
+     * wake, let go of their duplicate of the socket, and the peer sees the connection closed.
+     */
+    @Test
+    void closingWhileThePumpsWaitReleasesTheSocket() throws Exception {
+        withProperty("all", () -> {
+            try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+                Pair p = pair(server);
+                Pipe in = Pipe.open(); // never written to
+                Pipe out = Pipe.open();
+                SessionOptions options = new SessionOptions(Duration.ofMillis(300), StdinEofPolicy.SHUTDOWN, null, true,
+                        Traffic.BOTH, false);
+                Session s = Relay.start(p.ours(), in.source(), Descriptors.fd(in.source()), options,
+                        DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())), TrafficTap.NONE);
+                assertEquals(Outcome.IDLE_TIMEOUT, s.done().get(30, TimeUnit.SECONDS));
+                p.theirs().setSoTimeout(20_000);
+                assertEquals(-1, p.theirs().getInputStream().read(), "the peer sees our close");
+                p.theirs().close();
+                in.sink().close();
+                in.source().close();
+            }
+        });
+    }
+}
