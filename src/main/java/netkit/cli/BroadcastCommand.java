@@ -7,6 +7,7 @@ import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import netkit.engine.stream.Resolver;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.udp.Addresses;
@@ -140,7 +141,7 @@ public final class BroadcastCommand extends DatagramCommand {
         }
         int port = Converters.port("PORT", portText, 1);
         InetAddress to = interfaceName != null ? Addresses.broadcastOf(Addresses.networkInterface(interfaceName))
-                : Addresses.resolve(address, Family.IPV4, "--address",
+                : Resolver.first(address, Family.IPV4, "--address",
                         "broadcast is IPv4 only (IPv6 has none: use multicast-join ff02::1 PORT --send)");
         if (!(to instanceof Inet4Address)) {
             throw NetkitException.invalidValue("--address", address, "expected an IPv4 broadcast address");

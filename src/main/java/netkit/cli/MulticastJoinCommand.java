@@ -6,6 +6,7 @@ import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.nio.channels.MembershipKey;
 import java.time.Duration;
+import netkit.engine.stream.Resolver;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.udp.Addresses;
@@ -114,7 +115,7 @@ public final class MulticastJoinCommand extends DatagramCommand {
         int port = Converters.port("PORT", portText, 1);
         NetworkInterface nif = interfaceName != null ? Addresses.networkInterface(interfaceName)
                 : Addresses.systemInterfaceFor(group);
-        InetAddress from = source == null ? null : Addresses.resolve(Converters.host("--source", source), Family.of(group), "--source",
+        InetAddress from = source == null ? null : Resolver.first(Converters.host("--source", source), Family.of(group), "--source",
                 "GROUP '" + groupText + "' is " + AddressFormat.family(group));
         EndpointConfig.Builder config = EndpointConfig.builder()
                 .family(DatagramEndpoint.familyOf(group))

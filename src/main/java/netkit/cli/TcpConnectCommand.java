@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import netkit.engine.stream.Resolver;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.proxy.ProxyChain;
@@ -261,7 +262,7 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
         ProxyChain chain = proxyChain(t, family);
         requireTls();
         if (chain == null && !tls()) {
-            InetAddress address = Connector.resolve(host, family).get(0);
+            InetAddress address = Resolver.all(host, family).get(0);
             return ScanRunner.run(new ScanRequest(host, address, ports, timeout, n, null), output());
         }
         // each port is a whole connect through the layers: proxy hops, then TLS (open = handshake completed)
@@ -273,10 +274,10 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
             connector = new Connector(chain.first(), family, null, 0, t, SocketTuning.NONE, chain,
                     new Target.HostPort(host, ports.ports()[0]));
             String first = ((Target.HostPort) chain.first()).host();
-            named = Connector.resolve(netkit.net.IpLiteral.family(host) != 0 ? host : first, family).get(0);
+            named = Resolver.all(netkit.net.IpLiteral.family(host) != 0 ? host : first, family).get(0);
         } else {
             // dialed by HOST (resolved here first, then from the JDK's cache): the name is what TLS checks
-            named = Connector.resolve(host, family).get(0);
+            named = Resolver.all(host, family).get(0);
             connector = new Connector(host, ports.ports()[0], family, null, 0, t, session.tuning());
         }
         netkit.engine.scan.PortProbe probe = connector.asProbe();

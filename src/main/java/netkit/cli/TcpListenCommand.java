@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import netkit.engine.stream.Resolver;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.chat.ChatOptions;
@@ -246,7 +247,7 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
         AddressPort where = unix != null ? new AddressPort(null, "0") : AddressPort.of(positional);
         String address = where.address();
         int port = Converters.port("PORT", where.port(), 0);
-        InetAddress bindAddress = address == null ? null : Connector.resolve(address, family).get(0);
+        InetAddress bindAddress = address == null ? null : Resolver.all(address, family).get(0);
         boolean many = keepOpen || mode.servesMany() || count != null && count > 1;
         // Stdin is shared by all clients of a listener that serves many: a client's FIN ends its session by default.
         SessionOptions options = session.sessionOptions(stdio(), !stdio().stdinIsTerminal() && !many);

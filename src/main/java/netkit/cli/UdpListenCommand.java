@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import netkit.engine.stream.Resolver;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.stream.Target;
@@ -118,7 +119,7 @@ public final class UdpListenCommand extends DatagramCommand {
         Family only = family.family();
         AddressPort where = AddressPort.of(args);
         int port = Converters.port("PORT", where.port(), 0);
-        InetAddress address = where.address() != null ? Addresses.resolve(where.address(), only, "ADDRESS")
+        InetAddress address = where.address() != null ? Resolver.first(where.address(), only, "ADDRESS")
                 : InetAddress.getByName(only == Family.IPV4 ? "0.0.0.0" : "::");
         if (forward == null && maxMappings != null) {
             throw NetkitException.usage("-m/--max-mappings needs --forward HOST:PORT");
@@ -197,7 +198,7 @@ public final class UdpListenCommand extends DatagramCommand {
             throw NetkitException.invalidValue("--forward", forward, "udp-listen forwards to HOST:PORT only");
         }
         Target.HostPort hp = (Target.HostPort) Target.parse(forward, "--forward");
-        return new InetSocketAddress(Addresses.resolve(hp.host(), Family.ANY, "--forward"), hp.port());
+        return new InetSocketAddress(Resolver.first(hp.host(), Family.ANY, "--forward"), hp.port());
     }
 
     /** The mapping idle expiry: -i, 60s by default; 0 is not "never" here, as mappings would pile up. */

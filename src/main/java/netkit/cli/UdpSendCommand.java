@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import netkit.engine.stream.Resolver;
 import netkit.net.AddressFormat;
 import netkit.net.Family;
 import java.util.List;
@@ -149,7 +150,7 @@ public final class UdpSendCommand extends DatagramCommand {
         if (chunk != null && !stdinMode) {
             throw NetkitException.usage("--chunk cuts stdin into datagrams; it cannot be combined with MESSAGE");
         }
-        InetAddress address = Addresses.resolve(host, only, "HOST");
+        InetAddress address = Resolver.first(host, only, "HOST");
         InetSocketAddress target = new InetSocketAddress(address, port);
         boolean multicast = address.isMulticastAddress();
         if (!multicast && (multicastInterface != null || multicastTtl != null || multicastLoopback != null)) {
@@ -170,7 +171,7 @@ public final class UdpSendCommand extends DatagramCommand {
         boolean connect = !multicast && !broadcast && (payload == null || payload.length > 0);
         InetSocketAddress bind = null;
         if (source != null || sourcePort != null) {
-            InetAddress src = source != null ? Addresses.resolve(source, Family.of(address), "--source",
+            InetAddress src = source != null ? Resolver.first(source, Family.of(address), "--source",
                     "HOST '" + host + "' is " + AddressFormat.family(address))
                     : null;
             bind = src != null ? new InetSocketAddress(src, sourcePort == null ? 0 : sourcePort)

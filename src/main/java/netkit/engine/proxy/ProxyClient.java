@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
+import netkit.engine.stream.Resolver;
 import netkit.NetkitException;
 import netkit.engine.stream.Target;
 import netkit.engine.stream.Transport;
@@ -257,7 +258,7 @@ final class ProxyClient {
         if (restrict == Family.IPV4 && family == Family.IPV6) {
             throw NetkitException.usage("SOCKS4 needs an IPv4 address and -6 was given");
         }
-        return Connector.resolve(host, f).get(0);
+        return Resolver.all(host, f).get(0);
     }
 
     private NetkitException notSpeaking(String protocol, byte[] got) {

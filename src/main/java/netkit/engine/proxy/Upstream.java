@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import netkit.engine.stream.Resolver;
 import netkit.NetkitException;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.Connector;
@@ -24,7 +25,7 @@ final class Upstream {
     static Connection open(String host, int port, DestinationRules rules, Duration timeout) throws Refusal {
         List<InetAddress> all;
         try {
-            all = Connector.resolve(host, Family.ANY);
+            all = Resolver.all(host, Family.ANY);
         } catch (NetkitException e) {
             throw new Refusal(Refusal.Kind.NOT_FOUND, "cannot resolve '" + host + "'");
         }

@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import netkit.engine.stream.Resolver;
 import netkit.NetkitException;
 import netkit.engine.scan.PortProbe;
 import netkit.engine.scan.PortState;
@@ -125,8 +126,8 @@ public record Connector(Target target, Family family, String source, int sourceP
     private SocketChannel dialInet(Target.HostPort hp) {
         String host = hp.host();
         int port = hp.port();
-        List<InetAddress> candidates = resolve(host, family);
-        InetAddress sourceAddress = source == null ? null : resolve(source, family).get(0);
+        List<InetAddress> candidates = Resolver.all(host, family);
+        InetAddress sourceAddress = source == null ? null : Resolver.all(source, family).get(0);
         Exception last = null;
         InetSocketAddress lastTarget = null;
         for (InetAddress address : candidates) {
@@ -170,26 +171,6 @@ public record Connector(Target target, Family family, String source, int sourceP
                     context + ": timed out after " + Durations.text(timeout), last);
         }
         throw e;
-    }
-
-    /** The addresses of {@code host} in the requested family; literals are parsed, never looked up. */
-    public static List<InetAddress> resolve(String host, Family family) {
-        List<InetAddress> all = new ArrayList<>();
-        try {
-            if (IpLiteral.family(host) != 0) {
-                all.add(netkit.engine.udp.Addresses.literal(host)); // a zone must name an interface: exit 6
-            } else {
-                all.addAll(List.of(InetAddress.getAllByName(host)));
-            }
-        } catch (UnknownHostException e) {
-            throw NetkitException.unresolved(host);
-        }
-        List<InetAddress> kept = all.stream().filter(family::accepts).toList();
-        if (kept.isEmpty()) {
-            throw new NetkitException(netkit.ExitCode.UNRESOLVED, "ENOTFOUND",
-                    "'" + host + "' has no " + (family == Family.IPV4 ? "IPv4" : "IPv6") + " address", null);
-        }
-        return kept;
     }
 
     private static void closeQuietly(java.io.Closeable ch) {

@@ -19,74 +19,6 @@ public final class Addresses {
     private Addresses() {}
 
     /**
-     * A literal as it is, or a name through the system resolver (first address of the wanted
-     * family; IPv4 first otherwise, as the resolver orders them). {@code only} (from -4/-6) may
-     * be {@link Family#ANY}. {@code what} names the argument in messages (HOST, --source, …).
-     */
-    public static InetAddress resolve(String host, Family only, String what) {
-        return resolve(host, only, what, only.option() + " was given");
-    }
-
-    /**
-     * As {@link #resolve(String, ProtocolFamily, String)}, when the family comes from elsewhere than
-     * -4/-6: {@code why} ends the message about a literal of the other family (e.g. "HOST
-     * '127.0.0.1' is IPv4"), so it does not blame an option the user never gave.
-     */
-    public static InetAddress resolve(String host, Family only, String what, String why) {
-        int literal = IpLiteral.family(host);
-        try {
-            if (literal != 0) {
-                InetAddress a = literal(host); // a literal: parsed, no look-up
-                if (!only.accepts(a)) {
-                    throw NetkitException.usage(what + " '" + host + "' is " + (literal == 4 ? "IPv4" : "IPv6")
-                            + " but " + why);
-                }
-                return a;
-            }
-            for (InetAddress a : InetAddress.getAllByName(host)) {
-                if (only.accepts(a)) {
-                    return a;
-                }
-            }
-            throw new UnknownHostException(host);
-        } catch (UnknownHostException e) {
-            throw NetkitException.unresolved(host);
-        }
-    }
-
-    /**
-     * An IP literal (a name goes nowhere near the resolver here). An IPv6 zone must name an
-     * interface of this host, by name or index ({@code fe80::1%eth0}, {@code ::1%1}): exit 6
-     * {@code no such interface} otherwise — the JDK fails {@code %nonexist} as an unknown host
-     * and keeps {@code %999} without looking, and the kernel then ignores it.
-     */
-    public static InetAddress literal(String host) throws UnknownHostException {
-        int pct = host.indexOf('%');
-        if (pct >= 0) {
-            String zone = host.substring(pct + 1);
-            NetworkInterface nif = null;
-            try {
-                nif = !zone.isEmpty() && zone.chars().allMatch(c -> c >= '0' && c <= '9') && zone.length() < 10
-                        ? NetworkInterface.getByIndex(Integer.parseInt(zone))
-                        : NetworkInterface.getByName(zone);
-            } catch (SocketException | RuntimeException e) {
-                nif = null;
-            }
-            if (nif == null) {
-                String known;
-                try {
-                    known = String.join(", ", names());
-                } catch (SocketException e) {
-                    known = "?";
-                }
-                throw NetkitException.bind("ENODEV", "no such interface: '" + zone + "' in '" + host + "' (known: "
-                        + known + ")", null);
-            }
-        }
-        return InetAddress.getByName(host);
-    }
-
-    /**
      * An interface by name ({@code lo}, {@code eth0}) or by one of its addresses; exit 6 when
      * there is none.
      */
@@ -106,7 +38,7 @@ public final class Addresses {
         }
     }
 
-    private static java.util.List<String> names() throws SocketException {
+    public static java.util.List<String> names() throws SocketException {
         return Collections.list(NetworkInterface.getNetworkInterfaces()).stream().map(NetworkInterface::getName).sorted()
                 .toList();
     }
