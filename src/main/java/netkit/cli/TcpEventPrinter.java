@@ -64,16 +64,7 @@ final class TcpEventPrinter implements TcpEvents {
         if (many) {
             text.append(" ").append(c.remote().text()).append(" (id ").append(c.id()).append(")");
         }
-        text.append(' ').append(d.get("protocol")).append(' ').append(d.get("cipher"));
-        if (d.get("peerSubject") != null) {
-            text.append(", peer ").append(d.get("peerSubject"));
-            if (!Boolean.TRUE.equals(d.get("verified"))) {
-                text.append(" (not verified)");
-            }
-        }
-        if (d.get("alpn") != null) {
-            text.append(", alpn ").append(d.get("alpn"));
-        }
+        text.append(' ').append(netkit.output.TlsSummary.text(d));
         Json json = Json.event("tls");
         if (many) {
             json.put("id", c.id());
