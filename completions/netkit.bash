@@ -407,8 +407,8 @@ function _picocli_netkit_tcplisten() {
   fi
 
   local commands=""
-  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--proxy' '--unlink' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '--tls' '--require-client-cert' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--no-allow-half-open' '--no-interactive'"
-  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '--forward' '--proxy-auth' '--proxy-allow' '--proxy-deny' '--proxy-timeout' '--forward-timeout' '-U' '--unix' '--mode' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--cert' '--key' '--cafile' '--alpn' '--tls-min' '--color' '-v' '--verbose'"
+  local flag_opts="'-4' '-6' '-k' '--keep-open' '--echo' '--broker' '--chat' '--proxy' '--unlink' '--nodelay' '--allow-half-open' '--send-only' '--recv-only' '-C' '--crlf' '--append' '--interactive' '--tls' '--require-client-cert' '-h' '--help' '-V' '--version' '--json' '--stacktrace' '--forward-tls' '--forward-no-system-ca' '--forward-insecure' '--no-allow-half-open' '--no-interactive'"
+  local arg_opts="'--backlog' '-m' '--max-conns' '-c' '--count' '--accept-timeout' '--allow' '--deny' '-e' '--exec' '--sh-exec' '--forward' '--proxy-auth' '--proxy-allow' '--proxy-deny' '--proxy-timeout' '--forward-timeout' '-U' '--unix' '--mode' '-i' '--idle-timeout' '--keepalive' '--keepalive-interval' '--keepalive-count' '--stdin-eof' '-q' '--quit-after' '-o' '--output' '-x' '--hexdump' '--progress' '--cert' '--key' '--cafile' '--alpn' '--tls-min' '--color' '-v' '--verbose' '--forward-cafile' '--forward-sni' '--forward-pin' '--forward-cert' '--forward-key' '--forward-alpn' '--forward-tls-min'"
   local POLICY_option_args=("shutdown" "keep" "close") # --stdin-eof values
   local WHEN_option_args=("auto" "always" "never") # --progress values
   local WHEN_option_args=("auto" "always" "never") # --color values
@@ -531,6 +531,36 @@ function _picocli_netkit_tcplisten() {
       return $?
       ;;
     '-v'|'--verbose')
+      return
+      ;;
+    '--forward-cafile')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--forward-sni')
+      return
+      ;;
+    '--forward-pin')
+      return
+      ;;
+    '--forward-cert')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--forward-key')
+      local IFS=$'\n'
+      type compopt &>/dev/null && compopt -o filenames
+      COMPREPLY=( $( compgen -f -- "${curr_word}" ) ) # files
+      return $?
+      ;;
+    '--forward-alpn')
+      return
+      ;;
+    '--forward-tls-min')
       return
       ;;
   esac

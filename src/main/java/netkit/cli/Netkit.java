@@ -194,6 +194,10 @@ public final class Netkit implements Callable<Integer> {
             cl.addSubcommand(c);
         }
         for (CommandLine sub : cl.getSubcommands().values()) {
+            // picocli applies @Command(modelTransformer) only to commands it constructs itself, not to added ones
+            if (sub.getCommandSpec().modelTransformer() != null) {
+                sub.getCommandSpec().modelTransformer().transform(sub.getCommandSpec());
+            }
             // a command's footer is its examples; the exit-code table follows them, once
             List<String> footer = new ArrayList<>(List.of(sub.getCommandSpec().usageMessage().footer()));
             footer.add("");

@@ -48,12 +48,17 @@ final class TcpCommands {
 
     /** TLS options given without {@code --tls} would silently do nothing: a usage error names the first. */
     static void requireTls(boolean tls, CommandSpec spec, List<String> names) {
+        requireTls(tls, spec, names, "--tls");
+    }
+
+    /** As {@link #requireTls(boolean, CommandSpec, List)} for options that need the switch {@code option}. */
+    static void requireTls(boolean tls, CommandSpec spec, List<String> names, String option) {
         if (tls || spec == null) {
             return;
         }
         for (OptionSpec given : spec.commandLine().getParseResult().matchedOptions()) {
             if (names.contains(given.longestName())) {
-                throw NetkitException.usage(given.longestName() + " needs --tls");
+                throw NetkitException.usage(given.longestName() + " needs " + option);
             }
         }
     }

@@ -64,16 +64,7 @@ final class TcpEventPrinter implements TcpEvents {
         if (many) {
             text.append(" ").append(c.remote().text()).append(" (id ").append(c.id()).append(")");
         }
-        text.append(' ').append(d.get("protocol")).append(' ').append(d.get("cipher"));
-        if (d.get("peerSubject") != null) {
-            text.append(", peer ").append(d.get("peerSubject"));
-            if (!Boolean.TRUE.equals(d.get("verified"))) {
-                text.append(" (not verified)");
-            }
-        }
-        if (d.get("alpn") != null) {
-            text.append(", alpn ").append(d.get("alpn"));
-        }
+        text.append(' ').append(netkit.output.TlsSummary.text(d));
         Json json = Json.event("tls");
         if (many) {
             json.put("id", c.id());
@@ -104,8 +95,11 @@ final class TcpEventPrinter implements TcpEvents {
             case ERROR -> " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
         };
         Connection up = outcome.upstream();
-        String upstream = up == null ? "" : String.format(Locale.ROOT, "; upstream %s: %d bytes sent, %d bytes received",
-                up.remote().text(), up.bytesWritten(), up.bytesRead());
+        // --forward-tls: the upstream's TLS session is only seen here (the clients' is the tls event)
+        java.util.Map<String, Object> upTls = up == null ? java.util.Map.of() : up.transport().details();
+        String upstream = up == null ? "" : String.format(Locale.ROOT, "; upstream %s%s: %d bytes sent, %d bytes received",
+                up.remote().text(), upTls.containsKey("protocol") ? " over " + upTls.get("protocol") : "",
+                up.bytesWritten(), up.bytesRead());
         String text = String.format(Locale.ROOT, "closed%s: %d bytes sent, %d bytes received%s in %.2f s%s",
                 who, c.bytesWritten(), c.bytesRead(), upstream, ms / 1000.0, why);
         Json json = Json.event("close").put("id", c.id());
@@ -115,8 +109,14 @@ final class TcpEventPrinter implements TcpEvents {
         json.put("bytesRead", c.bytesRead()).put("bytesWritten", c.bytesWritten()).put("ms", ms)
                 .put("hadError", outcome.hadError());
         if (up != null) {
-            json.put("upstream", address(Json.object(), up.remote()).put("bytesRead", up.bytesRead())
-                    .put("bytesWritten", up.bytesWritten()));
+            Json upJson = address(Json.object(), up.remote()).put("bytesRead", up.bytesRead())
+                    .put("bytesWritten", up.bytesWritten());
+            if (upTls.containsKey("protocol")) {
+                Json tls = Json.object();
+                upTls.forEach(tls::put);
+                upJson.put("tls", tls);
+            }
+            json.put("upstream", upJson);
         }
         if (outcome.error() instanceof NetkitException e) {
             json.put("code", e.code()).put("message", e.getMessage());

@@ -59,10 +59,13 @@ import picocli.CommandLine.Parameters;
             "  # a command per client (ncat -l -k --sh-exec)",
             "  netkit tcp-listen -k --sh-exec 'date' 9000",
             "  # an echo server on a free port, which -v names",
-            "  netkit tcp-listen --echo -v 127.0.0.1 0"
+            "  netkit tcp-listen --echo -v 127.0.0.1 0",
+            "  # TLS in front of a plain local service (stunnel); --forward-tls for TLS to it",
+            "  netkit tcp-listen --tls --cert site.pem --key site.key 8443 --forward 127.0.0.1:8080"
         },
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        modelTransformer = ForwardTlsOptions.class,
         description = {
             "Listen on PORT (every interface, IPv6 and IPv4, unless ADDRESS, -4 or -6 say otherwise) and serve "
                     + "clients. Default relay mode: what clients send goes to stdout (merged in arrival order), "
@@ -229,6 +232,9 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
     @Mixin
     TlsListenOptions tls = new TlsListenOptions();
 
+    /** The upstream's TLS options: {@code --forward-tls}, {@code --forward-cafile}, … ({@link ForwardTlsOptions}). */
+    final TlsConnectOptions forwardTls = new TlsConnectOptions();
+
     @Override
     protected ExitCode run() {
         ServerMode mode = ServerMode.of(spec.commandLine().getParseResult());
@@ -238,6 +244,10 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
         if (mode != ServerMode.FORWARD && forwardTimeout != null) {
             throw NetkitException.usage("--forward-timeout needs --forward TARGET");
         }
+        if (mode != ServerMode.FORWARD && forwardTls.tls) {
+            throw NetkitException.usage("--forward-tls needs --forward TARGET");
+        }
+        TcpCommands.requireTls(forwardTls.tls, spec, ForwardTlsOptions.NAMES, "--forward-tls");
         List<String> positional = operands == null ? List.of() : operands;
         UnixListen unix = unixOptions.unixListen(spec == null ? null : spec.commandLine().getParseResult(), positional);
         if (unix == null && positional.isEmpty()) {
@@ -273,6 +283,7 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
         TcpEventPrinter events = new TcpEventPrinter(output(), many);
         TcpCommands.requireTls(tls.tls, spec, TlsListenOptions.NAMES);
         TransportLayer layer = tls.tls ? TlsSetup.server(tls, address, output()) : TransportLayer.NONE;
+        Connector upstream = mode == ServerMode.FORWARD ? forwardConnector() : null;
         // The session REPL is the console of relay mode and of the chat room (the other modes do not read stdin).
         boolean interactive = mode.hasConsole() && !(mode == ServerMode.CHAT && session.recvOnly)
                 && Interactive.wanted(session.interactive, stdio());
@@ -300,7 +311,7 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
             output.onFailure(listener::close);
             try (listener) {
                 Outcome outcome = listener.serve(proxyMode != null ? proxyMode.handler()
-                        : handler(mode, options, io, events, limit, output));
+                        : handler(mode, options, io, events, limit, output, upstream));
                 output.rethrow();
                 return TcpCommands.exitCode(outcome, options.idleTimeout());
             }
@@ -315,7 +326,7 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
     }
 
     private ConnectionHandler handler(ServerMode mode, SessionOptions options, RelayIo io, TcpEventPrinter events,
-            int limit, OutputGuard output) {
+            int limit, OutputGuard output, Connector upstream) {
         // with many clients, a command that cannot start is reported once per distinct failure
         TcpEventPrinter failures = keepOpen || count != null && count > 1 ? events : null;
         return switch (mode) {
@@ -328,21 +339,31 @@ public final class TcpListenCommand extends BaseCommand implements OptionalValue
                     failures);
             case SH_EXEC -> new ExecHandler(List.of("/bin/sh", "-c", modes.shExec), stdio().err(), io.tap(),
                     options.idleTimeout(), failures);
-            case FORWARD -> new ForwardHandler(forwardConnector(), options.idleTimeout(), io.tap());
+            case FORWARD -> new ForwardHandler(upstream, options.idleTimeout(), io.tap());
             case PROXY -> throw new IllegalStateException("--proxy has its own handler (ProxyMode)");
         };
     }
 
     /**
-     * How each forwarded client's upstream connection is made. Where TLS to the upstream comes in
-     * ({@code --forward-tls}), it is a client layer on this connector: {@code .withLayer(tlsLayer)}.
+     * How each forwarded client's upstream connection is made; with {@code --forward-tls} TLS is a
+     * client layer on it. Built before the listener binds, so a bad {@code --forward-cafile} fails at start-up.
      */
     private Connector forwardConnector() {
         Target target = Target.parse(modes.forward, "--forward");
         Duration timeout = forwardTimeout == null ? TcpConnectCommand.DEFAULT_CONNECT_TIMEOUT
                 : forwardTimeout.isZero() ? null : forwardTimeout;
         SocketTuning tuning = target instanceof Target.UnixPath ? SocketTuning.NONE : session.tuning();
-        return new Connector(target, Family.ANY, null, 0, timeout, tuning, TransportLayer.NONE, target);
+        Connector connector = new Connector(target, Family.ANY, null, 0, timeout, tuning, TransportLayer.NONE, target);
+        if (!forwardTls.tls) {
+            return connector;
+        }
+        if (target instanceof Target.UnixPath && forwardTls.sni == null && forwardTls.pins.isEmpty()
+                && !forwardTls.insecure) {
+            throw NetkitException.usage("--forward-tls to " + target.text() + " has no name to check the certificate "
+                    + "against: give --forward-sni NAME, --forward-pin or --forward-insecure");
+        }
+        // the upstream's handshake is part of its connect: --forward-timeout bounds both
+        return connector.withLayer(TlsSetup.client(forwardTls, timeout, output(), ForwardTlsOptions.PREFIX));
     }
 
     /** The chat room: {@code console} is the server user's input (may be null), {@code log} gets all traffic. */

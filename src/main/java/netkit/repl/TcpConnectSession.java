@@ -11,6 +11,7 @@ import netkit.engine.tcp.Session;
 import netkit.engine.tcp.SessionOptions;
 import netkit.engine.tcp.TrafficTap;
 import netkit.net.AddressFormat;
+import netkit.output.TlsSummary;
 
 /**
  * {@code tcp-connect}'s session in the REPL: the TCP engine's {@link Session} over one connection,
@@ -107,8 +108,9 @@ public final class TcpConnectSession implements ReplSession {
 
     @Override
     public Stats stats() {
+        String tls = TlsSummary.text(connection.transport().details());
         return new Stats(connection.bytesRead(), connection.bytesWritten(), connection.bufferSize(),
-                connection.isOpen() ? 1 : 0);
+                connection.isOpen() ? 1 : 0, tls == null ? null : "tls " + tls);
     }
 
     @Override

@@ -24,6 +24,7 @@ import netkit.engine.tcp.SessionOptions;
 import netkit.engine.tcp.TcpEvents;
 import netkit.engine.tcp.Totals;
 import netkit.engine.tcp.TrafficTap;
+import netkit.output.TlsSummary;
 
 /**
  * {@code tcp-listen}'s relay mode (and {@code --chat}'s console, {@link #runConsole}) in the REPL: the engine's {@link RelayHandler} with typed lines as
@@ -135,6 +136,15 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
                 + " open)");
     }
 
+    /** After a client's TLS handshake, as the {@code tls} event of the non-interactive listener. */
+    @Override
+    public void handshaken(Connection c) {
+        String tls = TlsSummary.text(c.transport().details());
+        if (tls != null && !console) {
+            listener.notice("#" + c.id() + " tls " + tls);
+        }
+    }
+
     @Override
     public void rejected(Endpoint remote, String reason) {
         listener.notice("rejected " + remote.text() + ": " + reason);
@@ -226,8 +236,26 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     public Stats stats() {
         List<Connection> open = server.connections();
         long buffered = open.stream().mapToLong(Connection::bufferSize).sum();
-        return new Stats(totals.bytesRead(), totals.bytesWritten(), buffered, open.size());
+        return new Stats(totals.bytesRead(), totals.bytesWritten(), buffered, open.size(), tlsDetail(open));
     }
+
+    /** Each open TLS client's session for {@code /stats} ({@code tls #1 TLSv1.3 …; #2 …}), the first few; or null. */
+    private static String tlsDetail(List<Connection> open) {
+        List<String> sessions = new java.util.ArrayList<>();
+        int tlsClients = 0;
+        for (Connection c : open) {
+            String tls = TlsSummary.text(c.transport().details());
+            if (tls != null && tlsClients++ < TLS_CLIENTS_SHOWN) {
+                sessions.add("#" + c.id() + " " + tls);
+            }
+        }
+        if (tlsClients > TLS_CLIENTS_SHOWN) {
+            sessions.add("+" + (tlsClients - TLS_CLIENTS_SHOWN) + " more (/clients)");
+        }
+        return sessions.isEmpty() ? null : "tls " + String.join("; ", sessions);
+    }
+
+    private static final int TLS_CLIENTS_SHOWN = 5;
 
     @Override
     public List<Client> clients() {

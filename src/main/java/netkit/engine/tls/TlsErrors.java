@@ -1,6 +1,7 @@
 package netkit.engine.tls;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 import netkit.ExitCode;
 import netkit.NetkitException;
 
@@ -20,6 +21,23 @@ final class TlsErrors {
             return n;
         }
         return tls(peer + ": " + reason(e, client), e);
+    }
+
+    /** The client options our messages name, which another side of a command has under a prefix. */
+    private static final Pattern CLIENT_OPTION =
+            Pattern.compile("(?<![\\w-])--(cafile|no-system-ca|sni|insecure|pin|cert|key|alpn|tls-min)(?![\\w-])");
+
+    /**
+     * {@code e} with the options it names under {@code --PREFIX} ({@code --forward-cafile} where the
+     * options of this side are {@code --forward-…}); {@code e} itself for the empty prefix.
+     */
+    static NetkitException named(NetkitException e, String prefix) {
+        String m = e.getMessage();
+        if (prefix.isEmpty() || m == null) {
+            return e;
+        }
+        String renamed = CLIENT_OPTION.matcher(m).replaceAll("--" + prefix + "$1");
+        return renamed.equals(m) ? e : new NetkitException(e.exitCode(), e.code(), renamed, e.getCause());
     }
 
     static NetkitException tls(String message, Throwable cause) {

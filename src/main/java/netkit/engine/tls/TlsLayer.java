@@ -37,10 +37,12 @@ public final class TlsLayer implements TransportLayer {
     private final X509Certificate certificate;
     private final boolean ephemeral;
     private final String[] protocols;
+    private final String optionPrefix;
 
-    private TlsLayer(TlsSettings settings, boolean client) {
+    private TlsLayer(TlsSettings settings, boolean client, String optionPrefix) {
         this.settings = settings;
         this.client = client;
+        this.optionPrefix = optionPrefix;
         this.protocols = protocols(settings);
         try {
             KeyManager[] keys = null;
@@ -69,12 +71,24 @@ public final class TlsLayer implements TransportLayer {
 
     /** The client side ({@code tcp-connect --tls}). */
     public static TlsLayer client(TlsSettings settings) {
-        return new TlsLayer(settings, true);
+        return client(settings, "");
+    }
+
+    /**
+     * The client side where its options have a prefix ({@code tcp-listen --forward-tls}: "forward-"):
+     * the errors name {@code --forward-cafile}, not {@code --cafile}.
+     */
+    public static TlsLayer client(TlsSettings settings, String optionPrefix) {
+        try {
+            return new TlsLayer(settings, true, optionPrefix);
+        } catch (NetkitException e) {
+            throw TlsErrors.named(e, optionPrefix);
+        }
     }
 
     /** The server side ({@code tcp-listen --tls}); makes the ephemeral certificate when none is given. */
     public static TlsLayer server(TlsSettings settings) {
-        return new TlsLayer(settings, false);
+        return new TlsLayer(settings, false, "");
     }
 
     /** Our certificate (the server's: given or ephemeral), or null for a client without one. */
@@ -95,8 +109,8 @@ public final class TlsLayer implements TransportLayer {
                     : target instanceof Target.HostPort hp ? hp.host() : null;
             int port = target instanceof Target.HostPort hp ? hp.port() : -1;
             if (host == null && !settings.insecure() && !settings.pinned()) {
-                throw TlsErrors.tls("TLS to " + target.text() + ": no name to check the certificate against "
-                        + "(give --sni NAME, --pin or --insecure)", null);
+                throw TlsErrors.named(TlsErrors.tls("TLS to " + target.text() + ": no name to check the certificate "
+                        + "against (give --sni NAME, --pin or --insecure)", null), optionPrefix);
             }
             engine = host == null ? context.createSSLEngine() : context.createSSLEngine(stripZone(host), port);
             engine.setUseClientMode(true);
@@ -123,7 +137,7 @@ public final class TlsLayer implements TransportLayer {
         }
         engine.setSSLParameters(p);
         boolean verified = client ? !settings.insecure() : settings.caFile() != null;
-        return new TlsTransport(inner, engine, verified, settings.handshakeTimeout());
+        return new TlsTransport(inner, engine, verified, settings.handshakeTimeout(), optionPrefix);
     }
 
     private static String stripZone(String host) {

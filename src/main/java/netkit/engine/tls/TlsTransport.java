@@ -50,6 +50,7 @@ public final class TlsTransport implements Transport {
     private final String peerText;
     private final int appSize;
     private final int packetSize;
+    private final String optionPrefix;
 
     private final ReentrantLock handshakeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
@@ -69,8 +70,11 @@ public final class TlsTransport implements Transport {
     /**
      * @param verified whether the peer's certificate is checked (false under {@code --insecure}, or a
      *                 server that does not ask for client certificates)
+     * @param optionPrefix what this side's options are prefixed with in error messages ("" or "forward-")
      */
-    TlsTransport(Transport inner, SSLEngine engine, boolean verified, Duration handshakeTimeout) {
+    TlsTransport(Transport inner, SSLEngine engine, boolean verified, Duration handshakeTimeout,
+            String optionPrefix) {
+        this.optionPrefix = optionPrefix;
         this.inner = inner;
         this.engine = engine;
         this.client = engine.getUseClientMode();
@@ -118,7 +122,7 @@ public final class TlsTransport implements Transport {
                 details = describe();
                 handshaken = true;
             } catch (IOException | RuntimeException e) {
-                handshakeFailure = failure(e);
+                handshakeFailure = TlsErrors.named(failure(e), optionPrefix);
                 closeInner();
                 throw handshakeFailure;
             } finally {
@@ -315,7 +319,7 @@ public final class TlsTransport implements Transport {
             }
             throw new IOException("TLS read made no progress");
         } catch (SSLException e) {
-            throw TlsErrors.map(e, "TLS with " + peerText, client);
+            throw TlsErrors.named(TlsErrors.map(e, "TLS with " + peerText, client), optionPrefix);
         } finally {
             readLock.unlock();
         }
@@ -427,7 +431,7 @@ public final class TlsTransport implements Transport {
             flush();
             return consumed;
         } catch (SSLException e) {
-            throw TlsErrors.map(e, "TLS with " + peerText, client);
+            throw TlsErrors.named(TlsErrors.map(e, "TLS with " + peerText, client), optionPrefix);
         } finally {
             writeLock.unlock();
         }
