@@ -38,6 +38,9 @@ final class PrefixedOptions {
         }
         for (OptionSpec o : own.options()) {
             String[] renamed = List.of(o.names()).stream().map(n -> prefixed(n, prefix)).toArray(String[]::new);
+            if (spec.findOption(renamed[0]) != null) {
+                continue; // the model was transformed before (picocli re-applies transformers to a copied spec)
+            }
             String given = descriptions.get(o.longestName());
             String[] description = given != null ? new String[] {given}
                     : List.of(o.description()).stream().map(d -> rename(d, names, prefix, words)).toArray(String[]::new);
