@@ -29,7 +29,8 @@ import netkit.NetkitException;
  * errors and the idle timeout behave as above. Those pumps wait in {@code poll(2)}, which would pin a
  * virtual thread's carrier, so they run on platform threads: a caller's bulk splice ({@code platform}),
  * or one of {@link #ZERO_COPY_SLOTS} others at a time (a proxy's tunnels); the rest stay on buffers.
- * {@code -Dnetkit.zeroCopy=off} switches it off.
+ * Only with {@code -Dnetkit.zeroCopy=all} for now: on loopback it measured slower than the buffers
+ * ({@link SplicePump#forwardUsable}); {@code off} switches every zero-copy path off.
  */
 public final class Splice {
     static final int FIRST_BUFFER = 8 * 1024;
@@ -84,8 +85,7 @@ public final class Splice {
 
     /** Runs both pumps ({@code platform}: on platform threads) and returns when the splice ended. */
     public Outcome run(boolean platform) {
-        boolean zeroCopy = tap == TrafficTap.NONE && SplicePump.usable(client.transport())
-                && SplicePump.usable(upstream.transport());
+        boolean zeroCopy = tap == TrafficTap.NONE && SplicePump.forwardUsable(client.transport(), upstream.transport());
         boolean slot = zeroCopy && !platform && SLOTS.tryAcquire();
         boolean onPlatform = platform || slot;
         boolean direct = zeroCopy && onPlatform;

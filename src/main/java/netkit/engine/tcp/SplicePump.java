@@ -66,6 +66,17 @@ final class SplicePump {
     }
 
     /**
+     * Whether a forwarder's splice ({@link #forward}) may run between these transports: both
+     * {@link #usable}, and asked for with {@code -Dnetkit.zeroCopy=all}. Not by default: on loopback
+     * (kernel 6.18, BENCHMARKS.md "Forwarding") socket → pipe → socket measured 0.6-0.7x the buffer
+     * path's throughput — the spliced pages go out as the small fragments they arrived in, where a
+     * copy into the socket fills large segments.
+     */
+    static boolean forwardUsable(Transport a, Transport b) {
+        return usable(a) && usable(b) && "all".equals(System.getProperty("netkit.zeroCopy"));
+    }
+
+    /**
      * Sends {@code in} to the connection's socket until EOF, the end of the session or a failure: a
      * regular file with {@code sendfile} (its pages go from the page cache to the socket); a pipe only
      * with {@code -Dnetkit.zeroCopy=all}, with {@code splice}, because on loopback that measured slower

@@ -32,7 +32,9 @@ import netkit.engine.stream.Target;
 import netkit.engine.stream.TransportLayer;
 import netkit.net.Family;
 import netkit.sys.ZeroCopy;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,16 +42,34 @@ import org.junit.jupiter.api.Timeout;
  * The forwarder's zero-copy splice (socket → pipe → socket) on real loopback sockets: byte-exact
  * (SHA-256) both ways with the fast path counted as taken ({@link Connection#bytesReadDirectly},
  * {@link Connection#bytesWrittenDirectly}) on both connections, half-close both ways, backpressure
- * through the bounded pipe, a reset reported as an error, and the buffer path with a tap ({@code -x})
- * or {@code -Dnetkit.zeroCopy=off}.
+ * through the bounded pipe, a reset reported as an error, and the buffer path with a tap ({@code -x}),
+ * with {@code -Dnetkit.zeroCopy=off} and by default (the forwarder's splice is opt-in, {@code =all}).
+ * Every test but those sets {@code netkit.zeroCopy=all}.
  */
 @Timeout(60)
 class SpliceZeroCopyTest {
     private static final Duration CONNECT = Duration.ofSeconds(5);
 
+    private String saved;
+
     @BeforeAll
     static void linux() {
         assumeTrue(ZeroCopy.available(), "zero-copy needs Linux and native access");
+    }
+
+    @BeforeEach
+    void zeroCopyAll() {
+        saved = System.getProperty("netkit.zeroCopy");
+        System.setProperty("netkit.zeroCopy", "all");
+    }
+
+    @AfterEach
+    void restore() {
+        if (saved == null) {
+            System.clearProperty("netkit.zeroCopy");
+        } else {
+            System.setProperty("netkit.zeroCopy", saved);
+        }
     }
 
     /** A close event: the client connection and its outcome (which carries the upstream). */
@@ -158,17 +178,12 @@ class SpliceZeroCopyTest {
     }
 
     private static void withProperty(String value, Runnable body) {
-        String old = System.getProperty("netkit.zeroCopy");
-        System.setProperty("netkit.zeroCopy", value);
-        try {
-            body.run();
-        } finally {
-            if (old == null) {
-                System.clearProperty("netkit.zeroCopy");
-            } else {
-                System.setProperty("netkit.zeroCopy", old);
-            }
+        if (value == null) {
+            System.clearProperty("netkit.zeroCopy");
+        } else {
+            System.setProperty("netkit.zeroCopy", value);
         }
+        body.run(); // @AfterEach restores it
     }
 
     @Test
@@ -313,12 +328,21 @@ class SpliceZeroCopyTest {
 
     @Test
     void zeroCopyOffKeepsTheBufferPath() throws Exception {
+        bufferPathWith("off");
+    }
+
+    @Test
+    void byDefaultTheForwarderStaysOnBuffers() throws Exception {
+        bufferPathWith(null);
+    }
+
+    private void bufferPathWith(String property) throws Exception {
         byte[] up = random(2 << 20, 15);
         byte[] down = random(1 << 20, 16);
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Closes events = new Closes();
             try (Listener l = forwarder(upstream.getLocalPort(), events, TrafficTap.NONE)) {
-                withProperty("off", () -> {
+                withProperty(property, () -> {
                     try {
                         Closed closed = roundTrip(l, upstream, events, up, down);
                         assertEquals(0, closed.client().bytesReadDirectly());
