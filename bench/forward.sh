@@ -3,8 +3,9 @@
 # TCP-LISTEN,fork TCP:, ncat -l -k -c 'ncat ...'.
 #
 # usage: bench/forward.sh [-b BYTES] [-r RUNS] [-n CONNS] [-S SIZE] [-i IDLE_CONNS] [-p PARTS] TOOL...
-#   TOOL   netkit socat socat-t60 ncat direct (direct = no forwarder: the client talks to the upstream
-#          itself; socat-t60 = socat -t60, see below)
+#   TOOL   netkit netkit-zc netkit-buf socat socat-t60 ncat direct (direct = no forwarder: the client
+#          talks to the upstream itself; netkit-zc = netkit with -Dnetkit.zeroCopy=all, splice socket to
+#          socket; netkit-buf = -Dnetkit.zeroCopy=off; socat-t60 = socat -t60, see below)
 #   -b     bulk: bytes through the forwarder in one connection (default 1073741824 = 1 GiB), from
 #          /dev/zero by socat -b256k to a socat -b256k sink behind the forwarder; time until the
 #          sink has everything. Runs interleaved (A B C, A B C, ...), paired ratios vs the first tool.
@@ -26,17 +27,19 @@ BYTES=1073741824; RUNS=3; CONNS=1000; SIZE=1048576; IDLE=1000; PARTS=bmi
 while getopts "b:r:n:S:i:p:h" o; do
   case $o in
     b) BYTES=$OPTARG ;; r) RUNS=$OPTARG ;; n) CONNS=$OPTARG ;; S) SIZE=$OPTARG ;; i) IDLE=$OPTARG ;;
-    p) PARTS=$OPTARG ;; *) sed -n '2,20p' "$0"; exit 2 ;;
+    p) PARTS=$OPTARG ;; *) sed -n '2,22p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,20p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,22p' "$0"; exit 2; }
 for t in socat python3; do command -v $t >/dev/null || { echo "needs $t" >&2; exit 2; }; done
 
 # forwarder TOOL FWD_PORT UP_PORT -> the command line of a forwarder listening on FWD_PORT
 forwarder() {
   case $1 in
     netkit) echo "$NETKIT tcp-listen -k 127.0.0.1 $2 --forward 127.0.0.1:$3" ;;
+    netkit-zc) echo "env JAVA_TOOL_OPTIONS=-Dnetkit.zeroCopy=all $NETKIT tcp-listen -k 127.0.0.1 $2 --forward 127.0.0.1:$3" ;;
+    netkit-buf) echo "env JAVA_TOOL_OPTIONS=-Dnetkit.zeroCopy=off $NETKIT tcp-listen -k 127.0.0.1 $2 --forward 127.0.0.1:$3" ;;
     socat) echo "socat TCP-LISTEN:$2,bind=127.0.0.1,fork,reuseaddr,backlog=4096 TCP:127.0.0.1:$3" ;;
     # socat's default -t 0.5 closes a connection 0.5 s after the first side's FIN: a reply that comes
     # later is lost. socat-t60 is socat as one tunes it for request/FIN/reply protocols.
@@ -124,7 +127,7 @@ if [[ $PARTS == *i* ]]; then
     line=""; read -r -t 120 line <&"${LOADP[0]}" || line="not all held"
     sleep 2
     during=$(rss_kb "$FWD_PID"); procs=$(( $(pgrep -P "$FWD_PID" | wc -l) ))
-    [ "$tool" = netkit ] && procs=1
+    [[ $tool == netkit* ]] && procs=1
     [ "$tool" = socat ] || [ "$tool" = ncat ] && procs=$(( $(ps --ppid "$(pgrep -P "$FWD_PID" | head -1)" -o pid= | wc -l) + 1 ))
     [ -n "$load_pid" ] && { kill_tree "$load_pid" 2>/dev/null; wait "$load_pid" 2>/dev/null; }
     stop_forwarder

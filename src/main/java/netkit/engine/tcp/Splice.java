@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +22,15 @@ import netkit.NetkitException;
  * <p>Buffers grow with the traffic: a pump starts with {@link #FIRST_BUFFER} bytes (an idle or
  * chatty connection stays cheap) and quadruples whenever a read fills its buffer, up to the
  * {@code maxBuffer} the caller chooses (large for a few bulk transfers, modest for thousands).
+ *
+ * <p>On Linux, when both transports are plain and no tap looks at the bytes, each pump moves its
+ * direction socket → pipe → socket with {@code splice(2)} ({@link SplicePump#forward}): the bytes never
+ * enter the JVM, the connections still count them, the bounded pipe keeps the backpressure, and EOF,
+ * errors and the idle timeout behave as above. Those pumps wait in {@code poll(2)}, which would pin a
+ * virtual thread's carrier, so they run on platform threads: a caller's bulk splice ({@code platform}),
+ * or one of {@link #ZERO_COPY_SLOTS} others at a time (a proxy's tunnels); the rest stay on buffers.
+ * Only with {@code -Dnetkit.zeroCopy=all} for now: on loopback it measured slower than the buffers
+ * ({@link SplicePump#forwardUsable}); {@code off} switches every zero-copy path off.
  */
 public final class Splice {
     static final int FIRST_BUFFER = 8 * 1024;
@@ -28,6 +38,9 @@ public final class Splice {
     public static final int BULK_BUFFER = 256 * 1024;
     /** The largest buffer when thousands of connections may share the memory. */
     public static final int SHARED_BUFFER = 32 * 1024;
+    /** How many splices not run on platform threads by their caller may still go zero-copy at once. */
+    static final int ZERO_COPY_SLOTS = 4;
+    private static final Semaphore SLOTS = new Semaphore(ZERO_COPY_SLOTS);
 
     private final Connection client;
     private final Connection upstream;
@@ -72,8 +85,12 @@ public final class Splice {
 
     /** Runs both pumps ({@code platform}: on platform threads) and returns when the splice ended. */
     public Outcome run(boolean platform) {
-        start(platform, "fwd-up-" + client.id(), () -> pump(client, upstream, true));
-        start(platform, "fwd-down-" + client.id(), () -> pump(upstream, client, false));
+        boolean zeroCopy = tap == TrafficTap.NONE && SplicePump.forwardUsable(client.transport(), upstream.transport());
+        boolean slot = zeroCopy && !platform && SLOTS.tryAcquire();
+        boolean onPlatform = platform || slot;
+        boolean direct = zeroCopy && onPlatform;
+        start(onPlatform, "fwd-up-" + client.id(), () -> pump(client, upstream, true, direct));
+        start(onPlatform, "fwd-down-" + client.id(), () -> pump(upstream, client, false, direct));
         if (idleTimeout != null && !idleTimeout.isZero()) {
             Threads.start("fwd-idle-" + client.id(), this::watchIdle);
         }
@@ -82,6 +99,9 @@ public final class Splice {
         } finally {
             client.close();
             upstream.close();
+            if (slot) {
+                SLOTS.release();
+            }
         }
     }
 
@@ -93,7 +113,30 @@ public final class Splice {
         }
     }
 
-    private void pump(Connection from, Connection to, boolean fromClient) {
+    private void pump(Connection from, Connection to, boolean fromClient, boolean zeroCopy) {
+        if (zeroCopy) {
+            try {
+                switch (SplicePump.forward(from, to)) {
+                    case EOF -> {
+                        ended(to, fromClient);
+                        return;
+                    }
+                    case CLOSED -> {
+                        finish(Outcome.CLOSED); // closed on purpose (kick, shutdown, the other pump's end)
+                        return;
+                    }
+                    case FALLBACK -> {
+                        // the buffer path below goes on from where it stopped
+                    }
+                }
+            } catch (SplicePump.OutputFailed e) {
+                sendFailed(e.getCause(), to, fromClient);
+                return;
+            } catch (IOException | RuntimeException e) {
+                fail(e, "receive from " + from.remote().text());
+                return;
+            }
+        }
         ByteBuffer buf = ByteBuffer.allocateDirect(FIRST_BUFFER);
         try {
             while (true) {
@@ -111,12 +154,7 @@ public final class Splice {
                 try {
                     to.write(buf);
                 } catch (IOException e) {
-                    if (fromClient ? upstreamEnded : clientEnded) {
-                        // the receiving side had ended its sending and now closed for good: a normal end
-                        finish(Outcome.CLOSED);
-                    } else {
-                        fail(e, "send to " + to.remote().text());
-                    }
+                    sendFailed(e, to, fromClient);
                     return;
                 }
                 if (n == buf.capacity() && buf.capacity() < maxBuffer) {
@@ -127,6 +165,21 @@ public final class Splice {
             fail(e, "receive from " + from.remote().text());
             return;
         }
+        ended(to, fromClient);
+    }
+
+    /** Writing to {@code to} failed. */
+    private void sendFailed(Throwable e, Connection to, boolean fromClient) {
+        if (fromClient ? upstreamEnded : clientEnded) {
+            // the receiving side had ended its sending and now closed for good: a normal end
+            finish(Outcome.CLOSED);
+        } else {
+            fail(e, "send to " + to.remote().text());
+        }
+    }
+
+    /** The side this pump read sent its FIN: pass it on to {@code to}. */
+    private void ended(Connection to, boolean fromClient) {
         if (fromClient) {
             clientEnded = true;
         } else {

@@ -66,6 +66,17 @@ final class SplicePump {
     }
 
     /**
+     * Whether a forwarder's splice ({@link #forward}) may run between these transports: both
+     * {@link #usable}, and asked for with {@code -Dnetkit.zeroCopy=all}. Not by default: on loopback
+     * (kernel 6.18, BENCHMARKS.md "Forwarding") socket → pipe → socket measured 0.6-0.7x the buffer
+     * path's throughput — the spliced pages go out as the small fragments they arrived in, where a
+     * copy into the socket fills large segments.
+     */
+    static boolean forwardUsable(Transport a, Transport b) {
+        return usable(a) && usable(b) && "all".equals(System.getProperty("netkit.zeroCopy"));
+    }
+
+    /**
      * Sends {@code in} to the connection's socket until EOF, the end of the session or a failure: a
      * regular file with {@code sendfile} (its pages go from the page cache to the socket); a pipe only
      * with {@code -Dnetkit.zeroCopy=all}, with {@code splice}, because on loopback that measured slower
@@ -227,6 +238,109 @@ final class SplicePump {
             } finally {
                 connection.removeOnClose(wake);
                 ZeroCopy.close(sock);
+                if (pipe != null) {
+                    pipe.source().close();
+                    pipe.sink().close();
+                }
+            }
+        }
+    }
+
+    /**
+     * One direction of a forwarder ({@link Splice}): moves what {@code from}'s peer sends to {@code to}'s
+     * peer, socket → our pipe → socket, until {@code from}'s EOF (the caller then half-closes {@code to}),
+     * either connection's close, or a failure. The pipe is the only buffer and bounded ({@link #PIPE_SIZE}):
+     * while {@code to}'s peer does not read, its socket buffer fills, the pipe stays full and {@code from}
+     * is no longer read, so backpressure reaches {@code from}'s peer as on the buffer path. Errors reading
+     * {@code from} are thrown as they are, errors writing {@code to} as {@link OutputFailed} (the socket's
+     * own error inside). When the kernel refuses a socket before a byte moved (EINVAL), what is already in
+     * our pipe is written to {@code to} through its buffer path, and the caller's buffer path goes on.
+     */
+    static End forward(Connection from, Connection to) throws IOException {
+        int fromFd;
+        int toFd;
+        try {
+            fromFd = Descriptors.fd(from.transport().socket());
+            toFd = Descriptors.fd(to.transport().socket());
+        } catch (UnsupportedOperationException e) {
+            return End.FALLBACK;
+        }
+        try (ZeroCopy z = new ZeroCopy(); ZeroCopy.Waker waker = new ZeroCopy.Waker()) {
+            Runnable wake = waker::wake;
+            int in = -1;
+            int out = -1;
+            Pipe pipe = null;
+            try {
+                in = z.dup(fromFd);
+                out = z.dup(toFd);
+                if (!from.onClose(wake) || !to.onClose(wake)) {
+                    return End.CLOSED;
+                }
+                z.setNonBlocking(in);
+                z.setNonBlocking(out);
+                pipe = Pipe.open();
+                int pipeIn = Descriptors.fd(pipe.source());
+                int pipeOut = Descriptors.fd(pipe.sink());
+                z.setPipeSize(pipeOut, PIPE_SIZE);
+                boolean received = false;
+                boolean sent = false;
+                while (true) {
+                    from.awaitResumed();
+                    if (!from.isOpen() || !to.isOpen()) {
+                        return End.CLOSED;
+                    }
+                    long n = z.splice(in, pipeOut, CHUNK);
+                    if (n > 0) {
+                        received = true;
+                        from.receivedDirectly(n);
+                        long left = n;
+                        while (left > 0) {
+                            long m = z.splice(pipeIn, out, left);
+                            if (m > 0) {
+                                left -= m;
+                                sent = true;
+                                to.sentDirectly(m);
+                                continue;
+                            }
+                            int errno = m == 0 ? ZeroCopy.EINVAL : (int) -m;
+                            if (errno == ZeroCopy.EAGAIN) {
+                                // the peer's window and our socket buffer are full: wait, reading nothing meanwhile
+                                if (!z.await(out, ZeroCopy.POLLOUT, waker)) {
+                                    return End.CLOSED;
+                                }
+                            } else if (errno != ZeroCopy.EINTR) {
+                                if (!sent && unsupported(errno)) {
+                                    drain(pipe, left, to, (c, buf) -> c.write(buf));
+                                    return End.FALLBACK;
+                                }
+                                throw new OutputFailed(asSocketError(errno, ZeroCopy.error(errno)));
+                            }
+                        }
+                        continue;
+                    }
+                    if (n == 0) {
+                        return End.EOF;
+                    }
+                    int errno = (int) -n;
+                    if (errno == ZeroCopy.EINTR) {
+                        continue;
+                    }
+                    if (errno == ZeroCopy.EAGAIN) {
+                        if (!z.await(in, ZeroCopy.POLLIN, waker)) {
+                            return End.CLOSED;
+                        }
+                        continue;
+                    }
+                    if (!received && unsupported(errno)) {
+                        return End.FALLBACK;
+                    }
+                    throw asSocketError(errno, ZeroCopy.error(errno));
+                }
+            } finally {
+                from.removeOnClose(wake);
+                to.removeOnClose(wake);
+                ZeroCopy.close(in);
+                ZeroCopy.close(out);
                 if (pipe != null) {
                     pipe.source().close();
                     pipe.sink().close();
