@@ -57,7 +57,7 @@ final class TcpEventPrinter implements TcpEvents {
     @Override
     public void handshaken(Connection c) {
         java.util.Map<String, Object> d = c.transport().details();
-        if (d.isEmpty() || !output.enabled(1)) {
+        if (!d.containsKey("protocol") || !output.enabled(1)) { // a TLS session: a proxy tunnel alone has details too
             return;
         }
         StringBuilder text = new StringBuilder("tls");
