@@ -30,6 +30,9 @@ final class ForwardTlsOptions implements IModelTransformer {
 
     @Override
     public CommandSpec transform(CommandSpec spec) {
+        if (spec.findOption(NAMES.get(0)) != null) {
+            return spec; // picocli applies transformers again to a spec it wraps (completion): once is enough
+        }
         TcpListenCommand command = (TcpListenCommand) spec.userObject();
         PrefixedOptions.add(spec, command.forwardTls, PREFIX, Map.of("--tls", TLS), Map.of("HOST", "TARGET's host"));
         return spec;

@@ -119,7 +119,9 @@ public final class TlsLayer implements TransportLayer {
             engine.setUseClientMode(false);
         }
         engine.setEnabledProtocols(protocols);
+        engine.setEnabledCipherSuites(preferred(engine.getEnabledCipherSuites()));
         SSLParameters p = engine.getSSLParameters();
+        p.setUseCipherSuitesOrder(true); // a server picks by our order
         if (client) {
             if (!settings.insecure() && !settings.pinned()) {
                 p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -138,6 +140,25 @@ public final class TlsLayer implements TransportLayer {
         engine.setSSLParameters(p);
         boolean verified = client ? !settings.insecure() : settings.caFile() != null;
         return new TlsTransport(inner, engine, verified, settings.handshakeTimeout(), optionPrefix);
+    }
+
+    /**
+     * The JDK's enabled suites, each AES-128-GCM suite moved just ahead of its AES-256-GCM twin (the
+     * JDK lists AES-256 first): as safe, and cheaper per byte (10 AES rounds instead of 14; TLS 1.3's
+     * mandatory suite, what Go and browsers on AES-NI machines prefer). Nothing else moves, so key
+     * exchange preferences (ECDHE first) stay the JDK's.
+     */
+    static String[] preferred(String[] enabled) {
+        List<String> all = List.of(enabled);
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        for (String suite : enabled) {
+            String twin = suite.replace("_AES_256_GCM_SHA384", "_AES_128_GCM_SHA256");
+            if (!twin.equals(suite) && all.contains(twin)) {
+                out.add(twin);
+            }
+            out.add(suite);
+        }
+        return out.toArray(String[]::new);
     }
 
     private static String stripZone(String host) {

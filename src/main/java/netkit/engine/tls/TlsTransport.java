@@ -37,8 +37,14 @@ import netkit.engine.stream.Transport;
  */
 public final class TlsTransport implements Transport {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
-    /** Records wrapped per write of the inner transport (fewer syscalls for bulk data). */
+    /** Records wrapped per write of the inner transport at first (fewer syscalls for bulk data). */
     private static final int RECORDS_PER_WRITE = 4;
+    /**
+     * Records per write and per read once a connection moves bulk data (a write that had more than
+     * {@link #RECORDS_PER_WRITE} records to send, a read that filled the buffer): one syscall per
+     * ~256 KiB, as the relay's bulk buffers. Connections that never do keep the small buffers.
+     */
+    private static final int BULK_RECORDS = 16;
     /** How long {@link #close} may spend sending close_notify to a peer that does not read. */
     private static final long GOODBYE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -65,7 +71,7 @@ public final class TlsTransport implements Transport {
 
     private ByteBuffer netIn;  // ciphertext received, write mode; guarded by readLock (handshake: both)
     private final ByteBuffer appIn;   // plaintext decrypted, not yet returned, write mode; guarded by readLock
-    private final ByteBuffer netOut;  // ciphertext to send; guarded by writeLock
+    private ByteBuffer netOut;  // ciphertext to send; guarded by writeLock
 
     /**
      * @param verified whether the peer's certificate is checked (false under {@code --insecure}, or a
@@ -240,15 +246,27 @@ public final class TlsTransport implements Transport {
         }
     }
 
-    /** Reads more ciphertext into {@link #netIn}, growing it when a record does not fit; -1 at end of stream. */
+    /**
+     * Reads more ciphertext into {@link #netIn}, growing it when a record does not fit, and to
+     * {@link #BULK_RECORDS} records once a read fills it (a bulk sender); -1 at end of stream.
+     */
     private int fill() throws IOException {
         if (!netIn.hasRemaining()) {
-            ByteBuffer bigger = ByteBuffer.allocate(netIn.capacity() + packetSize);
-            netIn.flip();
-            bigger.put(netIn);
-            netIn = bigger;
+            growNetIn(netIn.capacity() + packetSize);
         }
-        return inner.read(netIn);
+        int room = netIn.remaining();
+        int n = inner.read(netIn);
+        if (n == room && netIn.capacity() < BULK_RECORDS * packetSize) {
+            growNetIn(BULK_RECORDS * packetSize);
+        }
+        return n;
+    }
+
+    private void growNetIn(int capacity) {
+        ByteBuffer bigger = ByteBuffer.allocate(capacity);
+        netIn.flip();
+        bigger.put(netIn);
+        netIn = bigger;
     }
 
     /** Writes all of {@link #netOut} (filled, write mode) to the inner transport. */
@@ -330,10 +348,20 @@ public final class TlsTransport implements Transport {
      * room for a full record, else one record into {@link #appIn}. Returns the bytes put into {@code dst}.
      */
     private int unwrapAvailable(ByteBuffer dst) throws IOException {
+        // one flip and one compaction for all the records a read brought, not one per record
+        netIn.flip();
+        try {
+            return unwrapRecords(dst);
+        } finally {
+            netIn.compact();
+        }
+    }
+
+    private int unwrapRecords(ByteBuffer dst) throws IOException {
         int start = dst.position();
-        for (int i = 0; i < 1024 && netIn.position() > 0; i++) {
+        for (int i = 0; i < 1024 && netIn.hasRemaining(); i++) {
             boolean direct = dst.remaining() >= appSize;
-            SSLEngineResult r = unwrapInto(direct ? dst : appIn);
+            SSLEngineResult r = engine.unwrap(netIn, direct ? dst : appIn);
             switch (r.getStatus()) {
                 case OK -> {
                     afterUnwrap(r);
@@ -411,8 +439,11 @@ public final class TlsTransport implements Transport {
                 throw new IOException("Broken pipe (TLS output already closed)");
             }
             long consumed = 0;
+            if (netOut.capacity() < BULK_RECORDS * packetSize && remaining(srcs) > (long) RECORDS_PER_WRITE * appSize) {
+                netOut = ByteBuffer.allocate(BULK_RECORDS * packetSize); // a bulk writer: fewer, larger writes
+            }
             netOut.clear();
-            for (int i = 0; i < RECORDS_PER_WRITE && remaining(srcs) && netOut.remaining() >= packetSize; i++) {
+            for (int i = 0; i < BULK_RECORDS && remaining(srcs) > 0 && netOut.remaining() >= packetSize; i++) {
                 SSLEngineResult r = engine.wrap(srcs, netOut);
                 consumed += r.bytesConsumed();
                 if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
@@ -437,13 +468,12 @@ public final class TlsTransport implements Transport {
         }
     }
 
-    private static boolean remaining(ByteBuffer[] srcs) {
+    private static long remaining(ByteBuffer[] srcs) {
+        long n = 0;
         for (ByteBuffer b : srcs) {
-            if (b.hasRemaining()) {
-                return true;
-            }
+            n += b.remaining();
         }
-        return false;
+        return n;
     }
 
     @Override
