@@ -234,7 +234,7 @@ timeout "$T" "$NK" udp-listen -v -i 5s --forward "127.0.0.1:$up" 127.0.0.1 0 2>"
 udp_pid=$!
 pids+=($udp_pid)
 for i in $(seq 200); do grep -q 'listening on' "$work/udp.err" && break; sleep 0.05; done
-up_port=$(sed -n 's/^netkit: listening on 127.0.0.1:\([0-9]*\) .*/\1/p' "$work/udp.err")
+up_port=$(sed -n 's/^netkit: listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/udp.err" | head -1)
 a=$(echo alpha | timeout 5 socat -t2 - "UDP4:127.0.0.1:$up_port")
 b=$(echo beta | timeout 5 socat -t2 - "UDP4:127.0.0.1:$up_port")
 [ "$a" = ALPHA ] && [ "$b" = BETA ]
