@@ -5,28 +5,44 @@ package netkit;
  * {@code --help} footer, the man pages' EXIT STATUS and the README's table are generated from it.
  */
 public enum ExitCode {
-    OK(0, "success (isip: every input valid; scans: at least one port open)",
+    OK(
+            0,
+            "success (isip: every input valid; scans: at least one port open)",
             "Success (isip: every input valid; port checks: at least one port open)."),
-    FAILURE(1, "other network or I/O failure (also an output that fails: a full disk, an I/O error); isip: some "
+    FAILURE(
+            1,
+            "other network or I/O failure (also an output that fails: a full disk, an I/O error); isip: some "
                     + "input invalid; scan: no port open",
             "Other network or I/O failure (reset by peer, unreachable, an output that fails, ...); isip: some input "
                     + "invalid; port checks: no port open. A consumer that closes our stdout (| head) is not a "
                     + "failure: the command ends quietly with 0."),
-    USAGE(2, "usage error (unknown option, bad value, bad combination)",
+    USAGE(
+            2,
+            "usage error (unknown option, bad value, bad combination)",
             "Usage error: unknown option, bad value, bad combination. The message names the option and quotes the "
                     + "value."),
-    REFUSED(3, "connection refused",
+    REFUSED(
+            3,
+            "connection refused",
             "Connection refused (TCP RST on connect, or ICMP port unreachable on a connected UDP socket)."),
-    TIMEOUT(4, "timeout (connect, idle, accept or reply wait)",
+    TIMEOUT(
+            4,
+            "timeout (connect, idle, accept or reply wait)",
             "Timeout: a connect, idle, accept or reply wait expired."),
     UNRESOLVED(5, "host name could not be resolved", "A host name could not be resolved."),
-    BIND(6, "cannot bind or join (in use, permission denied, not available, no such interface; also an IPv6 zone "
+    BIND(
+            6,
+            "cannot bind or join (in use, permission denied, not available, no such interface; also an IPv6 zone "
                     + "that names no interface)",
             "Cannot bind or join: address in use, permission denied, address not available, no such interface."),
-    TLS(7, "TLS failure (handshake, certificate not trusted, name or pin mismatch)",
+    TLS(
+            7,
+            "TLS failure (handshake, certificate not trusted, name or pin mismatch)",
             "TLS failure: handshake failed, certificate not trusted, name or pin mismatch, client certificate "
                     + "missing."),
-    PROXY(8, "proxy failure (refused the request or the credentials, unexpected protocol)",
+    PROXY(
+            8,
+            "proxy failure (refused the request or the credentials, unexpected protocol)",
             "Proxy failure: the proxy refused the request or the credentials, or spoke a protocol we did not "
                     + "expect."),
     INTERRUPTED(130, "interrupted (Ctrl-C)", "Interrupted (Ctrl-C, SIGINT).");
@@ -67,7 +83,11 @@ public enum ExitCode {
     public static String markdownTable() {
         StringBuilder sb = new StringBuilder("| code | meaning |\n| --- | --- |\n");
         for (ExitCode c : values()) {
-            sb.append("| ").append(c.code).append(" | ").append(c.summary.replace("|", "\\|")).append(" |\n");
+            sb.append("| ")
+                    .append(c.code)
+                    .append(" | ")
+                    .append(c.summary.replace("|", "\\|"))
+                    .append(" |\n");
         }
         return sb.toString();
     }

@@ -59,10 +59,9 @@ public final class NetkitException extends RuntimeException {
         if (lower.contains("broken pipe")) {
             return new NetkitException(ExitCode.OK, "EPIPE", "write to " + what + ": broken pipe", e, true);
         }
-        String code = lower.contains("no space left") ? "ENOSPC"
-                : lower.contains("quota") ? "EDQUOT"
-                : lower.contains("file too large") ? "EFBIG"
-                : "EIO";
+        String code = lower.contains("no space left")
+                ? "ENOSPC"
+                : lower.contains("quota") ? "EDQUOT" : lower.contains("file too large") ? "EFBIG" : "EIO";
         return failure(code, "write to " + what + ": " + lower, e);
     }
 
@@ -128,20 +127,27 @@ public final class NetkitException extends RuntimeException {
             String what = host.isEmpty() ? "host not found" : "cannot resolve host '" + host + "'";
             return new NetkitException(ExitCode.UNRESOLVED, "ENOTFOUND", prefix + what, t);
         }
-        if (t instanceof BindException || lower.contains("address already in use")
+        if (t instanceof BindException
+                || lower.contains("address already in use")
                 || lower.contains("cannot assign requested address")) {
-            String code = lower.contains("in use") ? "EADDRINUSE"
-                    : lower.contains("permission") ? "EACCES"
-                    : lower.contains("assign") || lower.contains("not available") ? "EADDRNOTAVAIL"
-                    : "EADDRINUSE";
+            String code = lower.contains("in use")
+                    ? "EADDRINUSE"
+                    : lower.contains("permission")
+                            ? "EACCES"
+                            : lower.contains("assign") || lower.contains("not available")
+                                    ? "EADDRNOTAVAIL"
+                                    : "EADDRINUSE";
             return bind(code, prefix + reason(detail, code), t);
         }
-        if (t instanceof PortUnreachableException || t instanceof ConnectException && lower.contains("refused")
+        if (t instanceof PortUnreachableException
+                || t instanceof ConnectException && lower.contains("refused")
                 || lower.contains("connection refused")) {
             return new NetkitException(ExitCode.REFUSED, "ECONNREFUSED", prefix + "connection refused", t);
         }
-        if (t instanceof SocketTimeoutException || t instanceof InterruptedByTimeoutException
-                || t instanceof TimeoutException || lower.contains("timed out")) {
+        if (t instanceof SocketTimeoutException
+                || t instanceof InterruptedByTimeoutException
+                || t instanceof TimeoutException
+                || lower.contains("timed out")) {
             return new NetkitException(ExitCode.TIMEOUT, "ETIMEDOUT", prefix + "timed out", t);
         }
         if (t instanceof NoRouteToHostException || lower.contains("no route to host")) {
@@ -159,7 +165,8 @@ public final class NetkitException extends RuntimeException {
         if (lower.contains("permission denied")) {
             return bind("EACCES", prefix + "permission denied", t);
         }
-        if (t instanceof InterruptedIOException || t instanceof InterruptedException
+        if (t instanceof InterruptedIOException
+                || t instanceof InterruptedException
                 || t instanceof ClosedByInterruptException) {
             return new NetkitException(ExitCode.INTERRUPTED, "EINTR", prefix + "interrupted", t);
         }

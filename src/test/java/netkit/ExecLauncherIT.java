@@ -46,8 +46,13 @@ class ExecLauncherIT {
 
     @Test
     void aBurstUnderALowDescriptorLimitIsTurnedAwayWithOneLineAndDescriptorZeroStays() throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", "ulimit -n 128 && exec \"$0\" tcp-listen -v -k -m 1000 -e cat 127.0.0.1 0",
-                LauncherIT.ROOT.resolve("netkit").toString()).directory(LauncherIT.ROOT.toFile()).start();
+        Process p = new ProcessBuilder(
+                        "bash",
+                        "-c",
+                        "ulimit -n 128 && exec \"$0\" tcp-listen -v -k -m 1000 -e cat 127.0.0.1 0",
+                        LauncherIT.ROOT.resolve("netkit").toString())
+                .directory(LauncherIT.ROOT.toFile())
+                .start();
         try {
             BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8));
             int port = port(err);
@@ -59,7 +64,8 @@ class ExecLauncherIT {
                     // the process ended
                 }
             });
-            String fd0 = Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/fd/0")).toString();
+            String fd0 = Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/fd/0"))
+                    .toString();
             List<Socket> burst = new ArrayList<>();
             for (int i = 0; i < 150; i++) { // 4 descriptors each: far beyond 128
                 try {
@@ -82,15 +88,24 @@ class ExecLauncherIT {
                 }
             }
             assertEquals("again\n", again);
-            assertEquals(fd0, Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/fd/0")).toString());
+            assertEquals(
+                    fd0,
+                    Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/fd/0"))
+                            .toString());
             p.destroy();
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
             reader.join(10_000);
-            List<String> lines = List.copyOf(all).stream().filter(l -> !l.contains("connection from") && !l.contains("closed") && !l.contains("rejected"))
+            List<String> lines = List.copyOf(all).stream()
+                    .filter(l -> !l.contains("connection from") && !l.contains("closed") && !l.contains("rejected"))
                     .toList();
-            assertTrue(lines.stream().noneMatch(l -> l.contains("Possible reasons") || l.contains("Spawn helper")),
+            assertTrue(
+                    lines.stream().noneMatch(l -> l.contains("Possible reasons") || l.contains("Spawn helper")),
                     String.join("\n", lines));
-            assertTrue(lines.stream().filter(l -> l.contains("too many open files")).count() <= 2,
+            assertTrue(
+                    lines.stream()
+                                    .filter(l -> l.contains("too many open files"))
+                                    .count()
+                            <= 2,
                     String.join("\n", lines)); // one line for the accepts, one for the children
         } finally {
             p.destroyForcibly();
@@ -100,10 +115,20 @@ class ExecLauncherIT {
     @Test
     void netkitsExitEndsItsChildrenAndTheirGroups() throws Exception {
         String marker = "73.5";
-        Process p = new ProcessBuilder(LauncherIT.ROOT.resolve("netkit").toString(), "tcp-listen", "-v", "-k",
-                "--sh-exec", "sleep " + marker + "; cat", "127.0.0.1", "0").directory(LauncherIT.ROOT.toFile()).start();
-        try (Socket c = new Socket(InetAddress.getLoopbackAddress(), port(new BufferedReader(
-                new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))))) {
+        Process p = new ProcessBuilder(
+                        LauncherIT.ROOT.resolve("netkit").toString(),
+                        "tcp-listen",
+                        "-v",
+                        "-k",
+                        "--sh-exec",
+                        "sleep " + marker + "; cat",
+                        "127.0.0.1",
+                        "0")
+                .directory(LauncherIT.ROOT.toFile())
+                .start();
+        try (Socket c = new Socket(
+                InetAddress.getLoopbackAddress(),
+                port(new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))))) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!sleeping(marker) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
@@ -122,7 +147,10 @@ class ExecLauncherIT {
     }
 
     private static boolean sleeping(String marker) {
-        return ProcessHandle.allProcesses().anyMatch(h -> h.info().arguments()
-                .map(a -> a.length > 0 && a[a.length - 1].equals(marker)).orElse(false));
+        return ProcessHandle.allProcesses()
+                .anyMatch(h -> h.info()
+                        .arguments()
+                        .map(a -> a.length > 0 && a[a.length - 1].equals(marker))
+                        .orElse(false));
     }
 }

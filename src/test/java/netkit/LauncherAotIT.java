@@ -13,7 +13,6 @@ import java.nio.file.WatchService;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -29,7 +28,8 @@ class LauncherAotIT {
 
     /** Runs the launcher under {@code bash -x} so the java command line it builds can be checked. */
     static Run traced(Path aotDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", "-x", LauncherIT.ROOT.resolve("netkit").toString()));
+        List<String> cmd = new ArrayList<>(
+                List.of("bash", "-x", LauncherIT.ROOT.resolve("netkit").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(LauncherIT.ROOT.toFile());
         pb.environment().put("NETKIT_NO_BUILD", "1");
@@ -50,16 +50,25 @@ class LauncherAotIT {
                 stderr.append(line).append('\n');
             }
         }
-        return new Run(new LauncherIT.Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), stderr.toString()), trace.toString());
+        return new Run(
+                new LauncherIT.Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), stderr.toString()),
+                trace.toString());
     }
 
     static String execLine(Run r) {
-        return r.trace().lines().filter(l -> l.startsWith("+ exec ")).findFirst().orElseThrow();
+        return r.trace()
+                .lines()
+                .filter(l -> l.startsWith("+ exec "))
+                .findFirst()
+                .orElseThrow();
     }
 
     static Path cacheIn(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".aot") || f.toString().endsWith(".jsa")).findFirst().orElse(null);
+            return files.filter(
+                            f -> f.toString().endsWith(".aot") || f.toString().endsWith(".jsa"))
+                    .findFirst()
+                    .orElse(null);
         }
     }
 
@@ -83,7 +92,9 @@ class LauncherAotIT {
             Run first = traced(aotDir, args);
             long firstRunNanos = System.nanoTime() - t0;
             assertEquals(expected, first.result());
-            assertFalse(execLine(first).contains("AOTCache=") || execLine(first).contains("SharedArchiveFile="), execLine(first));
+            assertFalse(
+                    execLine(first).contains("AOTCache=") || execLine(first).contains("SharedArchiveFile="),
+                    execLine(first));
 
             // Wait (bounded) for the archive to appear: it is renamed into place when complete.
             Path cache = null;
@@ -98,7 +109,8 @@ class LauncherAotIT {
             }
             assertTrue(cache != null, "no archive recorded within 240 s in " + aotDir);
             long recordNanos = System.nanoTime() - t0;
-            assertTrue(firstRunNanos < recordNanos,
+            assertTrue(
+                    firstRunNanos < recordNanos,
                     "the first run waited for the recording: its output ended only after the archive was written");
 
             // Second run: the archive is used, output unchanged, nothing printed.
@@ -125,7 +137,8 @@ class LauncherAotIT {
         // The launcher remembers the JDK it chose (target/launcher-jdk: key, major, home): name its archive.
         List<String> memo = Files.readAllLines(LauncherIT.ROOT.resolve("target/launcher-jdk"));
         int major = Integer.parseInt(memo.get(1));
-        String name = "netkit-fast-" + major + memo.get(2).replaceAll("[^A-Za-z0-9]", "_") + (major >= 25 ? ".aot" : ".jsa");
+        String name =
+                "netkit-fast-" + major + memo.get(2).replaceAll("[^A-Za-z0-9]", "_") + (major >= 25 ? ".aot" : ".jsa");
         Path stale = aotDir.resolve(name);
         Files.write(stale, new byte[] {1, 2, 3});
         Files.setLastModifiedTime(stale, FileTime.fromMillis(0));

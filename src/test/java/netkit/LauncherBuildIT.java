@@ -23,7 +23,8 @@ class LauncherBuildIT {
     void aFreshCheckoutBuildsOnFirstRunWithoutJavaHomeSayingOnlyThatItBuilds(@TempDir Path checkout) throws Exception {
         // the working tree as git sees it (tracked and new files, nothing ignored such as target/)
         Process ls = new ProcessBuilder("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-                .directory(LauncherIT.ROOT.toFile()).start();
+                .directory(LauncherIT.ROOT.toFile())
+                .start();
         String listing = new String(ls.getInputStream().readAllBytes(), UTF_8);
         assertTrue(ls.waitFor(30, TimeUnit.SECONDS) && ls.exitValue() == 0, "git ls-files failed");
         for (String name : listing.split("\0")) {
@@ -35,7 +36,8 @@ class LauncherBuildIT {
             Files.createDirectories(to.getParent());
             Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES);
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of(checkout.resolve("netkit").toString(), "isip", "::1", "127.1"))
+        ProcessBuilder pb = new ProcessBuilder(
+                        List.of(checkout.resolve("netkit").toString(), "isip", "::1", "127.1"))
                 .directory(checkout.toFile());
         pb.environment().remove("JAVA_HOME");
         pb.environment().remove("NETKIT_JAVA_HOME");
@@ -46,7 +48,10 @@ class LauncherBuildIT {
         var out = LauncherIT.read(p.getInputStream());
         var err = LauncherIT.read(p.getErrorStream());
         assertTrue(p.waitFor(540, TimeUnit.SECONDS), "build and run took more than 9 minutes");
-        assertEquals(new LauncherIT.Result(1, "6\n0\n",
+        assertEquals(
+                new LauncherIT.Result(
+                        1,
+                        "6\n0\n",
                         "netkit: building target/netkit.jar with Maven (first run, or the sources changed)...\n"),
                 new LauncherIT.Result(p.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS)));
         assertTrue(Files.isRegularFile(checkout.resolve("target/netkit.jar")));

@@ -118,8 +118,19 @@ class LauncherIT {
         Path java = fake.resolve("bin/java");
         Files.writeString(java, "#!/bin/sh\necho 'openjdk version \"17.0.2\"' >&2\n");
         java.toFile().setExecutable(true);
-        Result r = netkit(Map.of("JAVA_HOME", fake.toString(), "NETKIT_JAVA_HOME", "", "NETKIT_JDK_DIRS", "",
-                "PATH", fake.resolve("bin") + ":/bin"), "", "isip", "::1");
+        Result r = netkit(
+                Map.of(
+                        "JAVA_HOME",
+                        fake.toString(),
+                        "NETKIT_JAVA_HOME",
+                        "",
+                        "NETKIT_JDK_DIRS",
+                        "",
+                        "PATH",
+                        fake.resolve("bin") + ":/bin"),
+                "",
+                "isip",
+                "::1");
         assertEquals(1, r.exit(), r.err());
         assertEquals("", r.out());
         assertTrue(r.err().contains("needs Java 25 or newer"), r.err());

@@ -115,7 +115,8 @@ class NetkitExceptionTest {
     @Test
     void addressNotAvailableAndPermissionDeniedAreExit6WithTheirCodes() {
         // Constructed: provoking them would need a non-local address or an unprivileged user.
-        NetkitException notAvailable = NetkitException.from(new BindException("Cannot assign requested address"), "bind");
+        NetkitException notAvailable =
+                NetkitException.from(new BindException("Cannot assign requested address"), "bind");
         assertEquals(ExitCode.BIND, notAvailable.exitCode());
         assertEquals("EADDRNOTAVAIL", notAvailable.code());
         NetkitException denied = NetkitException.from(new BindException("Permission denied"), "bind 0.0.0.0:80");
@@ -133,7 +134,8 @@ class NetkitExceptionTest {
         assertEquals("ENOTFOUND", n.code());
         assertEquals("connect: cannot resolve host 'no-such-host.invalid'", n.getMessage());
 
-        NetkitException channel = NetkitException.from(new UnresolvedAddressException(), "connect to nowhere.invalid:80");
+        NetkitException channel =
+                NetkitException.from(new UnresolvedAddressException(), "connect to nowhere.invalid:80");
         assertEquals(ExitCode.UNRESOLVED, channel.exitCode());
         assertEquals("connect to nowhere.invalid:80: host not found", channel.getMessage());
     }
@@ -185,7 +187,9 @@ class NetkitExceptionTest {
 
     @Test
     void interruptIsExit130() {
-        assertEquals(ExitCode.INTERRUPTED, NetkitException.from(new InterruptedException(), "wait").exitCode());
+        assertEquals(
+                ExitCode.INTERRUPTED,
+                NetkitException.from(new InterruptedException(), "wait").exitCode());
         assertEquals(130, ExitCode.INTERRUPTED.code);
     }
 

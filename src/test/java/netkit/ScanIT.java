@@ -27,10 +27,12 @@ class ScanIT {
     @Timeout(90)
     void aSingleOpenPortIsSilentAndExitsZeroLikeNcZ() throws Exception {
         try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK)) {
-            assertEquals(new Result(0, "", ""), LauncherIT.netkit("tcp-connect", "-z", "127.0.0.1",
-                    String.valueOf(open.getLocalPort())));
-            assertEquals(new Result(1, "", ""), LauncherIT.netkit("tcp-connect", "-z", "127.0.0.1",
-                    String.valueOf(closedPort())));
+            assertEquals(
+                    new Result(0, "", ""),
+                    LauncherIT.netkit("tcp-connect", "-z", "127.0.0.1", String.valueOf(open.getLocalPort())));
+            assertEquals(
+                    new Result(1, "", ""),
+                    LauncherIT.netkit("tcp-connect", "-z", "127.0.0.1", String.valueOf(closedPort())));
         }
     }
 
@@ -50,8 +52,10 @@ class ScanIT {
         Result r = LauncherIT.netkit("tcp-connect", "-z", "127.0.0.1", "5-1");
         assertEquals(2, r.exit());
         assertEquals("", r.out());
-        assertEquals(List.of("netkit: invalid value for PORT: '5-1' (range runs backwards: 5-1; expected ports "
-                + "1-65535, a list and/or ranges such as 22,80,8000-8100)"), r.errLines());
+        assertEquals(
+                List.of("netkit: invalid value for PORT: '5-1' (range runs backwards: 5-1; expected ports "
+                        + "1-65535, a list and/or ranges such as 22,80,8000-8100)"),
+                r.errLines());
     }
 
     @Test
@@ -76,10 +80,16 @@ class ScanIT {
             assertEquals(0, r.exit());
             List<String> lines = r.out().lines().toList();
             assertEquals(2, lines.size(), r.out());
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"event\":\"port\",\"host\":\"127.0.0.1\",\"port\":" + p
-                    + ",\"state\":\"open\",\"ms\":")), r.out());
-            assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"event\":\"port\",\"host\":\"127.0.0.1\",\"port\":" + closed
-                    + ",\"state\":\"closed\",\"ms\":")), r.out());
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(l -> l.startsWith("{\"event\":\"port\",\"host\":\"127.0.0.1\",\"port\":" + p
+                                    + ",\"state\":\"open\",\"ms\":")),
+                    r.out());
+            assertTrue(
+                    lines.stream()
+                            .anyMatch(l -> l.startsWith("{\"event\":\"port\",\"host\":\"127.0.0.1\",\"port\":" + closed
+                                    + ",\"state\":\"closed\",\"ms\":")),
+                    r.out());
         }
     }
 }

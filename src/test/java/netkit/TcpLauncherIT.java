@@ -49,11 +49,14 @@ class TcpLauncherIT {
                 .redirectOutput(gotUp.toFile())
                 .start();
         try {
-            BufferedReader err = new BufferedReader(new InputStreamReader(listener.getErrorStream(), StandardCharsets.UTF_8));
+            BufferedReader err =
+                    new BufferedReader(new InputStreamReader(listener.getErrorStream(), StandardCharsets.UTF_8));
             String line = err.readLine();
-            Matcher m = Pattern.compile("^netkit: listening on 127\\.0\\.0\\.1:(\\d+)$").matcher(line == null ? "" : line);
+            Matcher m = Pattern.compile("^netkit: listening on 127\\.0\\.0\\.1:(\\d+)$")
+                    .matcher(line == null ? "" : line);
             assertTrue(m.matches(), "first stderr line: " + line);
-            Process client = new ProcessBuilder(root.resolve("netkit").toString(), "tcp-connect", "-v", "127.0.0.1", m.group(1))
+            Process client = new ProcessBuilder(
+                            root.resolve("netkit").toString(), "tcp-connect", "-v", "127.0.0.1", m.group(1))
                     .directory(root.toFile())
                     .redirectInput(upFile.toFile())
                     .redirectOutput(gotDown.toFile())
@@ -62,8 +65,10 @@ class TcpLauncherIT {
             assertTrue(client.waitFor(90, TimeUnit.SECONDS), "client did not finish");
             String clientErr = new String(client.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, client.exitValue(), clientErr);
-            assertTrue(clientErr.matches("netkit: connected to 127\\.0\\.0\\.1:\\d+\nnetkit: closed: " + up.length
-                    + " bytes sent, " + down.length + " bytes received in [0-9.]+ s\n"), clientErr);
+            assertTrue(
+                    clientErr.matches("netkit: connected to 127\\.0\\.0\\.1:\\d+\nnetkit: closed: " + up.length
+                            + " bytes sent, " + down.length + " bytes received in [0-9.]+ s\n"),
+                    clientErr);
             assertTrue(listener.waitFor(30, TimeUnit.SECONDS), "listener did not finish");
             assertEquals(0, listener.exitValue());
             assertEquals(sha256(upFile), sha256(gotUp));
@@ -79,7 +84,8 @@ class TcpLauncherIT {
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        LauncherIT.Result r = LauncherIT.netkit(java.util.Map.of(), "", "tcp-connect", "127.0.0.1", String.valueOf(port));
+        LauncherIT.Result r =
+                LauncherIT.netkit(java.util.Map.of(), "", "tcp-connect", "127.0.0.1", String.valueOf(port));
         assertEquals(3, r.exit());
         assertEquals("netkit: connect to 127.0.0.1:" + port + ": connection refused\n", r.err());
     }

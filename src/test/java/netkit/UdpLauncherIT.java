@@ -18,10 +18,11 @@ class UdpLauncherIT {
     @Timeout(90)
     void ttlIsSetThroughFfmInThePackagedJar() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() >= 22, "FFM is final from Java 22");
-        try (DatagramSocket receiver = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+        try (DatagramSocket receiver =
+                new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
             receiver.setSoTimeout(30_000);
-            LauncherIT.Result r = LauncherIT.netkit("udp-send", "-vv", "--ttl", "9", "127.0.0.1",
-                    String.valueOf(receiver.getLocalPort()), "x");
+            LauncherIT.Result r = LauncherIT.netkit(
+                    "udp-send", "-vv", "--ttl", "9", "127.0.0.1", String.valueOf(receiver.getLocalPort()), "x");
             assertEquals(0, r.exit(), r.err());
             assertTrue(r.err().contains("netkit: TTL 9 (read back with getsockopt)"), r.err());
             DatagramPacket p = new DatagramPacket(new byte[16], 16);
@@ -45,13 +46,21 @@ class UdpLauncherIT {
     @Test
     @Timeout(90)
     void ctrlCLeavesTheMulticastGroupAndExits130() throws Exception {
-        String group = "239.255.211." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255);
+        String group = "239.255.211."
+                + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255);
         int port;
         try (DatagramSocket s = new DatagramSocket(0)) {
             port = s.getLocalPort();
         }
-        ProcessBuilder pb = new ProcessBuilder(LauncherIT.ROOT.resolve("netkit").toString(), "multicast-join", "-v",
-                "--interface", "lo", group, String.valueOf(port)).directory(LauncherIT.ROOT.toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        LauncherIT.ROOT.resolve("netkit").toString(),
+                        "multicast-join",
+                        "-v",
+                        "--interface",
+                        "lo",
+                        group,
+                        String.valueOf(port))
+                .directory(LauncherIT.ROOT.toFile());
         pb.environment().put("NETKIT_NO_BUILD", "1");
         pb.redirectInput(ProcessBuilder.Redirect.PIPE);
         Process p = pb.start();

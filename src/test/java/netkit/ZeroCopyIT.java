@@ -58,16 +58,19 @@ class ZeroCopyIT {
     private Run run(byte[] up, byte[] answer, boolean pipeIn, String javaOptions, String... extra) throws Exception {
         Path upFile = Files.write(dir.resolve("up.bin"), up);
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            CompletableFuture<byte[]> peer = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = server.accept()) {
-                    byte[] h = sha(s.getInputStream());
-                    s.getOutputStream().write(answer);
-                    return h;
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }, EXEC);
-            List<String> cmd = new ArrayList<>(List.of(LauncherIT.ROOT.resolve("netkit").toString(), "tcp-connect", "-vv"));
+            CompletableFuture<byte[]> peer = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (Socket s = server.accept()) {
+                            byte[] h = sha(s.getInputStream());
+                            s.getOutputStream().write(answer);
+                            return h;
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    EXEC);
+            List<String> cmd =
+                    new ArrayList<>(List.of(LauncherIT.ROOT.resolve("netkit").toString(), "tcp-connect", "-vv"));
             cmd.addAll(List.of(extra));
             cmd.addAll(List.of("127.0.0.1", String.valueOf(server.getLocalPort())));
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(LauncherIT.ROOT.toFile());
@@ -78,20 +81,24 @@ class ZeroCopyIT {
                 pb.redirectInput(upFile.toFile());
             }
             Process p = pb.start();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
-                try (InputStream in = p.getInputStream()) {
-                    return sha(in);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }, EXEC);
-            CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> {
-                try (InputStream in = p.getErrorStream()) {
-                    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }, EXEC);
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (InputStream in = p.getInputStream()) {
+                            return sha(in);
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    EXEC);
+            CompletableFuture<String> err = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (InputStream in = p.getErrorStream()) {
+                            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    EXEC);
             if (pipeIn) {
                 try (var stdin = p.getOutputStream()) {
                     stdin.write(up);
@@ -101,8 +108,12 @@ class ZeroCopyIT {
             String e = err.get(30, TimeUnit.SECONDS);
             Matcher m = LINE.matcher(e);
             assertTrue(m.find(), e);
-            long[] counts = {Long.parseLong(m.group(1)), Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
-                    Long.parseLong(m.group(4))};
+            long[] counts = {
+                Long.parseLong(m.group(1)),
+                Long.parseLong(m.group(2)),
+                Long.parseLong(m.group(3)),
+                Long.parseLong(m.group(4))
+            };
             return new Run(p.exitValue(), e, peer.get(30, TimeUnit.SECONDS), out.get(30, TimeUnit.SECONDS), counts);
         }
     }

@@ -6,9 +6,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.channels.ServerSocketChannel;
@@ -42,8 +42,11 @@ public final class AotTraining {
     static List<String[]> samples(List<String> pattern, String openPort, String closedPort) {
         List<String[]> runs = new ArrayList<>();
         List<List<String>> values = switch (pattern.get(0)) {
-            case "tcp-connect" -> List.of(List.of("127.0.0.1", openPort), List.of("127.0.0.1", closedPort),
-                    List.of("127.0.0.1", openPort));
+            case "tcp-connect" ->
+                List.of(
+                        List.of("127.0.0.1", openPort),
+                        List.of("127.0.0.1", closedPort),
+                        List.of("127.0.0.1", openPort));
             case "isip" -> List.of(List.of("127.0.0.1", "::1", "x"), List.of());
             default -> List.of(List.of());
         };
@@ -80,9 +83,14 @@ public final class AotTraining {
                 }
                 // every invocation of the fast-path spec, with sample values: the one list the launcher reads too
                 for (List<String> pattern : FastPath.patterns()) {
-                    for (String[] args : samples(pattern, String.valueOf(open.getLocalPort()), String.valueOf(closedPort))) {
-                        Netkit.runFast(Stdio.of(new ByteArrayInputStream("::1\n10.0.0.1\n".getBytes()),
-                                OutputStream.nullOutputStream(), new PrintStream(OutputStream.nullOutputStream())), args);
+                    for (String[] args :
+                            samples(pattern, String.valueOf(open.getLocalPort()), String.valueOf(closedPort))) {
+                        Netkit.runFast(
+                                Stdio.of(
+                                        new ByteArrayInputStream("::1\n10.0.0.1\n".getBytes()),
+                                        OutputStream.nullOutputStream(),
+                                        new PrintStream(OutputStream.nullOutputStream())),
+                                args);
                     }
                 }
             }
@@ -129,8 +137,10 @@ public final class AotTraining {
                     continue;
                 }
                 PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-                Stdio stdio = Stdio.of(new ByteArrayInputStream("127.0.0.1\n::1\nx\n".getBytes()),
-                        OutputStream.nullOutputStream(), nowhere);
+                Stdio stdio = Stdio.of(
+                        new ByteArrayInputStream("127.0.0.1\n::1\nx\n".getBytes()),
+                        OutputStream.nullOutputStream(),
+                        nowhere);
                 Netkit.commandLine(stdio, args).execute(args);
             }
             acceptor.interrupt();
@@ -150,18 +160,22 @@ public final class AotTraining {
             netkit.engine.tls.Pki.Identity id = netkit.engine.tls.Pki.get().selfSigned(List.of());
             java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
             ks.load(null, null);
-            ks.setKeyEntry("k", id.keys().getPrivate(), new char[0], new java.security.cert.Certificate[] {id.certificate()});
-            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
-                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            ks.setKeyEntry(
+                    "k", id.keys().getPrivate(), new char[0], new java.security.cert.Certificate[] {id.certificate()});
+            javax.net.ssl.KeyManagerFactory kmf =
+                    javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, new char[0]);
             javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
             ctx.init(kmf.getKeyManagers(), null, null);
             java.nio.file.Path ca = java.nio.file.Files.createTempFile("netkit-aot", ".pem");
-            java.nio.file.Files.writeString(ca, "-----BEGIN CERTIFICATE-----\n"
-                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(id.certificate().getEncoded())
-                    + "\n-----END CERTIFICATE-----\n");
-            try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) ctx.getServerSocketFactory()
-                    .createServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            java.nio.file.Files.writeString(
+                    ca,
+                    "-----BEGIN CERTIFICATE-----\n"
+                            + java.util.Base64.getMimeEncoder(64, "\n".getBytes())
+                                    .encodeToString(id.certificate().getEncoded())
+                            + "\n-----END CERTIFICATE-----\n");
+            try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket)
+                    ctx.getServerSocketFactory().createServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
                 server.setSoTimeout(5000);
                 Thread acceptor = Thread.ofVirtual().start(() -> {
                     for (int i = 0; i < 2; i++) {
@@ -179,8 +193,10 @@ public final class AotTraining {
                         new String[] {"tcp-connect", "--tls", "-z", "--cafile", ca.toString(), "127.0.0.1", port},
                         new String[] {"tcp-connect", "--tls", "-z", "-v", "--insecure", "127.0.0.1", port})) {
                     PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
-                    Netkit.commandLine(Stdio.of(InputStream.nullInputStream(), OutputStream.nullOutputStream(), nowhere),
-                            args).execute(args);
+                    Netkit.commandLine(
+                                    Stdio.of(InputStream.nullInputStream(), OutputStream.nullOutputStream(), nowhere),
+                                    args)
+                            .execute(args);
                 }
                 acceptor.join(10_000);
             } finally {
@@ -218,8 +234,13 @@ public final class AotTraining {
             in.sink().close();
             SocketChannel ch = SocketChannel.open(server.getLocalAddress());
             Connection c = new Connection(1, new SocketTransport(ch), new Totals());
-            Relay.run(c, in.source(), Descriptors.fd(in.source()), SessionOptions.defaults(),
-                    DataSink.to(out.sink(), "a pipe", Descriptors.fd(out.sink())), TrafficTap.NONE);
+            Relay.run(
+                    c,
+                    in.source(),
+                    Descriptors.fd(in.source()),
+                    SessionOptions.defaults(),
+                    DataSink.to(out.sink(), "a pipe", Descriptors.fd(out.sink())),
+                    TrafficTap.NONE);
             echo.join(2000);
             out.sink().close();
             out.source().close();

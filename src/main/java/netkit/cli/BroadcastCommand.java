@@ -7,9 +7,9 @@ import java.net.StandardProtocolFamily;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import netkit.engine.stream.Resolver;
 import netkit.ExitCode;
 import netkit.NetkitException;
+import netkit.engine.stream.Resolver;
 import netkit.engine.udp.Addresses;
 import netkit.engine.udp.DatagramEndpoint;
 import netkit.engine.udp.DatagramExchange;
@@ -58,43 +58,68 @@ public final class BroadcastCommand extends DatagramCommand {
     @Mixin
     FamilyOptions family = new FamilyOptions();
 
-    @Option(names = "--address", paramLabel = "ADDR",
+    @Option(
+            names = "--address",
+            paramLabel = "ADDR",
             description = "The broadcast address to send to, e.g. 255.255.255.255 (the limited broadcast: every "
                     + "host on the link the system routes it to) or a subnet's, such as 192.168.1.255. This or "
                     + "--interface is required to send.")
     String address;
 
-    @Option(names = "--interface", paramLabel = "IF",
+    @Option(
+            names = "--interface",
+            paramLabel = "IF",
             description = "Send to this interface's IPv4 broadcast address (by name or address); an interface "
                     + "without one, such as lo, is an error (exit 6).")
     String interfaceName;
 
-    @Option(names = {"-c", "--count"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
+    @Option(
+            names = {"-c", "--count"},
+            paramLabel = "N",
+            converter = Converters.PositiveIntConverter.class,
             description = "Sending: send MESSAGE N times (default 1). With --listen: exit 0 after N datagrams.")
     Integer count;
 
-    @Option(names = "--interval", paramLabel = "DUR", converter = Converters.DurationConverter.class,
+    @Option(
+            names = "--interval",
+            paramLabel = "DUR",
+            converter = Converters.DurationConverter.class,
             description = "Pause DUR between two datagrams sent. Default: none.")
     Duration interval;
 
-    @Option(names = {"-r", "--wait-reply"}, arity = "0..1", fallbackValue = "2s", paramLabel = "DUR",
-            converter = Converters.DurationConverter.class, preprocessor = OptionalValue.class,
+    @Option(
+            names = {"-r", "--wait-reply"},
+            arity = "0..1",
+            fallbackValue = "2s",
+            paramLabel = "DUR",
+            converter = Converters.DurationConverter.class,
+            preprocessor = OptionalValue.class,
             description = "After sending, collect replies for DUR (default 2s; attach a value: -r5s) and print "
                     + "every responder's; exit 4 when none came.")
     Duration waitReply;
 
-    @Option(names = {"-p", "--source-port"}, paramLabel = "PORT", converter = Converters.ListenPortConverter.class,
+    @Option(
+            names = {"-p", "--source-port"},
+            paramLabel = "PORT",
+            converter = Converters.ListenPortConverter.class,
             description = "Sending: the local port to send from (default: one chosen by the system).")
     Integer sourcePort;
 
-    @Option(names = "--listen", description = "Receive broadcasts on PORT instead of sending (printed like udp-listen).")
+    @Option(
+            names = "--listen",
+            description = "Receive broadcasts on PORT instead of sending (printed like udp-listen).")
     boolean listen;
 
-    @Option(names = "--reply", paramLabel = "TEXT",
+    @Option(
+            names = "--reply",
+            paramLabel = "TEXT",
             description = "With --listen: answer each datagram with TEXT (exactly those bytes) to its sender.")
     String reply;
 
-    @Option(names = {"-i", "--idle-timeout"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
+    @Option(
+            names = {"-i", "--idle-timeout"},
+            paramLabel = "DUR",
+            converter = Converters.DurationConverter.class,
             description = "With --listen: exit 4 after DUR without a datagram (0 = no limit, the default).")
     Duration idleTimeout;
 
@@ -104,7 +129,10 @@ public final class BroadcastCommand extends DatagramCommand {
     @Parameters(index = "0", paramLabel = "PORT", description = "The port to broadcast to, or to listen on.")
     String portText;
 
-    @Parameters(index = "1..*", arity = "0..*", paramLabel = "MESSAGE",
+    @Parameters(
+            index = "1..*",
+            arity = "0..*",
+            paramLabel = "MESSAGE",
             description = "The datagram (words joined by spaces, no newline). Without it, stdin lines.")
     List<String> message;
 
@@ -117,8 +145,8 @@ public final class BroadcastCommand extends DatagramCommand {
         boolean hasMessage = message != null && !message.isEmpty();
         if (listen) {
             if (hasMessage || waitReply != null || address != null || interfaceName != null || interval != null) {
-                throw NetkitException.usage("--listen receives: MESSAGE, -r, --address, --interface and --interval "
-                        + "are for sending");
+                throw NetkitException.usage(
+                        "--listen receives: MESSAGE, -r, --address, --interface and --interval " + "are for sending");
             }
             return listen(Converters.port("PORT", portText, 0));
         }
@@ -140,8 +168,12 @@ public final class BroadcastCommand extends DatagramCommand {
             throw NetkitException.usage("-c/--count repeats MESSAGE; give a MESSAGE (stdin lines are sent once each)");
         }
         int port = Converters.port("PORT", portText, 1);
-        InetAddress to = interfaceName != null ? Addresses.broadcastOf(Addresses.networkInterface(interfaceName))
-                : Resolver.first(address, Family.IPV4, "--address",
+        InetAddress to = interfaceName != null
+                ? Addresses.broadcastOf(Addresses.networkInterface(interfaceName))
+                : Resolver.first(
+                        address,
+                        Family.IPV4,
+                        "--address",
                         "broadcast is IPv4 only (IPv6 has none: use multicast-join ff02::1 PORT --send)");
         if (!(to instanceof Inet4Address)) {
             throw NetkitException.invalidValue("--address", address, "expected an IPv4 broadcast address");
@@ -156,10 +188,17 @@ public final class BroadcastCommand extends DatagramCommand {
         try (DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
                 DatagramEndpoint endpoint = DatagramEndpoint.open(config.build())) {
             endpoint.onSent(printer.sent());
-            output().event(1, "broadcasting to " + AddressFormat.hostPort(target),
-                    Json.event("broadcast").put("address", AddressFormat.text(to)).put("port", port));
-            return exchange(endpoint, printer, new DatagramExchange.Request(target, payload, count == null ? 1 : count, interval, null,
-                    waitReply, false));
+            output().event(
+                            1,
+                            "broadcasting to " + AddressFormat.hostPort(target),
+                            Json.event("broadcast")
+                                    .put("address", AddressFormat.text(to))
+                                    .put("port", port));
+            return exchange(
+                    endpoint,
+                    printer,
+                    new DatagramExchange.Request(
+                            target, payload, count == null ? 1 : count, interval, null, waitReply, false));
         }
     }
 

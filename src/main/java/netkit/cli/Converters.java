@@ -62,8 +62,8 @@ public final class Converters {
             throw netkit.NetkitException.invalidValue(label, text, "a bare number is a port, not an address");
         }
         if (text.chars().allMatch(c -> c >= '0' && c <= '9' || c == '.') && netkit.net.IpLiteral.family(text) != 4) {
-            throw netkit.NetkitException.invalidValue(label, text,
-                    "not an IPv4 address: write all four parts, e.g. 127.0.0.1, as isip accepts them");
+            throw netkit.NetkitException.invalidValue(
+                    label, text, "not an IPv4 address: write all four parts, e.g. 127.0.0.1, as isip accepts them");
         }
         return text;
     }
@@ -72,7 +72,10 @@ public final class Converters {
     public static int parsePort(String text, int min) {
         int port;
         try {
-            if (text == null || text.isEmpty() || text.length() > 6 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (text == null
+                    || text.isEmpty()
+                    || text.length() > 6
+                    || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new NumberFormatException();
             }
             port = Integer.parseInt(text);

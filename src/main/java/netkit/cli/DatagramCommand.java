@@ -26,12 +26,14 @@ abstract class DatagramCommand extends BaseCommand {
         startNanos = System.nanoTime();
         InetSocketAddress local = endpoint.localAddress();
         int rcvbuf = endpoint.receiveBufferSize();
-        output().event(1, "listening on " + AddressFormat.hostPort(local),
-                Json.event("listening")
-                        .put("address", AddressFormat.text(local.getAddress()))
-                        .put("family", AddressFormat.family(local.getAddress()))
-                        .put("port", local.getPort())
-                        .put("recvBufferSize", rcvbuf));
+        output().event(
+                        1,
+                        "listening on " + AddressFormat.hostPort(local),
+                        Json.event("listening")
+                                .put("address", AddressFormat.text(local.getAddress()))
+                                .put("family", AddressFormat.family(local.getAddress()))
+                                .put("port", local.getPort())
+                                .put("recvBufferSize", rcvbuf));
         if (!output().json()) { // the JSON event above carries it
             output().event(1, "udp receive buffer " + rcvbuf + " bytes", null);
         }
@@ -41,15 +43,21 @@ abstract class DatagramCommand extends BaseCommand {
     void summary(DatagramEndpoint endpoint) {
         Counters c = endpoint.counters();
         long ms = (System.nanoTime() - startNanos) / 1_000_000;
-        output().event(1, String.format("closed: %s (%s) received, %s (%s) sent in %.3f s",
-                        plural(c.datagramsReceived(), "datagram"), plural(c.bytesRead(), "byte"),
-                        plural(c.datagramsSent(), "datagram"), plural(c.bytesWritten(), "byte"), ms / 1000.0),
-                Json.event("close")
-                        .put("datagramsReceived", c.datagramsReceived())
-                        .put("bytesRead", c.bytesRead())
-                        .put("datagramsSent", c.datagramsSent())
-                        .put("bytesWritten", c.bytesWritten())
-                        .put("ms", ms));
+        output().event(
+                        1,
+                        String.format(
+                                "closed: %s (%s) received, %s (%s) sent in %.3f s",
+                                plural(c.datagramsReceived(), "datagram"),
+                                plural(c.bytesRead(), "byte"),
+                                plural(c.datagramsSent(), "datagram"),
+                                plural(c.bytesWritten(), "byte"),
+                                ms / 1000.0),
+                        Json.event("close")
+                                .put("datagramsReceived", c.datagramsReceived())
+                                .put("bytesRead", c.bytesRead())
+                                .put("datagramsSent", c.datagramsSent())
+                                .put("bytesWritten", c.bytesWritten())
+                                .put("ms", ms));
     }
 
     /** Receives until {@code count} datagrams (0 = no limit) or {@code idle} without one (exit 4). */

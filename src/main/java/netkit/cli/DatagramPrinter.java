@@ -105,9 +105,14 @@ final class DatagramPrinter implements DatagramSink, Closeable {
     DatagramSink sent() {
         return d -> {
             if (output.enabled(1)) {
-                output.event(1, "sent " + d.size() + (d.size() == 1 ? " byte" : " bytes") + " to "
-                        + AddressFormat.hostPort(d.peer()),
-                        Json.event("sent").put("address", d.address()).put("port", d.port()).put("bytes", d.size()));
+                output.event(
+                        1,
+                        "sent " + d.size() + (d.size() == 1 ? " byte" : " bytes") + " to "
+                                + AddressFormat.hostPort(d.peer()),
+                        Json.event("sent")
+                                .put("address", d.address())
+                                .put("port", d.port())
+                                .put("bytes", d.size()));
             }
             if (hex != null) {
                 hex.record(HexDump.Direction.SENT, d.payload(), 0, d.size());
@@ -118,7 +123,8 @@ final class DatagramPrinter implements DatagramSink, Closeable {
     /** The payload as text when it is valid UTF-8, else null. */
     static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes))

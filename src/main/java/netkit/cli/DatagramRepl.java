@@ -28,15 +28,24 @@ final class DatagramRepl {
      *
      * @param endAfterInput after Ctrl-D, end this much later (0: at once; null: keep receiving)
      */
-    static ExitCode run(Output output, DatagramEndpoint endpoint, String name, Supplier<InetSocketAddress> destination,
-            String noDestination, NetworkInterface membership, long count, Duration idle, Duration endAfterInput,
+    static ExitCode run(
+            Output output,
+            DatagramEndpoint endpoint,
+            String name,
+            Supplier<InetSocketAddress> destination,
+            String noDestination,
+            NetworkInterface membership,
+            long count,
+            Duration idle,
+            Duration endAfterInput,
             DatagramSink copy) {
         endpoint.onSent(DatagramSink.NONE); // -v per-datagram lines would garble the line being typed
-        DatagramSession.Plan plan = new DatagramSession.Plan(name, destination, noDestination, membership, count, idle,
-                endAfterInput);
+        DatagramSession.Plan plan =
+                new DatagramSession.Plan(name, destination, noDestination, membership, count, idle, endAfterInput);
         ReceiveLoop.End end = DatagramSession.run(endpoint, plan, copy, new ReplOptions(false, output.color(), false));
         if (end == ReceiveLoop.End.IDLE) {
-            throw NetkitException.timeout("no datagram for " + netkit.output.Durations.text(idle) + " (--idle-timeout)");
+            throw NetkitException.timeout(
+                    "no datagram for " + netkit.output.Durations.text(idle) + " (--idle-timeout)");
         }
         return ExitCode.OK;
     }

@@ -62,8 +62,10 @@ public final class Docs {
     /** Every generated file, by path relative to the repository root. */
     public static Map<String, String> generate(Path readme) throws IOException {
         String readmeText = Files.exists(readme) ? Files.readString(readme, StandardCharsets.UTF_8) : "";
-        CommandLine root = Netkit.commandLine(Stdio.of(new ByteArrayInputStream(new byte[0]),
-                new ByteArrayOutputStream(), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
+        CommandLine root = Netkit.commandLine(Stdio.of(
+                new ByteArrayInputStream(new byte[0]),
+                new ByteArrayOutputStream(),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
         Map<String, String> files = new LinkedHashMap<>();
         files.put("man/netkit.1", rootPage(root, readmeText));
         for (CommandLine sub : commands(root)) {
@@ -95,13 +97,15 @@ public final class Docs {
      */
     static String bash(CommandLine root) {
         String bash = AutoComplete.bash("netkit", root);
-        bash = bash.replace("  local prev_word=${COMP_WORDS[COMP_CWORD-1]}\n",
+        bash = bash.replace(
+                "  local prev_word=${COMP_WORDS[COMP_CWORD-1]}\n",
                 "  local prev_word=${COMP_WORDS[COMP_CWORD-1]}\n" + OPT_EQUALS);
         for (CommandLine cl : List.of(root)) {
             bash = addNegatedForms(bash, "_picocli_netkit()", cl);
         }
         for (CommandLine sub : root.getSubcommands().values()) {
-            bash = addNegatedForms(bash, "_picocli_netkit_" + sub.getCommandName().replace("-", "") + "()", sub);
+            bash = addNegatedForms(
+                    bash, "_picocli_netkit_" + sub.getCommandName().replace("-", "") + "()", sub);
         }
         return bash;
     }
@@ -143,11 +147,20 @@ public final class Docs {
         StringBuilder sb = new StringBuilder();
         sb.append(".\\\" Generated from the picocli model by netkit.cli.Docs; do not edit.\n");
         sb.append(".\\\" Refresh: ").append(esc(UPDATE_COMMAND)).append('\n');
-        sb.append(".TH \"").append(name.toUpperCase(Locale.ROOT)).append("\" \"1\" \"").append(DATE)
-                .append("\" \"netkit ").append(Version.netkit()).append("\" \"netkit manual\"\n");
+        sb.append(".TH \"")
+                .append(name.toUpperCase(Locale.ROOT))
+                .append("\" \"1\" \"")
+                .append(DATE)
+                .append("\" \"netkit ")
+                .append(Version.netkit())
+                .append("\" \"netkit manual\"\n");
         sb.append(".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n");
         sb.append(".nh\n.ad l\n");
-        sb.append(".SH \"NAME\"\n").append(esc(name)).append(" \\- ").append(esc(summary)).append('\n');
+        sb.append(".SH \"NAME\"\n")
+                .append(esc(name))
+                .append(" \\- ")
+                .append(esc(summary))
+                .append('\n');
         return sb.toString();
     }
 
@@ -174,8 +187,11 @@ public final class Docs {
                 if (p.hidden()) {
                     continue;
                 }
-                sb.append(".TP\n\\fI").append(esc(p.paramLabel())).append("\\fR")
-                        .append(p.arity().max() > 1 ? "..." : "").append('\n');
+                sb.append(".TP\n\\fI")
+                        .append(esc(p.paramLabel()))
+                        .append("\\fR")
+                        .append(p.arity().max() > 1 ? "..." : "")
+                        .append('\n');
                 paragraphs(sb, List.of(p.description()));
             }
         }
@@ -199,17 +215,23 @@ public final class Docs {
         List<String> description = description(spec);
         StringBuilder sb = new StringBuilder(header("netkit", summary(description)));
         sb.append(".SH \"SYNOPSIS\"\n");
-        sb.append(".nf\n\\fBnetkit\\fR [\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGUMENTS\\fR]\n");
+        sb.append(
+                ".nf\n\\fBnetkit\\fR [\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGUMENTS\\fR]\n");
         sb.append("\\fBnetkit\\fR [\\fB\\-h\\fR | \\fB\\-V\\fR]\n\\fBnetkit\\fR\n.fi\n");
         sb.append(".SH \"DESCRIPTION\"\n");
         paragraphs(sb, description);
-        sb.append(".PP\nWithout a command, on a terminal, netkit opens an interactive shell (a \\fBnetkit>\\fR prompt with "
-                + "completion and history); otherwise it prints its usage on stderr and exits 2.\n");
+        sb.append(
+                ".PP\nWithout a command, on a terminal, netkit opens an interactive shell (a \\fBnetkit>\\fR prompt with "
+                        + "completion and history); otherwise it prints its usage on stderr and exits 2.\n");
         sb.append(".SH \"COMMANDS\"\n");
         for (CommandLine sub : commands(root)) {
-            sb.append(".TP\n\\fB").append(esc(sub.getCommandName())).append("\\fR\n")
-                    .append(esc(summary(sub.getCommandSpec())) + ".").append(" See \\fBnetkit\\-")
-                    .append(esc(sub.getCommandName())).append("\\fR(1).\n");
+            sb.append(".TP\n\\fB")
+                    .append(esc(sub.getCommandName()))
+                    .append("\\fR\n")
+                    .append(esc(summary(sub.getCommandSpec())) + ".")
+                    .append(" See \\fBnetkit\\-")
+                    .append(esc(sub.getCommandName()))
+                    .append("\\fR(1).\n");
         }
         sb.append(".SH \"GLOBAL OPTIONS\"\n");
         List<OptionSpec> options = new ArrayList<>();
@@ -221,28 +243,51 @@ public final class Docs {
         options(sb, options);
         exitStatus(sb);
         sb.append(".SH \"ENVIRONMENT\"\n");
-        env(sb, "NO_COLOR", "When set and not empty, no colour with \\fB\\-\\-color=auto\\fR (the default); "
-                + "\\fB\\-\\-color=always\\fR still colours.");
-        env(sb, "JAVA_HOME, NETKIT_JAVA_HOME", "The JDK the launcher runs when it is Java 25 or newer "
-                + "(NETKIT_JAVA_HOME wins). Otherwise the newest JDK 25+ on PATH or in the usual install folders.");
-        env(sb, "NETKIT_JDK_DIRS", "Colon-separated folders the launcher searches for JDKs instead of /usr/lib/jvm, "
-                + "/opt, SDKMAN and the macOS folders.");
-        env(sb, "NETKIT_AOT", "off: the launcher neither records nor uses the start-up archive (an AOT cache on JDK 25, "
-                + "a dynamic CDS archive on JDK 21-24). Default: recorded once per build and JDK, in the background.");
-        env(sb, "NETKIT_AOT_DIR", "Where the start-up archives live; default target/aot in a checkout, "
-                + "$XDG_CACHE_HOME/netkit/aot (~/.cache/netkit/aot) for an installed netkit.");
+        env(
+                sb,
+                "NO_COLOR",
+                "When set and not empty, no colour with \\fB\\-\\-color=auto\\fR (the default); "
+                        + "\\fB\\-\\-color=always\\fR still colours.");
+        env(
+                sb,
+                "JAVA_HOME, NETKIT_JAVA_HOME",
+                "The JDK the launcher runs when it is Java 25 or newer "
+                        + "(NETKIT_JAVA_HOME wins). Otherwise the newest JDK 25+ on PATH or in the usual install folders.");
+        env(
+                sb,
+                "NETKIT_JDK_DIRS",
+                "Colon-separated folders the launcher searches for JDKs instead of /usr/lib/jvm, "
+                        + "/opt, SDKMAN and the macOS folders.");
+        env(
+                sb,
+                "NETKIT_AOT",
+                "off: the launcher neither records nor uses the start-up archive (an AOT cache on JDK 25, "
+                        + "a dynamic CDS archive on JDK 21-24). Default: recorded once per build and JDK, in the background.");
+        env(
+                sb,
+                "NETKIT_AOT_DIR",
+                "Where the start-up archives live; default target/aot in a checkout, "
+                        + "$XDG_CACHE_HOME/netkit/aot (~/.cache/netkit/aot) for an installed netkit.");
         env(sb, "NETKIT_NO_BUILD", "In a checkout, never rebuild target/netkit.jar.");
         sb.append(".SH \"EXAMPLES\"\n");
-        example(sb, "Which inputs are IP addresses (Node's net.isIP); exit 1 because 127.1 is not:",
+        example(
+                sb,
+                "Which inputs are IP addresses (Node's net.isIP); exit 1 because 127.1 is not:",
                 "netkit isip 1.2.3.4 ::1 127.1");
-        example(sb, "Bulk mode: one input per line on stdin, only IPv4 counts:",
+        example(
+                sb,
+                "Bulk mode: one input per line on stdin, only IPv4 counts:",
                 "cut \\-d' ' \\-f1 access.log | netkit isip \\-4 | sort | uniq \\-c");
-        example(sb, "Is anything listening on these ports (exit 0 when at least one is open)?",
+        example(
+                sb,
+                "Is anything listening on these ports (exit 0 when at least one is open)?",
                 "netkit tcp\\-connect \\-z 127.0.0.1 22,80,8000\\-8100");
         example(sb, "Send a file and stop when the peer has it all:", "netkit tcp\\-connect HOST PORT < file");
         example(sb, "Serve one client, saving what it sends:", "netkit tcp\\-listen 9000 \\-o received.bin");
         example(sb, "A chat room for any telnet or nc client:", "netkit tcp\\-listen \\-\\-chat \\-k 9000");
-        example(sb, "Every error as a JSON object on stderr, for scripts:",
+        example(
+                sb,
+                "Every error as a JSON object on stderr, for scripts:",
                 "netkit \\-\\-json tcp\\-connect \\-w 2s 127.0.0.1 9");
         List<String[]> table = translationTable(readme);
         if (!table.isEmpty()) {
@@ -273,19 +318,27 @@ public final class Docs {
     }
 
     private static void example(StringBuilder sb, String what, String troffCommand) {
-        sb.append(".PP\n").append(esc(what)).append("\n.PP\n.RS 4\n.nf\n").append(troffCommand).append("\n.fi\n.RE\n");
+        sb.append(".PP\n")
+                .append(esc(what))
+                .append("\n.PP\n.RS 4\n.nf\n")
+                .append(troffCommand)
+                .append("\n.fi\n.RE\n");
     }
 
     /** The synopsis on one line, filled by troff to the reader's width (picocli would wrap it at 80 columns). */
     private static void synopsis(StringBuilder sb, CommandLine cl) {
         cl.setUsageHelpAutoWidth(false);
         cl.setUsageHelpWidth(10_000);
-        CommandLine.Help help = new CommandLine.Help(cl.getCommandSpec(),
-                CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
+        CommandLine.Help help = new CommandLine.Help(
+                cl.getCommandSpec(), CommandLine.Help.defaultColorScheme(CommandLine.Help.Ansi.OFF));
         String text = help.synopsis(0).strip().replaceAll("\\s+", " ");
         String name = "netkit " + cl.getCommandName();
         String rest = text.startsWith(name) ? text.substring(name.length()) : " " + text;
-        sb.append(".PP\n\\fB").append(esc(name)).append("\\fR").append(esc(rest)).append('\n');
+        sb.append(".PP\n\\fB")
+                .append(esc(name))
+                .append("\\fR")
+                .append(esc(rest))
+                .append('\n');
     }
 
     private static void options(StringBuilder sb, List<OptionSpec> options) {
@@ -307,17 +360,27 @@ public final class Docs {
 
     private static boolean isBooleanFlag(OptionSpec o) {
         Class<?> t = o.type();
-        return (t == boolean.class || t == Boolean.class || t == boolean[].class) && o.arity().max() <= 1
+        return (t == boolean.class || t == Boolean.class || t == boolean[].class)
+                && o.arity().max() <= 1
                 && o.arity().min() == 0;
     }
 
     private static void footer(StringBuilder sb, CommandSpec spec) {
-        String[] footer = spec.userObject().getClass().getAnnotation(picocli.CommandLine.Command.class).footer();
+        String[] footer = spec.userObject()
+                .getClass()
+                .getAnnotation(picocli.CommandLine.Command.class)
+                .footer();
         if (footer.length == 0) {
             return;
         }
-        String heading = spec.usageMessage().footerHeading().replace("%n", "").replace(":", "").strip();
-        sb.append(".SH \"").append(esc(heading.isEmpty() ? "NOTES" : heading.toUpperCase(Locale.ROOT))).append("\"\n");
+        String heading = spec.usageMessage()
+                .footerHeading()
+                .replace("%n", "")
+                .replace(":", "")
+                .strip();
+        sb.append(".SH \"")
+                .append(esc(heading.isEmpty() ? "NOTES" : heading.toUpperCase(Locale.ROOT)))
+                .append("\"\n");
         sb.append(".nf\n");
         for (String line : footer) {
             for (String l : line.replace("%n", "\n").replace("%%", "%").split("\n", -1)) {
@@ -330,7 +393,11 @@ public final class Docs {
     private static void exitStatus(StringBuilder sb) {
         sb.append(".SH \"EXIT STATUS\"\n");
         for (ExitCode c : ExitCode.values()) {
-            sb.append(".TP\n\\fB").append(c.code).append("\\fR\n").append(esc(c.description)).append('\n');
+            sb.append(".TP\n\\fB")
+                    .append(c.code)
+                    .append("\\fR\n")
+                    .append(esc(c.description))
+                    .append('\n');
         }
         sb.append(".PP\nErrors are one line on stderr starting with \\fBnetkit:\\fR (a JSON object with "
                 + "\\fB\\-\\-json\\fR); a Java stack trace only with \\fB\\-\\-stacktrace\\fR.\n");
@@ -349,7 +416,8 @@ public final class Docs {
     /** netkit's own commands, without picocli's {@code help}. */
     private static List<CommandLine> commands(CommandLine root) {
         return root.getSubcommands().values().stream()
-                .filter(c -> !(c.getCommandSpec().userObject() instanceof CommandLine.HelpCommand)).toList();
+                .filter(c -> !(c.getCommandSpec().userObject() instanceof CommandLine.HelpCommand))
+                .toList();
     }
 
     /** A command's one-line summary (its header) for NAME and the command list. */

@@ -18,7 +18,9 @@ abstract class EnumNames implements Iterable<String> {
 
     @Override
     public Iterator<String> iterator() {
-        return Arrays.stream(type.getEnumConstants()).map(c -> c.name().toLowerCase(Locale.ROOT)).iterator();
+        return Arrays.stream(type.getEnumConstants())
+                .map(c -> c.name().toLowerCase(Locale.ROOT))
+                .iterator();
     }
 
     static final class Color extends EnumNames {

@@ -33,7 +33,8 @@ final class ErrorHandlers {
 
         @Override
         public int handleParseException(ParameterException ex, String[] args) {
-            NetkitException e = ex.getCause() instanceof NetkitException n ? n
+            NetkitException e = ex.getCause() instanceof NetkitException n
+                    ? n
                     : NetkitException.usage(message(ex) + hint(ex, args));
             root.output().error(e);
             return ExitCode.USAGE.code;
@@ -44,7 +45,8 @@ final class ErrorHandlers {
          * ({@code netkit -l 8080}, {@code netkit -z host 80}, {@code netkit HOST PORT}) the netkit command.
          */
         static String hint(ParameterException ex, String[] args) {
-            if (!(ex instanceof UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) {
+            if (!(ex instanceof UnmatchedArgumentException u)
+                    || u.getUnmatched().isEmpty()) {
                 return "";
             }
             String word = u.getUnmatched().get(0);
@@ -96,14 +98,18 @@ final class ErrorHandlers {
             }
             boolean udp = options.contains("-u") || options.contains("-lu") || options.contains("-ul");
             String rest = String.join(" ", words);
-            if (options.contains("-l") || options.contains("-lu") || options.contains("-ul")
-                    || options.contains("-lk") || options.contains("-kl")) {
+            if (options.contains("-l")
+                    || options.contains("-lu")
+                    || options.contains("-ul")
+                    || options.contains("-lk")
+                    || options.contains("-kl")) {
                 return "netkit " + (udp ? "udp-listen " : "tcp-listen ") + (rest.isEmpty() ? "PORT" : rest);
             }
             if (options.contains("-z") || options.contains("-zv") || options.contains("-vz")) {
                 return "netkit tcp-connect -z " + (rest.isEmpty() ? "HOST PORTS" : rest);
             }
-            if (words.size() >= 2 && words.get(words.size() - 1).matches("\\d{1,5}([-,]\\d{1,5})*")
+            if (words.size() >= 2
+                    && words.get(words.size() - 1).matches("\\d{1,5}([-,]\\d{1,5})*")
                     && words.size() == 2) {
                 return "netkit " + (udp ? "udp-send " : "tcp-connect ") + rest;
             }
@@ -128,7 +134,8 @@ final class ErrorHandlers {
                             + (modes ? "one server mode at most" : "one of them at most") + ")";
                 }
             }
-            if (ex instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+            if (ex instanceof UnmatchedArgumentException u
+                    && !u.getUnmatched().isEmpty()
                     && !u.getUnmatched().get(0).startsWith("-")
                     && ex.getCommandLine().getCommandSpec().parent() == null
                     && !ex.getCommandLine().getSubcommands().isEmpty()) {
@@ -155,14 +162,16 @@ final class ErrorHandlers {
             if (type != null && type.isEnum()) {
                 StringBuilder names = new StringBuilder();
                 for (Object c : type.getEnumConstants()) {
-                    names.append(names.length() == 0 ? "" : ", ").append(c.toString().toLowerCase(Locale.ROOT));
+                    names.append(names.length() == 0 ? "" : ", ")
+                            .append(c.toString().toLowerCase(Locale.ROOT));
                 }
                 return "'" + value + "' (expected one of " + names + ")";
             }
             return "'" + value + "' (" + message + ")";
         }
 
-        private static final Pattern EXCLUSIVE = Pattern.compile("Error: (.*) are mutually exclusive \\(specify only one\\)");
+        private static final Pattern EXCLUSIVE =
+                Pattern.compile("Error: (.*) are mutually exclusive \\(specify only one\\)");
         private static final Pattern NOT_A = Pattern.compile("'(.*)' is not (an? .+)", Pattern.DOTALL);
 
         static String name(ArgSpec arg) {

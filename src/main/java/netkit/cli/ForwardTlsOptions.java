@@ -16,7 +16,8 @@ final class ForwardTlsOptions implements IModelTransformer {
 
     /** The option names as tcp-listen has them, for "needs --forward-tls". */
     static final List<String> NAMES = TlsConnectOptions.NAMES.stream()
-            .map(n -> PrefixedOptions.prefixed(n, PREFIX)).toList();
+            .map(n -> PrefixedOptions.prefixed(n, PREFIX))
+            .toList();
 
     private static final String TLS = "With --forward: speak TLS 1.2/1.3 to TARGET on each client's upstream "
             + "connection; the clients' side stays plain, or is TLS too with --tls (a TLS terminator, originator or "

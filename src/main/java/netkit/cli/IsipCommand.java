@@ -49,7 +49,9 @@ public final class IsipCommand extends BaseCommand {
     private boolean only4;
     private boolean only6;
 
-    @Parameters(paramLabel = "ADDRESS", arity = "0..*",
+    @Parameters(
+            paramLabel = "ADDRESS",
+            arity = "0..*",
             description = "Inputs to check. Without any, one input per line is read from stdin.")
     List<String> addresses;
 
@@ -60,8 +62,8 @@ public final class IsipCommand extends BaseCommand {
         only6 = only == Family.IPV6;
         boolean verbose = global().verbosity() > 0;
         boolean json = global().json();
-        OutputStream out = new BufferedOutputStream(netkit.output.OutputStreams.failingAsOutput(stdio().out(), "stdout"),
-                1 << 16);
+        OutputStream out =
+                new BufferedOutputStream(netkit.output.OutputStreams.failingAsOutput(stdio().out(), "stdout"), 1 << 16);
         StringBuilder line = new StringBuilder(64);
         long count = 0;
         boolean allValid = true;
@@ -122,8 +124,16 @@ public final class IsipCommand extends BaseCommand {
         return allValid ? ExitCode.OK : ExitCode.FAILURE;
     }
 
-    private boolean checkLine(AsciiLine view, byte[] buf, int from, int to, boolean verbose, boolean json,
-            StringBuilder line, OutputStream out) throws IOException {
+    private boolean checkLine(
+            AsciiLine view,
+            byte[] buf,
+            int from,
+            int to,
+            boolean verbose,
+            boolean json,
+            StringBuilder line,
+            OutputStream out)
+            throws IOException {
         boolean ascii = true;
         for (int i = from; i < to && ascii; i++) {
             ascii = buf[i] >= 0;

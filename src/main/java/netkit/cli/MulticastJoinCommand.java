@@ -6,9 +6,9 @@ import java.net.NetworkInterface;
 import java.net.UnknownHostException;
 import java.nio.channels.MembershipKey;
 import java.time.Duration;
-import netkit.engine.stream.Resolver;
 import netkit.ExitCode;
 import netkit.NetkitException;
+import netkit.engine.stream.Resolver;
 import netkit.engine.udp.Addresses;
 import netkit.engine.udp.DatagramEndpoint;
 import netkit.engine.udp.EndpointConfig;
@@ -56,40 +56,63 @@ public final class MulticastJoinCommand extends DatagramCommand {
     @Mixin
     FamilyOptions family = new FamilyOptions();
 
-    @Option(names = "--interface", paramLabel = "IF",
+    @Option(
+            names = "--interface",
+            paramLabel = "IF",
             description = "Join on this interface, by name (lo, eth0) or address; it also carries --send. "
                     + "Default: the one the system routes GROUP through, named by -v.")
     String interfaceName;
 
-    @Option(names = "--source", paramLabel = "ADDR",
+    @Option(
+            names = "--source",
+            paramLabel = "ADDR",
             description = "Source-specific join: only datagrams from ADDR (Node addSourceSpecificMembership).")
     String source;
 
-    @Option(names = {"-c", "--count"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
+    @Option(
+            names = {"-c", "--count"},
+            paramLabel = "N",
+            converter = Converters.PositiveIntConverter.class,
             description = "Exit 0 after N datagrams.")
     Integer count;
 
-    @Option(names = {"-i", "--idle-timeout"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
+    @Option(
+            names = {"-i", "--idle-timeout"},
+            paramLabel = "DUR",
+            converter = Converters.DurationConverter.class,
             description = "Exit 4 after DUR without a datagram (0 = no limit, the default).")
     Duration idleTimeout;
 
     @Option(names = "--send", description = "Send stdin lines (newline included) to GROUP:PORT while joined.")
     boolean send;
 
-    @Option(names = "--ttl", paramLabel = "N", defaultValue = "1", converter = UdpConverters.MulticastTtl.class,
-            description = "With --send: the multicast TTL, how many routers the datagrams may cross, 0-255 (Node setMulticastTTL). Default: ${DEFAULT-VALUE} "
-                    + "(this link only; 0 = this host only).")
+    @Option(
+            names = "--ttl",
+            paramLabel = "N",
+            defaultValue = "1",
+            converter = UdpConverters.MulticastTtl.class,
+            description =
+                    "With --send: the multicast TTL, how many routers the datagrams may cross, 0-255 (Node setMulticastTTL). Default: ${DEFAULT-VALUE} "
+                            + "(this link only; 0 = this host only).")
     int ttl;
 
-    @Option(names = "--loopback", negatable = true, defaultValue = "true", fallbackValue = "true",
+    @Option(
+            names = "--loopback",
+            negatable = true,
+            defaultValue = "true",
+            fallbackValue = "true",
             description = "With --send: whether members on this host (this one included) get what we send "
                     + "(Node setMulticastLoopback). Default: on. On lo itself datagrams always come back: the "
                     + "loopback device delivers what it sends to this host.")
     boolean loopback;
 
-    @Option(names = "--recv-buffer-size", paramLabel = "BYTES", defaultValue = "" + EndpointConfig.LARGE_RECEIVE_BUFFER,
+    @Option(
+            names = "--recv-buffer-size",
+            paramLabel = "BYTES",
+            defaultValue = "" + EndpointConfig.LARGE_RECEIVE_BUFFER,
             converter = Converters.PositiveIntConverter.class,
-            description = "SO_RCVBUF to ask for. Default: ${DEFAULT-VALUE} (32 MiB; capped at net.core.rmem_max except for root).")
+            description =
+                    "SO_RCVBUF to ask for. Default: ${DEFAULT-VALUE} (32 MiB; capped at net.core.rmem_max except for root).")
     int recvBufferSize;
 
     @Mixin
@@ -113,14 +136,22 @@ public final class MulticastJoinCommand extends DatagramCommand {
                     + only.option() + " was given");
         }
         int port = Converters.port("PORT", portText, 1);
-        NetworkInterface nif = interfaceName != null ? Addresses.networkInterface(interfaceName)
-                : Addresses.systemInterfaceFor(group);
-        InetAddress from = source == null ? null : Resolver.first(Converters.host("--source", source), Family.of(group), "--source",
-                "GROUP '" + groupText + "' is " + AddressFormat.family(group));
+        NetworkInterface nif =
+                interfaceName != null ? Addresses.networkInterface(interfaceName) : Addresses.systemInterfaceFor(group);
+        InetAddress from = source == null
+                ? null
+                : Resolver.first(
+                        Converters.host("--source", source),
+                        Family.of(group),
+                        "--source",
+                        "GROUP '" + groupText + "' is " + AddressFormat.family(group));
         EndpointConfig.Builder config = EndpointConfig.builder()
                 .family(DatagramEndpoint.familyOf(group))
-                .bind(new InetSocketAddress(DatagramEndpoint.familyOf(group) == java.net.StandardProtocolFamily.INET
-                        ? InetAddress.getByName("0.0.0.0") : InetAddress.getByName("::"), port))
+                .bind(new InetSocketAddress(
+                        DatagramEndpoint.familyOf(group) == java.net.StandardProtocolFamily.INET
+                                ? InetAddress.getByName("0.0.0.0")
+                                : InetAddress.getByName("::"),
+                        port))
                 .reuseAddress(true)
                 .receiveBufferSize(recvBufferSize)
                 .multicast(nif, ttl, loopback);
@@ -133,18 +164,29 @@ public final class MulticastJoinCommand extends DatagramCommand {
             endpoint.onSent(printer.sent());
             listening(endpoint);
             MembershipKey key = endpoint.join(group, nif, from);
-            output().event(1, "joined " + AddressFormat.text(group) + (from != null ? " from " + AddressFormat.text(from) : "")
-                            + " on " + nif.getName() + (interfaceName == null ? " (the system's choice)" : ""),
-                    Json.event("join")
-                            .put("group", AddressFormat.text(group))
-                            .put("interface", nif.getName())
-                            .put("source", from == null ? null : AddressFormat.text(from)));
+            output().event(
+                            1,
+                            "joined " + AddressFormat.text(group)
+                                    + (from != null ? " from " + AddressFormat.text(from) : "") + " on " + nif.getName()
+                                    + (interfaceName == null ? " (the system's choice)" : ""),
+                            Json.event("join")
+                                    .put("group", AddressFormat.text(group))
+                                    .put("interface", nif.getName())
+                                    .put("source", from == null ? null : AddressFormat.text(from)));
             InetSocketAddress target = new InetSocketAddress(group, port);
             if (interactive.wanted(stdio())) {
                 try {
-                    return DatagramRepl.run(output(), endpoint, AddressFormat.hostPort(target),
-                            () -> send ? target : null, "typed lines go to the group only with --send", nif,
-                            count == null ? 0 : count, idleTimeout, null, null);
+                    return DatagramRepl.run(
+                            output(),
+                            endpoint,
+                            AddressFormat.hostPort(target),
+                            () -> send ? target : null,
+                            "typed lines go to the group only with --send",
+                            nif,
+                            count == null ? 0 : count,
+                            idleTimeout,
+                            null,
+                            null);
                 } finally {
                     leaveAll(endpoint);
                     summary(endpoint);
@@ -166,9 +208,13 @@ public final class MulticastJoinCommand extends DatagramCommand {
     private void leaveAll(DatagramEndpoint endpoint) {
         for (MembershipKey k : endpoint.memberships()) {
             if (endpoint.leave(k.group())) {
-                output().event(1, "left " + AddressFormat.text(k.group()) + " on " + k.networkInterface().getName(),
-                        Json.event("leave").put("group", AddressFormat.text(k.group()))
-                                .put("interface", k.networkInterface().getName()));
+                output().event(
+                                1,
+                                "left " + AddressFormat.text(k.group()) + " on "
+                                        + k.networkInterface().getName(),
+                                Json.event("leave")
+                                        .put("group", AddressFormat.text(k.group()))
+                                        .put("interface", k.networkInterface().getName()));
             }
         }
     }

@@ -71,8 +71,8 @@ public final class Netkit implements Callable<Integer> {
     /** The output for this invocation, built from the global options once they are parsed. */
     public synchronized Output output() {
         if (output == null) {
-            output = new Output(stdio.err(), stdio.out(), global.json, global.verbosity(),
-                    global.color(stdio), global.stacktrace);
+            output = new Output(
+                    stdio.err(), stdio.out(), global.json, global.verbosity(), global.color(stdio), global.stacktrace);
         }
         return output;
     }
@@ -199,7 +199,8 @@ public final class Netkit implements Callable<Integer> {
                 sub.getCommandSpec().modelTransformer().transform(sub.getCommandSpec());
             }
             // a command's footer is its examples; the exit-code table follows them, once
-            List<String> footer = new ArrayList<>(List.of(sub.getCommandSpec().usageMessage().footer()));
+            List<String> footer =
+                    new ArrayList<>(List.of(sub.getCommandSpec().usageMessage().footer()));
             footer.add("");
             footer.add("Exit codes:");
             footer.addAll(List.of(exitCodes));

@@ -42,11 +42,13 @@ public final class OptionalValue implements IParameterPreprocessor {
         if (option.type() == String.class) {
             take = a.max != Integer.MAX_VALUE && a.matched + a.after >= a.max;
             if (!take && a.max == Integer.MAX_VALUE && a.matched >= a.min) {
-                throw new ParameterException(command.commandLine(), String.join("/", option.names())
-                        + " takes " + option.paramLabel() + " only attached (" + option.longestName() + "="
-                        + option.paramLabel() + "): '" + next + "' would be sent as " + a.variadicLabel
-                        + "; write " + option.longestName() + "=" + option.paramLabel() + ", or give "
-                        + option.shortestName() + " before the arguments");
+                throw new ParameterException(
+                        command.commandLine(),
+                        String.join("/", option.names())
+                                + " takes " + option.paramLabel() + " only attached (" + option.longestName() + "="
+                                + option.paramLabel() + "): '" + next + "' would be sent as " + a.variadicLabel
+                                + "; write " + option.longestName() + "=" + option.paramLabel() + ", or give "
+                                + option.shortestName() + " before the arguments");
             }
         } else {
             take = hasForm(option, next) && a.matched + a.after >= a.min;
@@ -108,7 +110,9 @@ public final class OptionalValue implements IParameterPreprocessor {
                 return true;
             }
             for (String w : args) {
-                if (w.equals("-U") || w.startsWith("-U") && w.length() > 2 || w.equals("--unix")
+                if (w.equals("-U")
+                        || w.startsWith("-U") && w.length() > 2
+                        || w.equals("--unix")
                         || w.startsWith("--unix=")) {
                     return true;
                 }

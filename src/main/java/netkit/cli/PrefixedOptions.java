@@ -29,7 +29,11 @@ final class PrefixedOptions {
      * @param descriptions descriptions that are rewritten rather than renamed, by original option name
      * @param words        other words to replace in the descriptions (e.g. HOST), by the word
      */
-    static void add(CommandSpec spec, Object options, String prefix, Map<String, String> descriptions,
+    static void add(
+            CommandSpec spec,
+            Object options,
+            String prefix,
+            Map<String, String> descriptions,
             Map<String, String> words) {
         CommandSpec own = CommandSpec.forAnnotatedObject(options);
         List<String> names = new ArrayList<>();
@@ -37,14 +41,21 @@ final class PrefixedOptions {
             names.addAll(List.of(o.names()));
         }
         for (OptionSpec o : own.options()) {
-            String[] renamed = List.of(o.names()).stream().map(n -> prefixed(n, prefix)).toArray(String[]::new);
+            String[] renamed =
+                    List.of(o.names()).stream().map(n -> prefixed(n, prefix)).toArray(String[]::new);
             if (spec.findOption(renamed[0]) != null) {
                 continue; // the model was transformed before (picocli re-applies transformers to a copied spec)
             }
             String given = descriptions.get(o.longestName());
-            String[] description = given != null ? new String[] {given}
-                    : List.of(o.description()).stream().map(d -> rename(d, names, prefix, words)).toArray(String[]::new);
-            spec.addOption(OptionSpec.builder(o).names(renamed).description(description).build());
+            String[] description = given != null
+                    ? new String[] {given}
+                    : List.of(o.description()).stream()
+                            .map(d -> rename(d, names, prefix, words))
+                            .toArray(String[]::new);
+            spec.addOption(OptionSpec.builder(o)
+                    .names(renamed)
+                    .description(description)
+                    .build());
         }
     }
 

@@ -20,8 +20,18 @@ import picocli.CommandLine.Model.OptionSpec;
  */
 final class ProxyMode {
     /** Byte-stream options of the relay that a proxy does not use (it never reads stdin or writes stdout). */
-    private static final Set<String> NOT_WITH_PROXY = Set.of("--quit-after", "--stdin-eof", "--allow-half-open",
-            "--send-only", "--recv-only", "--crlf", "--output", "--append", "--hexdump", "--progress", "--interactive");
+    private static final Set<String> NOT_WITH_PROXY = Set.of(
+            "--quit-after",
+            "--stdin-eof",
+            "--allow-half-open",
+            "--send-only",
+            "--recv-only",
+            "--crlf",
+            "--output",
+            "--append",
+            "--hexdump",
+            "--progress",
+            "--interactive");
 
     private final ProxyHandler handler;
     private final TcpEventPrinter printer;
@@ -34,8 +44,8 @@ final class ProxyMode {
         if (c.proxyAuth != null) {
             int colon = c.proxyAuth.indexOf(':');
             if (colon <= 0) {
-                throw NetkitException.invalidValue("--proxy-auth", c.proxyAuth.replaceAll(":.*", ":***"),
-                        "expected USER:PASS");
+                throw NetkitException.invalidValue(
+                        "--proxy-auth", c.proxyAuth.replaceAll(":.*", ":***"), "expected USER:PASS");
             }
             user = c.proxyAuth.substring(0, colon);
             password = c.proxyAuth.substring(colon + 1);
@@ -45,10 +55,15 @@ final class ProxyMode {
             }
         }
         Duration timeout = c.proxyTimeout == null || c.proxyTimeout.isZero()
-                ? ProxyServerOptions.DEFAULT_HANDSHAKE_TIMEOUT : c.proxyTimeout;
+                ? ProxyServerOptions.DEFAULT_HANDSHAKE_TIMEOUT
+                : c.proxyTimeout;
         Duration idle = c.session.idleTimeout == null || c.session.idleTimeout.isZero() ? null : c.session.idleTimeout;
-        this.handler = new ProxyHandler(new ProxyServerOptions(user, password,
-                new DestinationRules(List.copyOf(c.proxyAllow), List.copyOf(c.proxyDeny)), timeout, idle));
+        this.handler = new ProxyHandler(new ProxyServerOptions(
+                user,
+                password,
+                new DestinationRules(List.copyOf(c.proxyAllow), List.copyOf(c.proxyDeny)),
+                timeout,
+                idle));
         this.printer = printer;
         this.output = output;
         this.open = c.allow.isEmpty();
@@ -57,8 +72,13 @@ final class ProxyMode {
     /** Usage errors: proxy options without --proxy, relay options with it. */
     static void check(TcpListenCommand c, boolean proxy) {
         if (!proxy) {
-            String stray = c.proxyAuth != null ? "--proxy-auth" : !c.proxyAllow.isEmpty() ? "--proxy-allow"
-                    : !c.proxyDeny.isEmpty() ? "--proxy-deny" : c.proxyTimeout != null ? "--proxy-timeout" : null;
+            String stray = c.proxyAuth != null
+                    ? "--proxy-auth"
+                    : !c.proxyAllow.isEmpty()
+                            ? "--proxy-allow"
+                            : !c.proxyDeny.isEmpty()
+                                    ? "--proxy-deny"
+                                    : c.proxyTimeout != null ? "--proxy-timeout" : null;
             if (stray != null) {
                 throw NetkitException.usage(stray + " needs --proxy");
             }

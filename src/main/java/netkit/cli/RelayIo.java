@@ -6,7 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.StandardOpenOption;
-import netkit.NetkitException;
 import netkit.Stdio;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.DataSink;
@@ -38,9 +37,15 @@ final class RelayIo implements AutoCloseable {
         try {
             if (o.output != null) {
                 f = o.append
-                        ? FileChannel.open(o.output, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        ? FileChannel.open(
+                                o.output,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE,
                                 StandardOpenOption.APPEND)
-                        : FileChannel.open(o.output, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        : FileChannel.open(
+                                o.output,
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE,
                                 StandardOpenOption.TRUNCATE_EXISTING);
             }
             if (o.hexdump != null && !o.hexdump.equals("-")) {
@@ -54,7 +59,8 @@ final class RelayIo implements AutoCloseable {
         }
         this.file = f;
         this.hexFile = h;
-        this.sink = f != null ? DataSink.to(f, "'" + o.output + "'", -1)
+        this.sink = f != null
+                ? DataSink.to(f, "'" + o.output + "'", -1)
                 : DataSink.to(stdio.outChannel(), "stdout", stdio.outDescriptor());
         if (o.hexdump != null) {
             HexDump dump = new HexDump(h != null ? h : output.diagnostics());
@@ -72,8 +78,9 @@ final class RelayIo implements AutoCloseable {
         } else {
             this.tap = TrafficTap.NONE;
         }
-        boolean draw = !interactive && (o.progress == TcpSessionOptions.ProgressMode.ALWAYS
-                || o.progress == TcpSessionOptions.ProgressMode.AUTO && stdio.stderrIsTerminal());
+        boolean draw = !interactive
+                && (o.progress == TcpSessionOptions.ProgressMode.ALWAYS
+                        || o.progress == TcpSessionOptions.ProgressMode.AUTO && stdio.stderrIsTerminal());
         if (draw) {
             progress = Progress.start(output.diagnostics(), totals::bytesWritten, totals::bytesRead, stdinSize(stdio));
         }

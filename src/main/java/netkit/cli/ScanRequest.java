@@ -14,7 +14,12 @@ import java.time.Duration;
  * @param probe       how each port is checked when a bare connect is not the whole check (through --proxy, with
  *                    --tls), or null
  */
-record ScanRequest(String host, InetAddress address, PortList ports, Duration timeout, int concurrency,
+record ScanRequest(
+        String host,
+        InetAddress address,
+        PortList ports,
+        Duration timeout,
+        int concurrency,
         netkit.engine.scan.PortProbe probe) {
 
     /** A scan of bare connects. */

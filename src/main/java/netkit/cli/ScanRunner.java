@@ -34,13 +34,21 @@ final class ScanRunner {
 
     static ExitCode run(ScanRequest request, Output output) throws InterruptedException {
         Printer printer = new Printer(request, output);
-        PortScanner scanner = new PortScanner(request.address(), request.ports().ports(), request.timeout(),
-                request.concurrency(), request.probe());
+        PortScanner scanner = new PortScanner(
+                request.address(), request.ports().ports(), request.timeout(), request.concurrency(), request.probe());
         PortScanner.Summary summary = scanner.scan(printer);
         if (!request.ports().single() && output.enabled(1)) {
-            output.event(1, String.format(Locale.ROOT, "scanned %d ports of %s in %.3f s: %d open, %d closed, %d filtered",
-                            summary.ports(), request.host(), summary.nanos() / 1e9,
-                            summary.open(), summary.closed(), summary.filtered()),
+            output.event(
+                    1,
+                    String.format(
+                            Locale.ROOT,
+                            "scanned %d ports of %s in %.3f s: %d open, %d closed, %d filtered",
+                            summary.ports(),
+                            request.host(),
+                            summary.nanos() / 1e9,
+                            summary.open(),
+                            summary.closed(),
+                            summary.filtered()),
                     Json.event("scan")
                             .put("host", request.host())
                             .put("address", request.address().getHostAddress())
@@ -73,11 +81,13 @@ final class ScanRunner {
         @Override
         public void result(PortResult r) {
             if (json) {
-                pending.append(output.recordLine(null, Json.event("port")
-                        .put("host", host)
-                        .put("port", r.port())
-                        .put("state", r.state().label())
-                        .put("ms", r.millis())));
+                pending.append(output.recordLine(
+                        null,
+                        Json.event("port")
+                                .put("host", host)
+                                .put("port", r.port())
+                                .put("state", r.state().label())
+                                .put("ms", r.millis())));
             } else if (r.state() == PortState.OPEN && !single) {
                 pending.append(output.recordLine(host + " " + r.port() + " open", null));
             } else if (verbose) {

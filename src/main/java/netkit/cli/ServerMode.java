@@ -29,9 +29,19 @@ enum ServerMode {
      * that does not use it, one would silently do nothing (or, as -o, empty a file it never writes).
      * Every other option (listening, limits, access, socket tuning) applies to every mode.
      */
-    static final Set<String> STREAM_OPTIONS = Set.of("--idle-timeout", "--stdin-eof", "--quit-after",
-            "--allow-half-open", "--send-only", "--recv-only", "--crlf", "--output", "--append", "--hexdump",
-            "--progress", "--interactive");
+    static final Set<String> STREAM_OPTIONS = Set.of(
+            "--idle-timeout",
+            "--stdin-eof",
+            "--quit-after",
+            "--allow-half-open",
+            "--send-only",
+            "--recv-only",
+            "--crlf",
+            "--output",
+            "--append",
+            "--hexdump",
+            "--progress",
+            "--interactive");
 
     /** The option that selects the mode; null for the default. */
     final String option;
@@ -80,7 +90,9 @@ enum ServerMode {
     void checkOptions(ParseResult parsed) {
         for (OptionSpec given : parsed.matchedOptions()) {
             String name = given.longestName();
-            if (uses == null || !STREAM_OPTIONS.contains(name) || uses.contains(name)
+            if (uses == null
+                    || !STREAM_OPTIONS.contains(name)
+                    || uses.contains(name)
                     || given.negatable() && Boolean.FALSE.equals(given.getValue())) {
                 continue;
             }

@@ -1,18 +1,17 @@
 package netkit.cli;
 
 import java.time.Duration;
+import java.util.List;
 import netkit.ExitCode;
 import netkit.NetkitException;
-import netkit.output.Durations;
-import netkit.engine.tcp.Outcome;
-import netkit.repl.ReplOptions;
-import netkit.output.Output;
-import netkit.engine.tcp.TrafficTap;
 import netkit.engine.tcp.DataSink;
-import java.util.List;
+import netkit.engine.tcp.Outcome;
+import netkit.engine.tcp.TrafficTap;
+import netkit.output.Durations;
+import netkit.output.Output;
+import netkit.repl.ReplOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.TypeConversionException;
 
 /** What tcp-connect and tcp-listen share in turning arguments and outcomes into results. */
 final class TcpCommands {
@@ -22,8 +21,9 @@ final class TcpCommands {
     static ExitCode exitCode(Outcome outcome, Duration idleTimeout) {
         return switch (outcome.kind()) {
             case CLOSED -> ExitCode.OK;
-            case IDLE_TIMEOUT -> throw NetkitException.timeout("idle timeout: nothing sent or received for "
-                    + Durations.text(idleTimeout));
+            case IDLE_TIMEOUT ->
+                throw NetkitException.timeout(
+                        "idle timeout: nothing sent or received for " + Durations.text(idleTimeout));
             case ERROR -> throw NetkitException.from(outcome.error(), "");
         };
     }

@@ -6,21 +6,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import netkit.engine.stream.Resolver;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.proxy.ProxyChain;
 import netkit.engine.proxy.ProxyUrl;
+import netkit.engine.stream.Resolver;
 import netkit.engine.stream.Target;
+import netkit.engine.stream.TransportLayer;
 import netkit.engine.tcp.Connection;
-import netkit.net.Family;
 import netkit.engine.tcp.Connector;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.Relay;
 import netkit.engine.tcp.SessionOptions;
 import netkit.engine.tcp.SocketTuning;
-import netkit.engine.stream.Target;
-import netkit.engine.stream.TransportLayer;
+import netkit.net.Family;
 import netkit.repl.Interactive;
 import netkit.repl.TcpConnectSession;
 import picocli.CommandLine.Command;
@@ -71,35 +70,54 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
 
     static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "HOST",
+    @Parameters(
+            index = "0",
+            arity = "0..1",
+            paramLabel = "HOST",
             description = "Host name or IP address (IPv6 with an optional %%zone). Not with -U.")
     String host;
 
-    @Parameters(index = "1", arity = "0..1", paramLabel = "PORT",
-            description = "Port to connect to, 1-65535. With -z: a port, a list and/or ranges, e.g. 22,80,8000-8100 or 1-65535.")
+    @Parameters(
+            index = "1",
+            arity = "0..1",
+            paramLabel = "PORT",
+            description =
+                    "Port to connect to, 1-65535. With -z: a port, a list and/or ranges, e.g. 22,80,8000-8100 or 1-65535.")
     String port;
 
     @Mixin
     FamilyOptions family = new FamilyOptions();
 
-    @Option(names = {"-U", "--unix"}, paramLabel = "PATH",
+    @Option(
+            names = {"-U", "--unix"},
+            paramLabel = "PATH",
             description = "Connect to the Unix-domain stream socket at PATH instead of HOST PORT (nc -U); the session "
                     + "is the same. -4/-6, -s/-p, --keepalive and --nodelay do not apply. Linux abstract names "
                     + "(@name) are not supported.")
     Path unix;
 
-    @Option(names = {"-s", "--source"}, paramLabel = "ADDR", description = "Local address to bind before connecting.")
+    @Option(
+            names = {"-s", "--source"},
+            paramLabel = "ADDR",
+            description = "Local address to bind before connecting.")
     String source;
 
-    @Option(names = {"-p", "--source-port"}, paramLabel = "PORT", converter = Converters.ListenPortConverter.class,
+    @Option(
+            names = {"-p", "--source-port"},
+            paramLabel = "PORT",
+            converter = Converters.ListenPortConverter.class,
             description = "Local port to bind before connecting (0 = any).")
     int sourcePort;
 
-    @Option(names = {"-w", "--connect-timeout"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
+    @Option(
+            names = {"-w", "--connect-timeout"},
+            paramLabel = "DUR",
+            converter = Converters.DurationConverter.class,
             description = "Give up connecting after DUR, exit 4. 0 = no limit. Default: 10s (2s with -z).")
     Duration connectTimeout;
 
-    @Option(names = {"-z", "--scan"},
+    @Option(
+            names = {"-z", "--scan"},
             description = "Port check instead of a session: connect to each port of PORT (then a port, a list and/or "
                     + "ranges such as 22,80,8000-8100 or 1-65535), send nothing, close; many ports at once. "
                     + "Open ports are printed on stdout as 'HOST PORT open', in port order; -v adds closed and "
@@ -108,13 +126,18 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
                     + "Session options (-o, -i, -x, -C, -q, -s, -p, …) cannot be combined with it: exit 2.")
     boolean scan;
 
-    @Option(names = "--concurrency", paramLabel = "N", converter = Converters.PositiveIntConverter.class,
+    @Option(
+            names = "--concurrency",
+            paramLabel = "N",
+            converter = Converters.PositiveIntConverter.class,
             description = "With -z: probe at most N ports at once (default 200). Closed and open ports answer at once; "
                     + "filtered ones hold a probe until the timeout, so they cost about ceil(filtered/N) x timeout. "
                     + "Every probe in flight holds a file descriptor.")
     Integer concurrency;
 
-    @Option(names = "--proxy", paramLabel = "URL",
+    @Option(
+            names = "--proxy",
+            paramLabel = "URL",
             description = "Connect through a proxy: socks5://HOST[:PORT] (HOST PORT resolved here), socks5h:// (the "
                     + "proxy resolves names: the one to use when in doubt), socks4://, socks4a://, http:// (HTTP "
                     + "CONNECT). USER:PASSWORD@ before the host logs in (SOCKS5 username/password, HTTP Basic; "
@@ -153,13 +176,13 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
             throw NetkitException.usage("--concurrency needs -z/--scan");
         }
         SessionOptions options = session.sessionOptions(stdio());
-        Duration timeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT
-                : connectTimeout.isZero() ? null : connectTimeout;
+        Duration timeout =
+                connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout.isZero() ? null : connectTimeout;
         Connector connector;
         if (unix != null) {
             Target target = new Target.UnixPath(unixPath());
-            connector = new Connector(target, Family.ANY, null, 0, timeout, SocketTuning.NONE, TransportLayer.NONE,
-                    target);
+            connector =
+                    new Connector(target, Family.ANY, null, 0, timeout, SocketTuning.NONE, TransportLayer.NONE, target);
         } else {
             if (host == null || port == null) {
                 throw NetkitException.usage("missing HOST PORT (or -U/--unix PATH)");
@@ -169,7 +192,14 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
             connector = new Connector(host, p, family, source, sourcePort, timeout, session.tuning());
             ProxyChain chain = proxyChain(timeout, family);
             if (chain != null) {
-                connector = new Connector(chain.first(), family, source, sourcePort, timeout, session.tuning(), chain,
+                connector = new Connector(
+                        chain.first(),
+                        family,
+                        source,
+                        sourcePort,
+                        timeout,
+                        session.tuning(),
+                        chain,
                         new Target.HostPort(host, p));
             }
         }
@@ -185,13 +215,21 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
             events.connected(connection);
             events.handshaken(connection);
             Outcome outcome = interactive
-                    ? TcpConnectSession.run(connection, options, TcpCommands.replTap(session, io),
-                            TcpCommands.replCopy(session, io), TcpCommands.replOptions(session, output()))
+                    ? TcpConnectSession.run(
+                            connection,
+                            options,
+                            TcpCommands.replTap(session, io),
+                            TcpCommands.replCopy(session, io),
+                            TcpCommands.replOptions(session, output()))
                     : Relay.run(connection, stdio().inChannel(), stdio().inDescriptor(), options, io.sink(), io.tap());
             if (output().enabled(2)) {
-                output().event(2, "zero-copy: " + connection.bytesWrittenDirectly() + " of " + connection.bytesWritten()
-                        + " bytes sent, " + connection.bytesReadDirectly() + " of " + connection.bytesRead()
-                        + " received (splice/sendfile)", null);
+                output().event(
+                                2,
+                                "zero-copy: " + connection.bytesWrittenDirectly() + " of " + connection.bytesWritten()
+                                        + " bytes sent, " + connection.bytesReadDirectly() + " of "
+                                        + connection.bytesRead()
+                                        + " received (splice/sendfile)",
+                                null);
             }
             events.closed(connection, outcome);
             return TcpCommands.exitCode(outcome, options.idleTimeout());
@@ -201,7 +239,8 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
     /** {@code -U PATH}, after the checks of what cannot go with it. */
     private Path unixPath() {
         Path path = UnixListenOptions.checkedPath(unix);
-        UnixListenOptions.rejectIpOptions(spec == null ? null : spec.commandLine().getParseResult());
+        UnixListenOptions.rejectIpOptions(
+                spec == null ? null : spec.commandLine().getParseResult());
         if (host != null) {
             throw NetkitException.usage("HOST PORT cannot be combined with -U/--unix (got '" + host
                     + (port == null ? "" : " " + port) + "')");
@@ -210,8 +249,17 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
     }
 
     /** The options that mean something in a scan; any other one given with -z is a usage error. */
-    private static final Set<String> SCAN_OPTIONS = Set.of("--scan", "--concurrency", "--connect-timeout", "-4", "-6",
-            "--verbose", "--json", "--color", "--stacktrace", "--proxy");
+    private static final Set<String> SCAN_OPTIONS = Set.of(
+            "--scan",
+            "--concurrency",
+            "--connect-timeout",
+            "-4",
+            "-6",
+            "--verbose",
+            "--json",
+            "--color",
+            "--stacktrace",
+            "--proxy");
 
     /** The --proxy chain, or null without one; usage errors for malformed URLs. */
     private ProxyChain proxyChain(Duration timeout, Family family) {
@@ -249,7 +297,9 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
         }
         // A scan sends and receives nothing: a session option given with it would silently do nothing.
         // (The start-up fast path runs this without a picocli model, and only for option-free port checks.)
-        for (OptionSpec given : spec == null ? List.<OptionSpec>of() : spec.commandLine().getParseResult().matchedOptions()) {
+        for (OptionSpec given : spec == null
+                ? List.<OptionSpec>of()
+                : spec.commandLine().getParseResult().matchedOptions()) {
             if (!SCAN_OPTIONS.contains(given.longestName()) && !TlsConnectOptions.NAMES.contains(given.longestName())) {
                 throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with -z/--scan");
             }
@@ -271,10 +321,18 @@ public final class TcpConnectCommand extends BaseCommand implements OptionalValu
         if (chain != null) {
             // Through proxies HOST is never resolved here (socks5h, http): the address only names the
             // first proxy in the summary.
-            connector = new Connector(chain.first(), family, null, 0, t, SocketTuning.NONE, chain,
+            connector = new Connector(
+                    chain.first(),
+                    family,
+                    null,
+                    0,
+                    t,
+                    SocketTuning.NONE,
+                    chain,
                     new Target.HostPort(host, ports.ports()[0]));
             String first = ((Target.HostPort) chain.first()).host();
-            named = Resolver.all(netkit.net.IpLiteral.family(host) != 0 ? host : first, family).get(0);
+            named = Resolver.all(netkit.net.IpLiteral.family(host) != 0 ? host : first, family)
+                    .get(0);
         } else {
             // dialed by HOST (resolved here first, then from the JDK's cache): the name is what TLS checks
             named = Resolver.all(host, family).get(0);

@@ -30,7 +30,8 @@ final class TcpEventPrinter implements TcpEvents {
 
     @Override
     public void connected(Connection c) {
-        Json json = address(Json.event("connected"), c.remote()).put("localAddress", c.local().address());
+        Json json = address(Json.event("connected"), c.remote())
+                .put("localAddress", c.local().address());
         if (c.local().port() >= 0) {
             json.put("localPort", c.local().port());
         }
@@ -47,10 +48,11 @@ final class TcpEventPrinter implements TcpEvents {
 
     @Override
     public void connection(Connection c, int open) {
-        String text = "connection from " + c.remote().text()
-                + (many ? " (id " + c.id() + ", " + open + " open)" : "");
-        output.event(1, text, address(Json.event("connection").put("id", c.id()), c.remote())
-                .put("connections", open));
+        String text = "connection from " + c.remote().text() + (many ? " (id " + c.id() + ", " + open + " open)" : "");
+        output.event(
+                1,
+                text,
+                address(Json.event("connection").put("id", c.id()), c.remote()).put("connections", open));
     }
 
     /** After a TLS handshake: {@code tls TLSv1.3 TLS_AES_128_GCM_SHA256, peer CN=…, alpn h2} (SPEC §13). */
@@ -62,7 +64,11 @@ final class TcpEventPrinter implements TcpEvents {
         }
         StringBuilder text = new StringBuilder("tls");
         if (many) {
-            text.append(" ").append(c.remote().text()).append(" (id ").append(c.id()).append(")");
+            text.append(" ")
+                    .append(c.remote().text())
+                    .append(" (id ")
+                    .append(c.id())
+                    .append(")");
         }
         text.append(' ').append(netkit.output.TlsSummary.text(d));
         Json json = Json.event("tls");
@@ -75,7 +81,9 @@ final class TcpEventPrinter implements TcpEvents {
 
     @Override
     public void rejected(Endpoint remote, String reason) {
-        output.event(1, "rejected " + remote.text() + ": " + reason,
+        output.event(
+                1,
+                "rejected " + remote.text() + ": " + reason,
                 address(Json.event("rejected"), remote).put("reason", reason));
     }
 
@@ -92,24 +100,42 @@ final class TcpEventPrinter implements TcpEvents {
         String why = switch (outcome.kind()) {
             case CLOSED -> "";
             case IDLE_TIMEOUT -> " (idle timeout)";
-            case ERROR -> " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
+            case ERROR ->
+                " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
         };
         Connection up = outcome.upstream();
         // --forward-tls: the upstream's TLS session is only seen here (the clients' is the tls event)
-        java.util.Map<String, Object> upTls = up == null ? java.util.Map.of() : up.transport().details();
-        String upstream = up == null ? "" : String.format(Locale.ROOT, "; upstream %s%s: %d bytes sent, %d bytes received",
-                up.remote().text(), upTls.containsKey("protocol") ? " over " + upTls.get("protocol") : "",
-                up.bytesWritten(), up.bytesRead());
-        String text = String.format(Locale.ROOT, "closed%s: %d bytes sent, %d bytes received%s in %.2f s%s",
-                who, c.bytesWritten(), c.bytesRead(), upstream, ms / 1000.0, why);
+        java.util.Map<String, Object> upTls =
+                up == null ? java.util.Map.of() : up.transport().details();
+        String upstream = up == null
+                ? ""
+                : String.format(
+                        Locale.ROOT,
+                        "; upstream %s%s: %d bytes sent, %d bytes received",
+                        up.remote().text(),
+                        upTls.containsKey("protocol") ? " over " + upTls.get("protocol") : "",
+                        up.bytesWritten(),
+                        up.bytesRead());
+        String text = String.format(
+                Locale.ROOT,
+                "closed%s: %d bytes sent, %d bytes received%s in %.2f s%s",
+                who,
+                c.bytesWritten(),
+                c.bytesRead(),
+                upstream,
+                ms / 1000.0,
+                why);
         Json json = Json.event("close").put("id", c.id());
         if (destination != null) {
             json.put("destination", destination);
         }
-        json.put("bytesRead", c.bytesRead()).put("bytesWritten", c.bytesWritten()).put("ms", ms)
+        json.put("bytesRead", c.bytesRead())
+                .put("bytesWritten", c.bytesWritten())
+                .put("ms", ms)
                 .put("hadError", outcome.hadError());
         if (up != null) {
-            Json upJson = address(Json.object(), up.remote()).put("bytesRead", up.bytesRead())
+            Json upJson = address(Json.object(), up.remote())
+                    .put("bytesRead", up.bytesRead())
                     .put("bytesWritten", up.bytesWritten());
             if (upTls.containsKey("protocol")) {
                 Json tls = Json.object();
@@ -121,7 +147,8 @@ final class TcpEventPrinter implements TcpEvents {
         if (outcome.error() instanceof NetkitException e) {
             json.put("code", e.code()).put("message", e.getMessage());
         } else if (outcome.error() != null && destination != null) {
-            json.put("code", "EIO").put("message", String.valueOf(outcome.error().getMessage()));
+            json.put("code", "EIO")
+                    .put("message", String.valueOf(outcome.error().getMessage()));
         }
         output.event(1, text, json);
     }

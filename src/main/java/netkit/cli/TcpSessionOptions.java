@@ -14,9 +14,16 @@ import picocli.CommandLine.Option;
 /** The relay options tcp-connect and tcp-listen share (SPEC §2, §3). */
 public final class TcpSessionOptions {
     /** When the progress line is drawn. */
-    public enum ProgressMode { AUTO, ALWAYS, NEVER }
+    public enum ProgressMode {
+        AUTO,
+        ALWAYS,
+        NEVER
+    }
 
-    @Option(names = {"-i", "--idle-timeout"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
+    @Option(
+            names = {"-i", "--idle-timeout"},
+            paramLabel = "DUR",
+            converter = Converters.DurationConverter.class,
             description = "Close a connection when no byte moved in either direction for DUR (Node setTimeout); "
                     + "exit 4 when it ends the session. Data each way resets it. Default: no limit.")
     Duration idleTimeout;
@@ -24,22 +31,32 @@ public final class TcpSessionOptions {
     @Mixin
     KeepaliveOptions keepalive = new KeepaliveOptions();
 
-    @Option(names = "--nodelay", description = "Set TCP_NODELAY: send small writes at once instead of coalescing them (Nagle off).")
+    @Option(
+            names = "--nodelay",
+            description = "Set TCP_NODELAY: send small writes at once instead of coalescing them (Nagle off).")
     boolean noDelay;
 
-    @Option(names = "--stdin-eof", paramLabel = "POLICY", defaultValue = "shutdown",
+    @Option(
+            names = "--stdin-eof",
+            paramLabel = "POLICY",
+            defaultValue = "shutdown",
             completionCandidates = EnumNames.StdinEof.class,
             description = "What stdin EOF does: 'shutdown' sends FIN and keeps reading until the peer closes "
                     + "(default; a reply sent after our EOF is still printed); 'keep' sends nothing and the "
                     + "session goes on until the peer closes; 'close' closes at once.")
     StdinEofPolicy stdinEof;
 
-    @Option(names = {"-q", "--quit-after"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
+    @Option(
+            names = {"-q", "--quit-after"},
+            paramLabel = "DUR",
+            converter = Converters.DurationConverter.class,
             description = "After stdin EOF, end the session DUR later even if the peer is still open (nc -q); "
                     + "0 ends it at once. Default: wait for the peer.")
     Duration quitAfter;
 
-    @Option(names = "--allow-half-open", negatable = true,
+    @Option(
+            names = "--allow-half-open",
+            negatable = true,
             description = "After the peer's FIN, keep sending stdin until it ends (Node allowHalfOpen). "
                     + "Default: on when stdin is not a terminal, so no piped byte is ever dropped; off on a "
                     + "terminal, where the session ends when the peer ends. A listener serving several clients "
@@ -52,12 +69,15 @@ public final class TcpSessionOptions {
     @Option(names = "--recv-only", description = "Only receive; stdin is never read and no FIN is sent on our side.")
     boolean recvOnly;
 
-    @Option(names = {"-C", "--crlf"},
+    @Option(
+            names = {"-C", "--crlf"},
             description = "Turn LF into CRLF in what we send; an existing CRLF is never doubled, also when CR "
                     + "and LF arrive in separate reads. Received bytes are never changed.")
     boolean crlf;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
             description = "Write received bytes to FILE instead of stdout (truncated first unless --append). "
                     + "A listener writes every client's bytes to it, nothing lost.")
     Path output;
@@ -65,21 +85,32 @@ public final class TcpSessionOptions {
     @Option(names = "--append", description = "With -o: append to FILE instead of truncating it.")
     boolean append;
 
-    @Option(names = {"-x", "--hexdump"}, arity = "0..1", paramLabel = "FILE", fallbackValue = "-",
+    @Option(
+            names = {"-x", "--hexdump"},
+            arity = "0..1",
+            paramLabel = "FILE",
+            fallbackValue = "-",
             preprocessor = OptionalValue.class,
             description = "Log both directions as a hex dump on stderr, or in FILE with --hexdump=FILE: per "
                     + "chunk a header with direction ('>' sent, '<' received), timestamp, size and running "
                     + "per-direction offset, then offset/hex/ASCII rows.")
     String hexdump;
 
-    @Option(names = "--progress", arity = "0..1", paramLabel = "WHEN", fallbackValue = "auto",
-            preprocessor = OptionalValue.class, completionCandidates = EnumNames.Progress.class,
+    @Option(
+            names = "--progress",
+            arity = "0..1",
+            paramLabel = "WHEN",
+            fallbackValue = "auto",
+            preprocessor = OptionalValue.class,
+            completionCandidates = EnumNames.Progress.class,
             description = "A live line on stderr with bytes sent and received and their rates, redrawn at most "
                     + "4 times a second. --progress draws it when stderr is a terminal; --progress=always "
                     + "draws it anyway. Default: never.")
     ProgressMode progress;
 
-    @Option(names = "--interactive", negatable = true,
+    @Option(
+            names = "--interactive",
+            negatable = true,
             description = "Force (or with --no-interactive disable) the interactive session: a line editor "
                     + "whose lines are sent (with CRLF under -C), what the peer sends shown above it, escaped "
                     + "(/help, /stats, /pause, /eof, /send FILE, /clients, /kick, …; see the README). Default: on "
@@ -102,8 +133,13 @@ public final class TcpSessionOptions {
         }
         boolean halfOpen = allowHalfOpen != null ? allowHalfOpen : defaultHalfOpen;
         Traffic traffic = sendOnly ? Traffic.SEND_ONLY : recvOnly ? Traffic.RECV_ONLY : Traffic.BOTH;
-        return new SessionOptions(idleTimeout == null || idleTimeout.isZero() ? null : idleTimeout,
-                stdinEof, quitAfter, halfOpen, traffic, crlf);
+        return new SessionOptions(
+                idleTimeout == null || idleTimeout.isZero() ? null : idleTimeout,
+                stdinEof,
+                quitAfter,
+                halfOpen,
+                traffic,
+                crlf);
     }
 
     SocketTuning tuning() {

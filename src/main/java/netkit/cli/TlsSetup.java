@@ -38,8 +38,8 @@ final class TlsSetup {
     static TransportLayer client(TlsConnectOptions o, Duration timeout, Output output, String prefix) {
         checkPair(o.cert, o.key, prefix);
         if (o.insecure && !o.pins.isEmpty()) {
-            throw NetkitException.usage(opt(prefix, "insecure") + " and " + opt(prefix, "pin")
-                    + " cannot be combined (" + opt(prefix, "pin") + " checks the certificate exactly)");
+            throw NetkitException.usage(opt(prefix, "insecure") + " and " + opt(prefix, "pin") + " cannot be combined ("
+                    + opt(prefix, "pin") + " checks the certificate exactly)");
         }
         if (o.noSystemCa && o.caFile == null && o.pins.isEmpty() && !o.insecure) {
             throw NetkitException.usage(opt(prefix, "no-system-ca") + " needs " + opt(prefix, "cafile") + " FILE (or "
@@ -47,14 +47,18 @@ final class TlsSetup {
         }
         String min = version(o.tlsMin, true, opt(prefix, "tls-min"));
         if ((min.equals("1.0") || min.equals("1.1")) && !o.insecure) {
-            throw NetkitException.invalidValue(opt(prefix, "tls-min"), o.tlsMin, "TLS 1.0 and 1.1 are broken: only with "
-                    + opt(prefix, "insecure"));
+            throw NetkitException.invalidValue(
+                    opt(prefix, "tls-min"),
+                    o.tlsMin,
+                    "TLS 1.0 and 1.1 are broken: only with " + opt(prefix, "insecure"));
         }
         List<String> pins = new ArrayList<>();
         for (String p : o.pins) {
             String n = Fingerprints.normalizePin(p);
             if (n == null) {
-                throw NetkitException.invalidValue(opt(prefix, "pin"), p,
+                throw NetkitException.invalidValue(
+                        opt(prefix, "pin"),
+                        p,
                         "expected sha256:BASE64 (public key hash) or sha256:AB:CD:... (certificate fingerprint)");
             }
             pins.add(n);
@@ -62,8 +66,21 @@ final class TlsSetup {
         if (o.sni != null && o.sni.isBlank()) {
             throw NetkitException.invalidValue(opt(prefix, "sni"), o.sni, "expected a host name");
         }
-        TlsLayer layer = TlsLayer.client(new TlsSettings(o.caFile, !o.noSystemCa, o.sni, o.insecure, pins, o.cert,
-                o.key, o.alpn, min, false, timeout, List.of()), prefix);
+        TlsLayer layer = TlsLayer.client(
+                new TlsSettings(
+                        o.caFile,
+                        !o.noSystemCa,
+                        o.sni,
+                        o.insecure,
+                        pins,
+                        o.cert,
+                        o.key,
+                        o.alpn,
+                        min,
+                        false,
+                        timeout,
+                        List.of()),
+                prefix);
         if (o.insecure) {
             output.warn(opt(prefix, "insecure") + ": the " + (prefix.isEmpty() ? "server" : "upstream")
                     + "'s certificate is not checked; anyone in the path can read and change this traffic");
@@ -80,19 +97,37 @@ final class TlsSetup {
     static TransportLayer server(TlsListenOptions o, String listenAddress, Output output) {
         checkPair(o.cert, o.key, "");
         if (o.requireClientCert && o.caFile == null) {
-            throw NetkitException.usage("--require-client-cert needs --cafile FILE (the CAs client certificates must come from)");
+            throw NetkitException.usage(
+                    "--require-client-cert needs --cafile FILE (the CAs client certificates must come from)");
         }
         String min = version(o.tlsMin, false, "--tls-min");
-        TlsLayer layer = TlsLayer.server(new TlsSettings(o.caFile, false, null, false, List.of(), o.cert, o.key,
-                o.alpn, min, o.requireClientCert, SERVER_HANDSHAKE_TIMEOUT,
+        TlsLayer layer = TlsLayer.server(new TlsSettings(
+                o.caFile,
+                false,
+                null,
+                false,
+                List.of(),
+                o.cert,
+                o.key,
+                o.alpn,
+                min,
+                o.requireClientCert,
+                SERVER_HANDSHAKE_TIMEOUT,
                 listenAddress == null ? List.of() : List.of(listenAddress)));
         String fingerprint = Fingerprints.certificate(layer.certificate());
-        output.event(1, "tls certificate sha256 " + fingerprint, Json.event("certificate")
-                .put("fingerprint", fingerprint)
-                .put("publicKey", Fingerprints.publicKey(layer.certificate()))
-                .put("subject", layer.certificate().getSubjectX500Principal().getName())
-                .put("ephemeral", layer.ephemeral())
-                .put("notAfter", layer.certificate().getNotAfter().toInstant().toString()));
+        output.event(
+                1,
+                "tls certificate sha256 " + fingerprint,
+                Json.event("certificate")
+                        .put("fingerprint", fingerprint)
+                        .put("publicKey", Fingerprints.publicKey(layer.certificate()))
+                        .put(
+                                "subject",
+                                layer.certificate().getSubjectX500Principal().getName())
+                        .put("ephemeral", layer.ephemeral())
+                        .put(
+                                "notAfter",
+                                layer.certificate().getNotAfter().toInstant().toString()));
         return layer;
     }
 
@@ -111,8 +146,14 @@ final class TlsSetup {
                     throw e;
                 }
                 if (output.json()) {
-                    output.event(0, "", Json.event("tls-error").put("host", host).put("port", port)
-                            .put("code", e.code()).put("message", e.getMessage()));
+                    output.event(
+                            0,
+                            "",
+                            Json.event("tls-error")
+                                    .put("host", host)
+                                    .put("port", port)
+                                    .put("code", e.code())
+                                    .put("message", e.getMessage()));
                 } else {
                     output.warn(host + " " + port + ": " + e.getMessage());
                 }
@@ -123,10 +164,12 @@ final class TlsSetup {
 
     private static void checkPair(Path cert, Path key, String prefix) {
         if (cert != null && key == null) {
-            throw NetkitException.usage(opt(prefix, "cert") + " needs " + opt(prefix, "key") + " FILE (its private key)");
+            throw NetkitException.usage(
+                    opt(prefix, "cert") + " needs " + opt(prefix, "key") + " FILE (its private key)");
         }
         if (key != null && cert == null) {
-            throw NetkitException.usage(opt(prefix, "key") + " needs " + opt(prefix, "cert") + " FILE (its certificate)");
+            throw NetkitException.usage(
+                    opt(prefix, "key") + " needs " + opt(prefix, "cert") + " FILE (its certificate)");
         }
     }
 

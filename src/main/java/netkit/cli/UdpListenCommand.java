@@ -6,19 +6,18 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import netkit.engine.stream.Resolver;
 import netkit.ExitCode;
 import netkit.NetkitException;
+import netkit.engine.stream.Resolver;
 import netkit.engine.stream.Target;
-import netkit.engine.udp.Addresses;
+import netkit.engine.tcp.WarningThrottle;
 import netkit.engine.udp.Datagram;
 import netkit.engine.udp.DatagramEndpoint;
 import netkit.engine.udp.DatagramSink;
-import netkit.net.AddressFormat;
 import netkit.engine.udp.EchoPolicy;
-import netkit.net.Family;
 import netkit.engine.udp.EndpointConfig;
-import netkit.engine.tcp.WarningThrottle;
+import netkit.net.AddressFormat;
+import netkit.net.Family;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
@@ -66,31 +65,45 @@ public final class UdpListenCommand extends DatagramCommand {
     @Mixin
     FamilyOptions family = new FamilyOptions();
 
-    @Option(names = "--echo", description = "Send every datagram back to its sender (the classic UDP echo server); "
-            + "it is still printed. A sender's address can be forged, so no answer goes to this server's own "
-            + "address and port or to the services that answer anything (ports 7, 13, 17, 19, 37: a loop), "
-            + "and answers are rate-limited: 100 a second per sender after a burst of 200, 2,000 a second "
-            + "in all. A datagram not answered is still printed, with a warning (one per reason per 10 s).")
+    @Option(
+            names = "--echo",
+            description = "Send every datagram back to its sender (the classic UDP echo server); "
+                    + "it is still printed. A sender's address can be forged, so no answer goes to this server's own "
+                    + "address and port or to the services that answer anything (ports 7, 13, 17, 19, 37: a loop), "
+                    + "and answers are rate-limited: 100 a second per sender after a burst of 200, 2,000 a second "
+                    + "in all. A datagram not answered is still printed, with a warning (one per reason per 10 s).")
     boolean echo;
 
-    @Option(names = {"-c", "--count"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
+    @Option(
+            names = {"-c", "--count"},
+            paramLabel = "N",
+            converter = Converters.PositiveIntConverter.class,
             description = "Exit 0 after N datagrams.")
     Integer count;
 
-    @Option(names = {"-i", "--idle-timeout"}, paramLabel = "DUR", converter = Converters.DurationConverter.class,
+    @Option(
+            names = {"-i", "--idle-timeout"},
+            paramLabel = "DUR",
+            converter = Converters.DurationConverter.class,
             description = "Exit 4 after DUR without a datagram (250ms, 2s, 1.5s, 3m, 1h; 0 = no limit, the default).")
     Duration idleTimeout;
 
     @Option(names = "--reuse-address", description = "SO_REUSEADDR, so several receivers can share the port.")
     boolean reuseAddress;
 
-    @Option(names = "--recv-buffer-size", paramLabel = "BYTES", defaultValue = "" + EndpointConfig.LARGE_RECEIVE_BUFFER,
+    @Option(
+            names = "--recv-buffer-size",
+            paramLabel = "BYTES",
+            defaultValue = "" + EndpointConfig.LARGE_RECEIVE_BUFFER,
             converter = Converters.PositiveIntConverter.class,
-            description = "The receive buffer size to ask for: how many bytes of datagrams the kernel holds until netkit reads them (SO_RCVBUF, Node recvBufferSize). Default: ${DEFAULT-VALUE} (32 MiB), so bursts "
-                    + "of small datagrams are kept; the kernel caps it at net.core.rmem_max, except for root (SO_RCVBUFFORCE).")
+            description =
+                    "The receive buffer size to ask for: how many bytes of datagrams the kernel holds until netkit reads them (SO_RCVBUF, Node recvBufferSize). Default: ${DEFAULT-VALUE} (32 MiB), so bursts "
+                            + "of small datagrams are kept; the kernel caps it at net.core.rmem_max, except for root (SO_RCVBUFFORCE).")
     int recvBufferSize;
 
-    @Option(names = "--forward", paramLabel = "HOST:PORT",
+    @Option(
+            names = "--forward",
+            paramLabel = "HOST:PORT",
             description = "Forwarder: relay every datagram to HOST:PORT ([IPv6]:PORT) and the replies back. Each "
                     + "client address:port gets its own upstream socket (so replies go back to the right client), "
                     + "closed after -i DUR without a datagram either way (default 60s here) or when the upstream "
@@ -99,7 +112,10 @@ public final class UdpListenCommand extends DatagramCommand {
                     + "do not apply.")
     String forward;
 
-    @Option(names = {"-m", "--max-mappings"}, paramLabel = "N", converter = Converters.PositiveIntConverter.class,
+    @Option(
+            names = {"-m", "--max-mappings"},
+            paramLabel = "N",
+            converter = Converters.PositiveIntConverter.class,
             description = "With --forward: at most N clients mapped at once; a datagram from a new client beyond that "
                     + "is dropped (logged with -v). Default: no limit.")
     Integer maxMappings;
@@ -110,7 +126,9 @@ public final class UdpListenCommand extends DatagramCommand {
     @Mixin
     InteractiveOption interactive = new InteractiveOption();
 
-    @Parameters(paramLabel = "[ADDRESS] PORT", arity = "1..2",
+    @Parameters(
+            paramLabel = "[ADDRESS] PORT",
+            arity = "1..2",
             description = "Local address to bind (default: every interface) and port (0 = any free port).")
     List<String> args;
 
@@ -119,7 +137,8 @@ public final class UdpListenCommand extends DatagramCommand {
         Family only = family.family();
         AddressPort where = AddressPort.of(args);
         int port = Converters.port("PORT", where.port(), 0);
-        InetAddress address = where.address() != null ? Resolver.first(where.address(), only, "ADDRESS")
+        InetAddress address = where.address() != null
+                ? Resolver.first(where.address(), only, "ADDRESS")
                 : InetAddress.getByName(only == Family.IPV4 ? "0.0.0.0" : "::");
         if (forward == null && maxMappings != null) {
             throw NetkitException.usage("-m/--max-mappings needs --forward HOST:PORT");
@@ -132,8 +151,13 @@ public final class UdpListenCommand extends DatagramCommand {
                 .reuseAddress(reuseAddress)
                 .receiveBufferSize(recvBufferSize);
         if (upstream != null) {
-            return UdpForwarding.run(DatagramEndpoint.open(config.build()), upstream, forwardIdle(),
-                    maxMappings == null ? 0 : maxMappings, output(), this::listening);
+            return UdpForwarding.run(
+                    DatagramEndpoint.open(config.build()),
+                    upstream,
+                    forwardIdle(),
+                    maxMappings == null ? 0 : maxMappings,
+                    output(),
+                    this::listening);
         }
         try (DatagramEndpoint endpoint = DatagramEndpoint.open(config.build());
                 DatagramPrinter printer = new DatagramPrinter(output(), stdio(), outputOptions);
@@ -141,9 +165,16 @@ public final class UdpListenCommand extends DatagramCommand {
             endpoint.onSent(printer.sent());
             listening(endpoint);
             if (interactive.wanted(stdio())) {
-                return DatagramRepl.run(output(), endpoint, "udp " + AddressFormat.hostPort(endpoint.localAddress()),
-                        endpoint::lastSender, "no datagram received yet: nobody to send to", null,
-                        count == null ? 0 : count, idleTimeout, null,
+                return DatagramRepl.run(
+                        output(),
+                        endpoint,
+                        "udp " + AddressFormat.hostPort(endpoint.localAddress()),
+                        endpoint::lastSender,
+                        "no datagram received yet: nobody to send to",
+                        null,
+                        count == null ? 0 : count,
+                        idleTimeout,
+                        null,
                         echo ? echoing(endpoint, DatagramSink.NONE) : null);
             }
             DatagramSink sink = echo ? echoing(endpoint, printer) : printer;
@@ -184,12 +215,14 @@ public final class UdpListenCommand extends DatagramCommand {
     }
 
     /** Options of the printing receiver that mean nothing to a forwarder. */
-    private static final Set<String> NOT_IN_FORWARD = Set.of("--echo", "--count", "--output", "--append", "--hexdump",
-            "--interactive");
+    private static final Set<String> NOT_IN_FORWARD =
+            Set.of("--echo", "--count", "--output", "--append", "--hexdump", "--interactive");
 
     /** {@code --forward HOST:PORT}, checked and resolved once. */
     private InetSocketAddress forwardTarget() {
-        for (OptionSpec given : spec == null ? List.<OptionSpec>of() : spec.commandLine().getParseResult().matchedOptions()) {
+        for (OptionSpec given : spec == null
+                ? List.<OptionSpec>of()
+                : spec.commandLine().getParseResult().matchedOptions()) {
             if (NOT_IN_FORWARD.contains(given.longestName())) {
                 throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with --forward");
             }
@@ -207,8 +240,8 @@ public final class UdpListenCommand extends DatagramCommand {
             return UdpForwarding.DEFAULT_IDLE;
         }
         if (idleTimeout.isZero()) {
-            throw NetkitException.invalidValue("-i/--idle-timeout", "0", "with --forward a mapping must expire: "
-                    + "give a duration");
+            throw NetkitException.invalidValue(
+                    "-i/--idle-timeout", "0", "with --forward a mapping must expire: " + "give a duration");
         }
         return idleTimeout;
     }

@@ -13,7 +13,9 @@ import picocli.CommandLine.ParseResult;
 
 /** {@code -U/--unix PATH}, {@code --mode}, {@code --unlink}: tcp-listen on a Unix socket file (SPEC §11). */
 public final class UnixListenOptions {
-    @Option(names = {"-U", "--unix"}, paramLabel = "PATH",
+    @Option(
+            names = {"-U", "--unix"},
+            paramLabel = "PATH",
             description = "Listen on a Unix-domain stream socket at PATH instead of [ADDRESS] PORT (nc -lU). Every "
                     + "mode works as over TCP. The socket file is created (exit 6 EADDRINUSE when a server listens "
                     + "there, or when a stale file is in the way without --unlink) and removed when netkit stops "
@@ -23,20 +25,32 @@ public final class UnixListenOptions {
                     + "(@name) are not supported.")
     Path unix;
 
-    @Option(names = "--mode", paramLabel = "OCTAL",
+    @Option(
+            names = "--mode",
+            paramLabel = "OCTAL",
             description = "With -U: the socket file's permissions, e.g. 660 or 0600 (octal; applied right after "
                     + "the bind). Default: what the umask leaves (usually 755 or 775); connecting needs write "
                     + "permission.")
     String mode;
 
-    @Option(names = "--unlink",
+    @Option(
+            names = "--unlink",
             description = "With -U: replace a stale socket file (one no server listens on, left by a killed "
                     + "process) instead of failing. A live socket is never replaced, nor a file that is not a socket.")
     boolean unlink;
 
     /** Options of an IP listener or connection that mean nothing on a Unix socket. */
-    static final Set<String> NOT_FOR_UNIX = Set.of("-4", "-6", "--source", "--source-port", "--keepalive",
-            "--keepalive-interval", "--keepalive-count", "--nodelay", "--allow", "--deny");
+    static final Set<String> NOT_FOR_UNIX = Set.of(
+            "-4",
+            "-6",
+            "--source",
+            "--source-port",
+            "--keepalive",
+            "--keepalive-interval",
+            "--keepalive-count",
+            "--nodelay",
+            "--allow",
+            "--deny");
 
     /** The socket file to listen on, or null without -U; usage errors for what cannot go with it. */
     UnixListen unixListen(ParseResult given, List<String> operands) {
@@ -52,8 +66,8 @@ public final class UnixListenOptions {
         Path path = checkedPath(unix);
         rejectIpOptions(given);
         if (operands != null && !operands.isEmpty()) {
-            throw NetkitException.usage("[ADDRESS] PORT cannot be combined with -U/--unix (got '"
-                    + String.join(" ", operands) + "')");
+            throw NetkitException.usage(
+                    "[ADDRESS] PORT cannot be combined with -U/--unix (got '" + String.join(" ", operands) + "')");
         }
         return new UnixListen(path, mode == null ? null : permissions(mode), unlink);
     }
@@ -65,8 +79,8 @@ public final class UnixListenOptions {
             throw NetkitException.invalidValue("-U/--unix", text, "expected a socket file path");
         }
         if (text.startsWith("@")) {
-            throw NetkitException.invalidValue("-U/--unix", text, "Linux abstract socket names are not supported; "
-                    + "use a path");
+            throw NetkitException.invalidValue(
+                    "-U/--unix", text, "Linux abstract socket names are not supported; " + "use a path");
         }
         return unix;
     }

@@ -24,8 +24,7 @@ public final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
         return new String[] {
-            "netkit " + netkit(),
-            "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+            "netkit " + netkit(), "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
         };
     }
 }

@@ -13,7 +13,10 @@ public final class AddressFormat {
     public static String text(InetAddress address) {
         if (address instanceof Inet6Address v6) {
             String zone = v6.getScopeId() != 0 || v6.getScopedInterface() != null
-                    ? "%" + (v6.getScopedInterface() != null ? v6.getScopedInterface().getName() : v6.getScopeId())
+                    ? "%"
+                            + (v6.getScopedInterface() != null
+                                    ? v6.getScopedInterface().getName()
+                                    : v6.getScopeId())
                     : "";
             return compress(v6.getAddress()) + zone;
         }

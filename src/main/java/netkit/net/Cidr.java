@@ -26,7 +26,8 @@ public final class Cidr {
         int slash = t.indexOf('/');
         String addr = slash < 0 ? t : t.substring(0, slash);
         if (IpLiteral.family(addr) == 0 || addr.indexOf('%') >= 0) {
-            throw new IllegalArgumentException("expected an IP address with an optional /PREFIX, e.g. 10.0.0.0/8 or ::1");
+            throw new IllegalArgumentException(
+                    "expected an IP address with an optional /PREFIX, e.g. 10.0.0.0/8 or ::1");
         }
         byte[] bytes = IpLiteral.toBytes(addr);
         int extra = 0;

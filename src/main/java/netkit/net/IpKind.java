@@ -39,7 +39,8 @@ public final class IpKind {
         if (a0 == 255 && a1 == 255 && a2 == 255 && a3 == 255) {
             return "broadcast";
         }
-        if ((a0 == 192 && a1 == 0 && a2 == 2) || (a0 == 198 && a1 == 51 && a2 == 100)
+        if ((a0 == 192 && a1 == 0 && a2 == 2)
+                || (a0 == 198 && a1 == 51 && a2 == 100)
                 || (a0 == 203 && a1 == 0 && a2 == 113)) {
             return "documentation";
         }

@@ -136,7 +136,11 @@ public final class IpLiteral {
         }
         for (int i = from; i < to; i++) {
             char c = s.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' || c == ':'
+            if (!((c >= '0' && c <= '9')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || c == '.'
+                    || c == ':'
                     || c == '-')) {
                 return false;
             }

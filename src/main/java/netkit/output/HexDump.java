@@ -51,8 +51,15 @@ public final class HexDump {
         synchronized (this) {
             long base = offsets[direction.ordinal()];
             offsets[direction.ordinal()] = base + len;
-            sb.append(direction.mark).append(' ').append(Instant.now(clock)).append(' ')
-                    .append(len).append(len == 1 ? " byte" : " bytes").append(" at offset ").append(base).append('\n');
+            sb.append(direction.mark)
+                    .append(' ')
+                    .append(Instant.now(clock))
+                    .append(' ')
+                    .append(len)
+                    .append(len == 1 ? " byte" : " bytes")
+                    .append(" at offset ")
+                    .append(base)
+                    .append('\n');
             format(sb, data, off, len, base);
             try {
                 sink.write(sb.toString().getBytes(StandardCharsets.US_ASCII));

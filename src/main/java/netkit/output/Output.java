@@ -23,7 +23,12 @@ public final class Output {
     private final boolean stackTraces;
     private final Object lock = new Object();
 
-    public Output(PrintStream diagnostics, OutputStream recordStream, boolean json, int verbosity, boolean color,
+    public Output(
+            PrintStream diagnostics,
+            OutputStream recordStream,
+            boolean json,
+            int verbosity,
+            boolean color,
             boolean stackTraces) {
         this.diagnostics = diagnostics;
         this.recordStream = recordStream;
@@ -165,7 +170,11 @@ public final class Output {
                 int nl = text.indexOf('\n', from);
                 int end = nl < 0 ? text.length() : nl;
                 if (end > from) {
-                    sb.append("\u001b[").append(sgr).append('m').append(text, from, end).append("\u001b[0m");
+                    sb.append("\u001b[")
+                            .append(sgr)
+                            .append('m')
+                            .append(text, from, end)
+                            .append("\u001b[0m");
                 }
                 if (nl < 0) {
                     break;

@@ -17,7 +17,10 @@ public final class OutputFile {
      */
     public static OutputStream open(Path file, boolean append, String option) {
         try {
-            return Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            return Files.newOutputStream(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE,
                     append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
         } catch (IOException | UnsupportedOperationException e) {
             throw cannotOpen(e, option, file);

@@ -63,19 +63,32 @@ public final class Progress implements AutoCloseable {
         StringBuilder sb = new StringBuilder("netkit: sent ").append(bytes(sent));
         if (sendTotal > 0) {
             long pct = Math.min(100, sent * 100 / sendTotal);
-            sb.append(" of ").append(bytes(sendTotal)).append(" (").append(pct).append("%, ")
-                    .append(bytes((long) sentRate)).append("/s");
+            sb.append(" of ")
+                    .append(bytes(sendTotal))
+                    .append(" (")
+                    .append(pct)
+                    .append("%, ")
+                    .append(bytes((long) sentRate))
+                    .append("/s");
             if (sent < sendTotal) {
-                sb.append(", ").append(sentRate >= 1 ? Durations.text(
-                        java.time.Duration.ofSeconds(Math.max(1, Math.round((sendTotal - sent) / sentRate)))) : "?")
+                sb.append(", ")
+                        .append(
+                                sentRate >= 1
+                                        ? Durations.text(java.time.Duration.ofSeconds(
+                                                Math.max(1, Math.round((sendTotal - sent) / sentRate))))
+                                        : "?")
                         .append(" left");
             }
             sb.append(")");
         } else {
             sb.append(" (").append(bytes((long) sentRate)).append("/s)");
         }
-        return sb.append(", received ").append(bytes(received)).append(" (").append(bytes((long) (received / secs)))
-                .append("/s)").toString();
+        return sb.append(", received ")
+                .append(bytes(received))
+                .append(" (")
+                .append(bytes((long) (received / secs)))
+                .append("/s)")
+                .toString();
     }
 
     /** {@code 512 B}, {@code 1.50 KiB}, {@code 2.00 GiB}. */

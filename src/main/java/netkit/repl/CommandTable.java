@@ -48,8 +48,8 @@ final class CommandTable {
      * @param needs   the session ability it needs, or null when every session has it
      * @param help    its {@code /help} text (a supplier, so it can show the current state)
      */
-    record Command(String name, List<String> aliases, Feature needs, Argument argument, Supplier<String> help,
-            Action action) {
+    record Command(
+            String name, List<String> aliases, Feature needs, Argument argument, Supplier<String> help, Action action) {
         String usage() {
             return "/" + name + (argument == Argument.NONE ? "" : " " + argument.label);
         }
@@ -96,14 +96,17 @@ final class CommandTable {
 
     /** The commands this session has, in table order. */
     List<Command> applicable() {
-        return commands.stream().filter(c -> c.needs() == null || features.contains(c.needs())).toList();
+        return commands.stream()
+                .filter(c -> c.needs() == null || features.contains(c.needs()))
+                .toList();
     }
 
     /** One {@code /help} line per applicable command: usage, then what it does. */
     List<String> helpLines() {
         List<String> lines = new ArrayList<>();
         for (Command c : applicable()) {
-            lines.add(String.format(Locale.ROOT, "  %-18s %s", c.usage(), c.help().get()));
+            lines.add(
+                    String.format(Locale.ROOT, "  %-18s %s", c.usage(), c.help().get()));
         }
         return lines;
     }
@@ -132,7 +135,7 @@ final class CommandTable {
                             candidates.add(new Candidate("off"));
                         }
                         case FILE -> files.complete(reader, line, candidates);
-                        default -> { }
+                        default -> {}
                     }
                 }
             }

@@ -82,7 +82,8 @@ public final class DatagramSession implements ReplSession {
         done.whenComplete((end, e) -> {
             // a failure or an idle timeout is the command's to report, once, after the REPL
             if (e == null && end == ReceiveLoop.End.COUNT) {
-                listener.notice(plan.count() + (plan.count() == 1 ? " datagram" : " datagrams") + " received (--count)");
+                listener.notice(
+                        plan.count() + (plan.count() == 1 ? " datagram" : " datagrams") + " received (--count)");
             }
             listener.ended();
         });
@@ -112,7 +113,8 @@ public final class DatagramSession implements ReplSession {
 
     @Override
     public Set<Feature> features() {
-        return plan.membershipInterface() != null ? EnumSet.of(Feature.PAUSE, Feature.MEMBERSHIP)
+        return plan.membershipInterface() != null
+                ? EnumSet.of(Feature.PAUSE, Feature.MEMBERSHIP)
                 : EnumSet.of(Feature.PAUSE);
     }
 
@@ -129,7 +131,8 @@ public final class DatagramSession implements ReplSession {
             throw new IOException(plan.noDestination());
         }
         if (len > DatagramEndpoint.MAX_PAYLOAD) {
-            throw new IOException(len + " bytes do not fit in one datagram (at most " + DatagramEndpoint.MAX_PAYLOAD + ")");
+            throw new IOException(
+                    len + " bytes do not fit in one datagram (at most " + DatagramEndpoint.MAX_PAYLOAD + ")");
         }
         byte[] payload = off == 0 && len == data.length ? data : java.util.Arrays.copyOfRange(data, off, off + len);
         endpoint.send(payload, to);
@@ -144,7 +147,8 @@ public final class DatagramSession implements ReplSession {
             close();
         } else {
             listener.notice("waiting " + after.toMillis() + " ms for replies (--wait-reply)");
-            CompletableFuture.delayedExecutor(after.toNanos(), TimeUnit.NANOSECONDS).execute(this::close);
+            CompletableFuture.delayedExecutor(after.toNanos(), TimeUnit.NANOSECONDS)
+                    .execute(this::close);
         }
     }
 
@@ -166,13 +170,20 @@ public final class DatagramSession implements ReplSession {
     @Override
     public Stats stats() {
         Counters c = endpoint.counters();
-        return new Stats(c.bytesRead(), c.bytesWritten(), 0, 0,
+        return new Stats(
+                c.bytesRead(),
+                c.bytesWritten(),
+                0,
+                0,
                 "datagrams " + c.datagramsReceived() + " received, " + c.datagramsSent() + " sent"
                         + (plan.membershipInterface() == null ? "" : ", groups " + groups()));
     }
 
     private String groups() {
-        return endpoint.memberships().stream().map(k -> AddressFormat.text(k.group())).toList().toString();
+        return endpoint.memberships().stream()
+                .map(k -> AddressFormat.text(k.group()))
+                .toList()
+                .toString();
     }
 
     @Override

@@ -33,7 +33,8 @@ final class Printable {
             }
             String s = new String(data, i, n, StandardCharsets.UTF_8);
             int cp = s.codePointAt(0);
-            if (cp == 0xfffd && !(n == 3 && b == 0xef && (data[i + 1] & 0xff) == 0xbf && (data[i + 2] & 0xff) == 0xbd)) {
+            if (cp == 0xfffd
+                    && !(n == 3 && b == 0xef && (data[i + 1] & 0xff) == 0xbf && (data[i + 2] & 0xff) == 0xbd)) {
                 // overlong or surrogate encodings decode to U+FFFD: show the raw bytes instead
                 hex(sb, b);
                 i++;

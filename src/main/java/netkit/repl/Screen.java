@@ -34,8 +34,8 @@ final class Screen implements AutoCloseable {
     private String progressLine;
     private volatile HexDump hexDump;
     private final Map<String, Partial> partials = new HashMap<>();
-    private final ScheduledExecutorService flusher =
-            Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("netkit-repl-flush").factory());
+    private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofVirtual().name("netkit-repl-flush").factory());
 
     Screen(Terminal terminal, LineReader reader, boolean color, boolean hex) {
         this.terminal = terminal;
@@ -176,11 +176,14 @@ final class Screen implements AutoCloseable {
                     return;
                 }
                 try {
-                    partial.pending = flusher.schedule(() -> {
-                        synchronized (partials) {
-                            partial.flush(source);
-                        }
-                    }, PARTIAL_LINE_FLUSH_MS, TimeUnit.MILLISECONDS);
+                    partial.pending = flusher.schedule(
+                            () -> {
+                                synchronized (partials) {
+                                    partial.flush(source);
+                                }
+                            },
+                            PARTIAL_LINE_FLUSH_MS,
+                            TimeUnit.MILLISECONDS);
                 } catch (RuntimeException e) {
                     partial.flush(source); // the REPL is ending
                 }

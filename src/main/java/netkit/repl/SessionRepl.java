@@ -89,8 +89,10 @@ public final class SessionRepl {
             endedLatch.countDown();
         });
         try {
-            screen.notice("session with " + session.name() + (commands ? "; /help lists the commands, Ctrl-C ends it"
-                    : "; lines are sent as typed, Ctrl-C ends it"));
+            screen.notice("session with " + session.name()
+                    + (commands
+                            ? "; /help lists the commands, Ctrl-C ends it"
+                            : "; lines are sent as typed, Ctrl-C ends it"));
             session.listen(new ScreenListener());
             return loop();
         } finally {
@@ -181,11 +183,13 @@ public final class SessionRepl {
                     screen.error("/" + found.command().name() + " failed: " + message(e));
                 }
             }
-            case CommandTable.Lookup.Unknown unknown -> screen.error("unknown command '/" + unknown.word()
-                    + "' (/help lists them; //" + unknown.word() + " sends the text)");
-            case CommandTable.Lookup.NotApplicable na -> screen.error("/" + na.command().name()
-                    + " does not apply to this session");
-            case CommandTable.Lookup.MissingArgument missing -> screen.error("usage: " + missing.command().usage());
+            case CommandTable.Lookup.Unknown unknown ->
+                screen.error("unknown command '/" + unknown.word() + "' (/help lists them; //" + unknown.word()
+                        + " sends the text)");
+            case CommandTable.Lookup.NotApplicable na ->
+                screen.error("/" + na.command().name() + " does not apply to this session");
+            case CommandTable.Lookup.MissingArgument missing ->
+                screen.error("usage: " + missing.command().usage());
         }
         return null;
     }
@@ -194,33 +198,94 @@ public final class SessionRepl {
     private List<CommandTable.Command> commandList() {
         return List.of(
                 command("help", List.of("?"), null, Argument.NONE, () -> "this list", arg -> help()),
-                command("quit", List.of("exit"), null, Argument.NONE,
-                        () -> "end the session (also Ctrl-C on an empty line)", arg -> {
+                command(
+                        "quit",
+                        List.of("exit"),
+                        null,
+                        Argument.NONE,
+                        () -> "end the session (also Ctrl-C on an empty line)",
+                        arg -> {
                             screen.notice("closing");
                             return End.QUIT;
                         }),
-                command("stats", List.of(), null, Argument.NONE,
-                        () -> "bytesRead, bytesWritten, bufferSize, connections", arg -> stats()),
-                command("hex", List.of(), null, Argument.ON_OFF,
-                        () -> "show traffic as a hex dump (now " + onOff(screen == null ? options.hex() : screen.hex()) + ")", this::hex),
-                command("crlf", List.of(), null, Argument.ON_OFF,
-                        () -> "send \\r\\n instead of \\n (now " + onOff(crlf) + ")", this::crlf),
-                command("pause", List.of(), Feature.PAUSE, Argument.NONE,
-                        () -> "stop reading from the socket (the kernel applies backpressure)", arg -> pause()),
-                command("resume", List.of(), Feature.PAUSE, Argument.NONE,
-                        () -> "read from the socket again", arg -> resume()),
-                command("send", List.of(), null, Argument.FILE,
-                        () -> "send a file's bytes unchanged, with progress", this::sendFile),
-                command("eof", List.of(), Feature.HALF_CLOSE, Argument.NONE,
-                        () -> "half-close: send FIN, keep reading", arg -> halfClose()),
-                command("clients", List.of(), Feature.CLIENTS, Argument.NONE,
-                        () -> "list the connected clients", arg -> clients()),
-                command("kick", List.of(), Feature.CLIENTS, Argument.ID,
-                        () -> "disconnect a client (IDs as /clients shows them)", this::kick),
-                command("join", List.of(), Feature.MEMBERSHIP, Argument.GROUP,
-                        () -> "join a multicast group", this::join),
-                command("leave", List.of(), Feature.MEMBERSHIP, Argument.GROUP,
-                        () -> "leave a multicast group", this::leave));
+                command(
+                        "stats",
+                        List.of(),
+                        null,
+                        Argument.NONE,
+                        () -> "bytesRead, bytesWritten, bufferSize, connections",
+                        arg -> stats()),
+                command(
+                        "hex",
+                        List.of(),
+                        null,
+                        Argument.ON_OFF,
+                        () -> "show traffic as a hex dump (now " + onOff(screen == null ? options.hex() : screen.hex())
+                                + ")",
+                        this::hex),
+                command(
+                        "crlf",
+                        List.of(),
+                        null,
+                        Argument.ON_OFF,
+                        () -> "send \\r\\n instead of \\n (now " + onOff(crlf) + ")",
+                        this::crlf),
+                command(
+                        "pause",
+                        List.of(),
+                        Feature.PAUSE,
+                        Argument.NONE,
+                        () -> "stop reading from the socket (the kernel applies backpressure)",
+                        arg -> pause()),
+                command(
+                        "resume",
+                        List.of(),
+                        Feature.PAUSE,
+                        Argument.NONE,
+                        () -> "read from the socket again",
+                        arg -> resume()),
+                command(
+                        "send",
+                        List.of(),
+                        null,
+                        Argument.FILE,
+                        () -> "send a file's bytes unchanged, with progress",
+                        this::sendFile),
+                command(
+                        "eof",
+                        List.of(),
+                        Feature.HALF_CLOSE,
+                        Argument.NONE,
+                        () -> "half-close: send FIN, keep reading",
+                        arg -> halfClose()),
+                command(
+                        "clients",
+                        List.of(),
+                        Feature.CLIENTS,
+                        Argument.NONE,
+                        () -> "list the connected clients",
+                        arg -> clients()),
+                command(
+                        "kick",
+                        List.of(),
+                        Feature.CLIENTS,
+                        Argument.ID,
+                        () -> "disconnect a client (IDs as /clients shows them)",
+                        this::kick),
+                command(
+                        "join",
+                        List.of(),
+                        Feature.MEMBERSHIP,
+                        Argument.GROUP,
+                        () -> "join a multicast group",
+                        this::join),
+                command(
+                        "leave",
+                        List.of(),
+                        Feature.MEMBERSHIP,
+                        Argument.GROUP,
+                        () -> "leave a multicast group",
+                        this::leave));
     }
 
     /** The table the REPL dispatches, explains and completes from. */
@@ -228,8 +293,13 @@ public final class SessionRepl {
         return table;
     }
 
-    private static CommandTable.Command command(String name, List<String> aliases, Feature needs, Argument argument,
-            java.util.function.Supplier<String> help, CommandTable.Action action) {
+    private static CommandTable.Command command(
+            String name,
+            List<String> aliases,
+            Feature needs,
+            Argument argument,
+            java.util.function.Supplier<String> help,
+            CommandTable.Action action) {
         return new CommandTable.Command(name, aliases, needs, argument, help, action);
     }
 
@@ -253,7 +323,8 @@ public final class SessionRepl {
         inputClosed = true;
         try {
             session.endOfInput();
-            screen.notice("end of input (" + how + "); typed lines are no longer sent; Ctrl-C or /quit ends the session");
+            screen.notice(
+                    "end of input (" + how + "); typed lines are no longer sent; Ctrl-C or /quit ends the session");
         } catch (IOException | RuntimeException e) {
             screen.error("end of input failed: " + message(e));
         }
@@ -460,7 +531,7 @@ public final class SessionRepl {
         }
     }
 
-    private static final Completer NO_COMPLETION = (reader, line, candidates) -> { };
+    private static final Completer NO_COMPLETION = (reader, line, candidates) -> {};
 
     private static String onOff(boolean on) {
         return on ? "on" : "off";

@@ -47,7 +47,8 @@ public final class Shell {
      * @param commandLines the factory {@code main} uses ({@code Netkit::commandLine})
      * @param history      the history file, or null for none; sessions keep theirs beside it
      */
-    public Shell(Terminal terminal, Stdio stdio, Function<Stdio, CommandLine> commandLines, boolean color, Path history) {
+    public Shell(
+            Terminal terminal, Stdio stdio, Function<Stdio, CommandLine> commandLines, boolean color, Path history) {
         this.terminal = terminal;
         this.stdio = stdio;
         this.commandLines = commandLines;
@@ -78,7 +79,8 @@ public final class Shell {
                 .option(LineReader.Option.AUTO_FRESH_LINE, true)
                 .build();
         PrintStream err = stdio.err();
-        err.println(note("netkit " + version(model) + " shell: 'help' lists the commands, Tab completes, 'exit' or Ctrl-D leaves."));
+        err.println(note("netkit " + version(model)
+                + " shell: 'help' lists the commands, Tab completes, 'exit' or Ctrl-D leaves."));
         Terminals.share(terminal, HistoryFiles.sessionsBeside(history));
         Interactive.shellRunning = true;
         try {
@@ -125,8 +127,7 @@ public final class Shell {
      */
     int execute(String[] args) {
         LineInput input = new LineInput(terminal);
-        Stdio inner = new Stdio(input, stdio.out(), stdio.err(),
-                true, true, stdio.stderrIsTerminal(), stdio.env());
+        Stdio inner = new Stdio(input, stdio.out(), stdio.err(), true, true, stdio.stderrIsTerminal(), stdio.env());
         Thread self = Thread.currentThread();
         Terminal.SignalHandler previous = terminal.handle(Signal.INT, s -> self.interrupt());
         try {

@@ -10,7 +10,6 @@ import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.Session;
 import netkit.engine.tcp.SessionOptions;
 import netkit.engine.tcp.TrafficTap;
-import netkit.net.AddressFormat;
 import netkit.output.TlsSummary;
 
 /**
@@ -35,8 +34,8 @@ public final class TcpConnectSession implements ReplSession {
      * Runs the REPL over {@code connection} until the session ends; returns how it ended. Ctrl-C
      * is the {@link Interactive#interrupted} error (exit 130).
      */
-    public static Outcome run(Connection connection, SessionOptions options, TrafficTap tap, DataSink copy,
-            ReplOptions replOptions) {
+    public static Outcome run(
+            Connection connection, SessionOptions options, TrafficTap tap, DataSink copy, ReplOptions replOptions) {
         TcpConnectSession s = new TcpConnectSession(connection, options, tap, copy);
         SessionRepl.End end = Interactive.run(s, replOptions);
         Outcome outcome = s.session.done().join();
@@ -55,7 +54,6 @@ public final class TcpConnectSession implements ReplSession {
         listener.data(null, b, 0, b.length);
     }
 
-
     @Override
     public String name() {
         return connection.remote().text();
@@ -71,7 +69,8 @@ public final class TcpConnectSession implements ReplSession {
         listener.attach(l);
         // Reading starts only now: until the REPL is up, the kernel holds the peer back.
         session.start().whenComplete((outcome, e) -> {
-            // An error or idle timeout is the command's to report, once, after the REPL: only a plain close is told here.
+            // An error or idle timeout is the command's to report, once, after the REPL: only a plain close is told
+            // here.
             if (!closedHere && outcome != null && outcome.kind() == Outcome.Kind.CLOSED) {
                 listener.notice("connection closed");
             }
@@ -109,8 +108,12 @@ public final class TcpConnectSession implements ReplSession {
     @Override
     public Stats stats() {
         String tls = TlsSummary.text(connection.transport().details());
-        return new Stats(connection.bytesRead(), connection.bytesWritten(), connection.bufferSize(),
-                connection.isOpen() ? 1 : 0, tls == null ? null : "tls " + tls);
+        return new Stats(
+                connection.bytesRead(),
+                connection.bytesWritten(),
+                connection.bufferSize(),
+                connection.isOpen() ? 1 : 0,
+                tls == null ? null : "tls " + tls);
     }
 
     @Override

@@ -62,11 +62,17 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
      * Serves on {@code server} in relay mode with the REPL as console until the listener is done
      * (one-shot: its client ended) or the REPL ends; Ctrl-C is exit 130.
      */
-    public Outcome run(netkit.engine.tcp.Listener server, SessionOptions options, TrafficTap tap, ReplOptions replOptions) {
+    public Outcome run(
+            netkit.engine.tcp.Listener server, SessionOptions options, TrafficTap tap, ReplOptions replOptions) {
         this.server = server;
         // The REPL applies -C itself (and /crlf changes it): the engine must not convert again.
-        SessionOptions engineOptions = new SessionOptions(options.idleTimeout(), options.stdinEof(),
-                options.quitAfter(), options.allowHalfOpen(), options.traffic(), false);
+        SessionOptions engineOptions = new SessionOptions(
+                options.idleTimeout(),
+                options.stdinEof(),
+                options.quitAfter(),
+                options.allowHalfOpen(),
+                options.traffic(),
+                false);
         this.handler = new RelayHandler(pipe.source(), engineOptions, this::received, tap, this);
         return await(Interactive.run(this, replOptions));
     }
@@ -76,8 +82,10 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
      * handler's console input as they are (the room has its own commands, so the REPL's are off) and
      * what the handler logs is shown. Connections are not announced: the room says who joined.
      */
-    public Outcome runConsole(netkit.engine.tcp.Listener server,
-            BiFunction<InputStream, OutputStream, ConnectionHandler> handlerFor, ReplOptions replOptions) {
+    public Outcome runConsole(
+            netkit.engine.tcp.Listener server,
+            BiFunction<InputStream, OutputStream, ConnectionHandler> handlerFor,
+            ReplOptions replOptions) {
         this.server = server;
         this.console = true;
         OutputStream log = new OutputStream() {
@@ -132,8 +140,7 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
         if (console) {
             return;
         }
-        listener.notice("#" + c.id() + " connected from " + c.remote().text() + " (" + open
-                + " open)");
+        listener.notice("#" + c.id() + " connected from " + c.remote().text() + " (" + open + " open)");
     }
 
     /** After a client's TLS handshake, as the {@code tls} event of the non-interactive listener. */
@@ -160,10 +167,21 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
         String why = switch (outcome.kind()) {
             case CLOSED -> "";
             case IDLE_TIMEOUT -> commandReports ? "" : " (idle timeout)";
-            case ERROR -> commandReports ? "" : " (" + (outcome.error() == null ? "error" : outcome.error().getMessage()) + ")";
+            case ERROR ->
+                commandReports
+                        ? ""
+                        : " ("
+                                + (outcome.error() == null
+                                        ? "error"
+                                        : outcome.error().getMessage()) + ")";
         };
-        listener.notice(String.format(Locale.ROOT, "#%d closed: %d bytes sent, %d bytes received%s", c.id(),
-                c.bytesWritten(), c.bytesRead(), why));
+        listener.notice(String.format(
+                Locale.ROOT,
+                "#%d closed: %d bytes sent, %d bytes received%s",
+                c.id(),
+                c.bytesWritten(),
+                c.bytesRead(),
+                why));
     }
 
     @Override
@@ -176,7 +194,12 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     @Override
     public String name() {
         netkit.engine.tcp.Listener s = server;
-        return s == null ? "tcp-listen" : (console ? "chat " : "listen ") + (s.local().port() >= 0 ? ":" + s.local().port() : s.local().text());
+        return s == null
+                ? "tcp-listen"
+                : (console ? "chat " : "listen ")
+                        + (s.local().port() >= 0
+                                ? ":" + s.local().port()
+                                : s.local().text());
     }
 
     @Override
@@ -260,8 +283,7 @@ public final class TcpListenSession implements ReplSession, TcpEvents {
     @Override
     public List<Client> clients() {
         return server.connections().stream()
-                .map(c -> new Client("#" + c.id(), c.remote().text(), c.bytesRead(),
-                        c.bytesWritten()))
+                .map(c -> new Client("#" + c.id(), c.remote().text(), c.bytesRead(), c.bytesWritten()))
                 .toList();
     }
 

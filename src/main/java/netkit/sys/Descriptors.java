@@ -24,7 +24,8 @@ public final class Descriptors {
             String problem = null;
             try {
                 Class<?> sel = Class.forName("sun.nio.ch.SelChImpl");
-                h = MethodHandles.lookup().findVirtual(sel, "getFDVal", MethodType.methodType(int.class))
+                h = MethodHandles.lookup()
+                        .findVirtual(sel, "getFDVal", MethodType.methodType(int.class))
                         .asType(MethodType.methodType(int.class, Channel.class));
             } catch (IllegalAccessException e) {
                 problem = "the JVM must run with --add-exports java.base/sun.nio.ch=ALL-UNNAMED to reach a socket's "
@@ -45,7 +46,8 @@ public final class Descriptors {
         try {
             return (int) Handle.GET_FD_VAL.invokeExact(channel);
         } catch (ClassCastException e) {
-            throw new UnsupportedOperationException("cannot find the file descriptor of " + channel.getClass().getName());
+            throw new UnsupportedOperationException(
+                    "cannot find the file descriptor of " + channel.getClass().getName());
         } catch (Throwable t) {
             throw new UnsupportedOperationException("cannot find the file descriptor: " + t);
         }

@@ -45,8 +45,7 @@ public final class Libc {
     public static final MethodHandle STRERROR;
 
     private static final StructLayout CALL_STATE = Linker.Option.captureStateLayout();
-    private static final long ERRNO_OFFSET =
-            CALL_STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
+    private static final long ERRNO_OFFSET = CALL_STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     static {
         MethodHandle socket = null, connect = null, close = null, getsockname = null;
@@ -68,10 +67,10 @@ public final class Libc {
                 connect = linker.downcallHandle(find(libc, "connect"), FunctionDescriptor.of(i, i, p, i), errno);
                 close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(i, i));
                 getsockname = linker.downcallHandle(find(libc, "getsockname"), FunctionDescriptor.of(i, i, p, p));
-                setsockopt = linker.downcallHandle(find(libc, "setsockopt"),
-                        FunctionDescriptor.of(i, i, i, i, p, i), errno);
-                getsockopt = linker.downcallHandle(find(libc, "getsockopt"),
-                        FunctionDescriptor.of(i, i, i, i, p, p), errno);
+                setsockopt =
+                        linker.downcallHandle(find(libc, "setsockopt"), FunctionDescriptor.of(i, i, i, i, p, i), errno);
+                getsockopt =
+                        linker.downcallHandle(find(libc, "getsockopt"), FunctionDescriptor.of(i, i, i, i, p, p), errno);
                 strerror = linker.downcallHandle(find(libc, "strerror"), FunctionDescriptor.of(p, i));
             } catch (RuntimeException | LinkageError e) {
                 reason = "cannot link the C library in this JVM: " + e;
@@ -137,6 +136,7 @@ public final class Libc {
         public static final MethodHandle FCNTL;
         /** The layout of the call state that {@link #SPLICE} and {@link #POLL} fill in. */
         public static final StructLayout STATE = Linker.Option.captureStateLayout();
+
         static final long ERRNO = STATE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
         static {
@@ -154,12 +154,13 @@ public final class Libc {
                     ValueLayout.OfInt i = ValueLayout.JAVA_INT;
                     ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
                     ValueLayout p = ValueLayout.ADDRESS;
-                    splice = linker.downcallHandle(find(libc, "splice"), FunctionDescriptor.of(l, i, p, i, p, l, i), errno);
+                    splice = linker.downcallHandle(
+                            find(libc, "splice"), FunctionDescriptor.of(l, i, p, i, p, l, i), errno);
                     poll = linker.downcallHandle(find(libc, "poll"), FunctionDescriptor.of(i, p, l, i), errno);
                     dup = linker.downcallHandle(find(libc, "dup"), FunctionDescriptor.of(i, i));
                     close = linker.downcallHandle(find(libc, "close"), FunctionDescriptor.of(i, i));
-                    fcntl = linker.downcallHandle(find(libc, "fcntl"), FunctionDescriptor.of(i, i, i, i),
-                            Linker.Option.firstVariadicArg(2));
+                    fcntl = linker.downcallHandle(
+                            find(libc, "fcntl"), FunctionDescriptor.of(i, i, i, i), Linker.Option.firstVariadicArg(2));
                 } catch (RuntimeException | LinkageError e) {
                     reason = "cannot link the C library in this JVM: " + e;
                 }
@@ -185,8 +186,10 @@ public final class Libc {
                     Linker linker = Linker.nativeLinker();
                     ValueLayout.OfInt i = ValueLayout.JAVA_INT;
                     ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-                    h = linker.downcallHandle(Linux.find(linker.defaultLookup(), "sendfile"),
-                            FunctionDescriptor.of(l, i, i, ValueLayout.ADDRESS, l), Linker.Option.captureCallState("errno"));
+                    h = linker.downcallHandle(
+                            Linux.find(linker.defaultLookup(), "sendfile"),
+                            FunctionDescriptor.of(l, i, i, ValueLayout.ADDRESS, l),
+                            Linker.Option.captureCallState("errno"));
                 }
                 SENDFILE = h;
             }
@@ -205,7 +208,9 @@ public final class Libc {
     /** {@code strerror(errno)} as the C library words it, the way the JDK's own I/O exceptions do. */
     public static String strerror(int errno) {
         try {
-            return ((MemorySegment) STRERROR.invokeExact(errno)).reinterpret(256).getString(0);
+            return ((MemorySegment) STRERROR.invokeExact(errno))
+                    .reinterpret(256)
+                    .getString(0);
         } catch (Throwable t) {
             return "errno " + errno;
         }

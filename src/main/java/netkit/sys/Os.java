@@ -6,6 +6,8 @@ import java.util.Locale;
 public final class Os {
     private Os() {}
 
-    public static final boolean LINUX = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
-    public static final boolean MAC = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac");
+    public static final boolean LINUX =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+    public static final boolean MAC =
+            System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("mac");
 }

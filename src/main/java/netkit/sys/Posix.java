@@ -45,10 +45,14 @@ public final class Posix {
             SymbolLookup libc = linker.defaultLookup();
             ValueLayout.OfInt i = ValueLayout.JAVA_INT;
             kill = linker.downcallHandle(libc.find("kill").orElseThrow(), FunctionDescriptor.of(i, i, i));
-            open = linker.downcallHandle(libc.find("open").orElseThrow(),
-                    FunctionDescriptor.of(i, ValueLayout.ADDRESS, i), Linker.Option.firstVariadicArg(2));
+            open = linker.downcallHandle(
+                    libc.find("open").orElseThrow(),
+                    FunctionDescriptor.of(i, ValueLayout.ADDRESS, i),
+                    Linker.Option.firstVariadicArg(2));
             close = linker.downcallHandle(libc.find("close").orElseThrow(), FunctionDescriptor.of(i, i));
-            fcntl = linker.downcallHandle(libc.find("fcntl").orElseThrow(), FunctionDescriptor.of(i, i, i),
+            fcntl = linker.downcallHandle(
+                    libc.find("fcntl").orElseThrow(),
+                    FunctionDescriptor.of(i, i, i),
                     Linker.Option.firstVariadicArg(2));
         } catch (RuntimeException | Error e) {
             kill = null; // no native access: the callers fall back
@@ -117,7 +121,8 @@ public final class Posix {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
                 if (line.startsWith("Max open files")) {
-                    String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+                    String soft =
+                            line.substring("Max open files".length()).trim().split("\\s+")[0];
                     return soft.equals("unlimited") ? -1 : Long.parseLong(soft);
                 }
             }

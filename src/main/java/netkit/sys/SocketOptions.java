@@ -59,8 +59,8 @@ public final class SocketOptions {
             v.set(ValueLayout.JAVA_INT, 0, value);
             int rc = (int) Libc.SETSOCKOPT.invokeExact(state, fd, option.level(), option.option(), v, 4);
             if (rc != 0) {
-                throw new UnsupportedOperationException("setsockopt " + option.name() + "=" + value + " failed: "
-                        + Libc.describe(Libc.errno(state)));
+                throw new UnsupportedOperationException(
+                        "setsockopt " + option.name() + "=" + value + " failed: " + Libc.describe(Libc.errno(state)));
             }
         } catch (UnsupportedOperationException e) {
             throw e;
@@ -80,8 +80,8 @@ public final class SocketOptions {
             len.set(ValueLayout.JAVA_INT, 0, 4);
             int rc = (int) Libc.GETSOCKOPT.invokeExact(state, fd, option.level(), option.option(), v, len);
             if (rc != 0) {
-                throw new UnsupportedOperationException("getsockopt " + option.name() + " failed: "
-                        + Libc.describe(Libc.errno(state)));
+                throw new UnsupportedOperationException(
+                        "getsockopt " + option.name() + " failed: " + Libc.describe(Libc.errno(state)));
             }
             return v.get(ValueLayout.JAVA_INT, 0);
         } catch (UnsupportedOperationException e) {

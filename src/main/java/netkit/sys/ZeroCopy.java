@@ -37,7 +37,13 @@ public final class ZeroCopy implements AutoCloseable {
     private static final int F_SETPIPE_SZ = 1031;
 
     /** What a descriptor is, as far as zero-copy cares. */
-    public enum Kind { PIPE, REGULAR_FILE, SOCKET, CHARACTER_DEVICE, OTHER }
+    public enum Kind {
+        PIPE,
+        REGULAR_FILE,
+        SOCKET,
+        CHARACTER_DEVICE,
+        OTHER
+    }
 
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment state = arena.allocate(Libc.Linux.STATE);
@@ -76,8 +82,8 @@ public final class ZeroCopy implements AutoCloseable {
     /** {@code splice(in, out, len)} without blocking on either pipe end: bytes moved, 0 at EOF, or -errno. */
     public long splice(int in, int out, long len) {
         try {
-            long n = (long) Libc.Linux.SPLICE.invokeExact(state, in, MemorySegment.NULL, out, MemorySegment.NULL, len,
-                    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+            long n = (long) Libc.Linux.SPLICE.invokeExact(
+                    state, in, MemorySegment.NULL, out, MemorySegment.NULL, len, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
             return n < 0 ? -Libc.Linux.errno(state) : n;
         } catch (Throwable t) {
             throw new IllegalStateException("splice", t);

@@ -38,8 +38,14 @@ class BroadcastCommandTest {
     @Test
     void broadcastToTheLoopbackBroadcastAddressReachesWildcardReceivers() throws Exception {
         try (DatagramSocket receiver = wildcardReceiver()) {
-            UdpCommandRun b = run("broadcast", "-v", "--address", LOOPBACK_BROADCAST,
-                    String.valueOf(receiver.getLocalPort()), "hello", "all");
+            UdpCommandRun b = run(
+                    "broadcast",
+                    "-v",
+                    "--address",
+                    LOOPBACK_BROADCAST,
+                    String.valueOf(receiver.getLocalPort()),
+                    "hello",
+                    "all");
             DatagramPacket p = receive(receiver);
             assertEquals("hello all", new String(payload(p), StandardCharsets.UTF_8));
             assertEquals(0, b.awaitExit(LIMIT));
@@ -54,8 +60,8 @@ class BroadcastCommandTest {
             assertEquals(6, plain.awaitExit(LIMIT));
             plain.awaitErr("permission denied (a broadcast address needs --broadcast)", LIMIT);
 
-            UdpCommandRun allowed = run("udp-send", "--broadcast", LOOPBACK_BROADCAST,
-                    String.valueOf(receiver.getLocalPort()), "y");
+            UdpCommandRun allowed =
+                    run("udp-send", "--broadcast", LOOPBACK_BROADCAST, String.valueOf(receiver.getLocalPort()), "y");
             assertEquals("y", new String(payload(receive(receiver)), StandardCharsets.UTF_8));
             assertEquals(0, allowed.awaitExit(LIMIT));
         }
@@ -68,8 +74,8 @@ class BroadcastCommandTest {
         UdpCommandRun beta = run("broadcast", "--listen", "-v", "-c", "1", "--reply", "beta\n", String.valueOf(port));
         alpha.awaitErr("listening on 0.0.0.0:" + port, LIMIT);
         beta.awaitErr("listening on 0.0.0.0:" + port, LIMIT);
-        UdpCommandRun ask = run("broadcast", "--json", "-r1s", "--address", LOOPBACK_BROADCAST, String.valueOf(port),
-                "who is there?");
+        UdpCommandRun ask = run(
+                "broadcast", "--json", "-r1s", "--address", LOOPBACK_BROADCAST, String.valueOf(port), "who is there?");
         assertEquals(0, ask.awaitExit(LIMIT));
         String out = ask.stdoutText();
         assertTrue(out.contains("\"text\":\"alpha\\n\"") && out.contains("\"text\":\"beta\\n\""), out);
@@ -82,8 +88,13 @@ class BroadcastCommandTest {
 
     @Test
     void discoveryWithoutAnyResponderExitsFour() throws Exception {
-        UdpCommandRun ask = run("broadcast", "-r300ms", "--address", LOOPBACK_BROADCAST,
-                String.valueOf(UdpTestPeers.closedPort("0.0.0.0")), "anyone?");
+        UdpCommandRun ask = run(
+                "broadcast",
+                "-r300ms",
+                "--address",
+                LOOPBACK_BROADCAST,
+                String.valueOf(UdpTestPeers.closedPort("0.0.0.0")),
+                "anyone?");
         assertEquals(4, ask.awaitExit(LIMIT));
         ask.awaitErr("no reply from 127.255.255.255:", LIMIT);
     }
@@ -96,10 +107,13 @@ class BroadcastCommandTest {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
             s.setBroadcast(true);
             byte[] b = "ping".getBytes(StandardCharsets.UTF_8);
-            s.send(new DatagramPacket(b, b.length, new InetSocketAddress(InetAddress.getByName(LOOPBACK_BROADCAST), port)));
+            s.send(new DatagramPacket(
+                    b, b.length, new InetSocketAddress(InetAddress.getByName(LOOPBACK_BROADCAST), port)));
             assertEquals(0, listen.awaitExit(LIMIT));
-            assertEquals("{\"event\":\"message\",\"address\":\"127.0.0.1\",\"family\":\"IPv4\",\"port\":" + s.getLocalPort()
-                    + ",\"size\":4,\"text\":\"ping\"}\n", listen.stdoutText());
+            assertEquals(
+                    "{\"event\":\"message\",\"address\":\"127.0.0.1\",\"family\":\"IPv4\",\"port\":" + s.getLocalPort()
+                            + ",\"size\":4,\"text\":\"ping\"}\n",
+                    listen.stdoutText());
         }
     }
 
@@ -114,8 +128,10 @@ class BroadcastCommandTest {
     void anInterfaceWithoutABroadcastAddressExitsSix() throws Exception {
         UdpCommandRun r = run("broadcast", "--interface", "lo", "9999", "x");
         assertEquals(6, r.awaitExit(LIMIT));
-        assertEquals(List.of("netkit: interface 'lo' has no IPv4 broadcast address (loopback and point-to-point "
-                + "links have none); give --address, e.g. 127.255.255.255 on lo"), r.errSoFar());
+        assertEquals(
+                List.of("netkit: interface 'lo' has no IPv4 broadcast address (loopback and point-to-point "
+                        + "links have none); give --address, e.g. 127.255.255.255 on lo"),
+                r.errSoFar());
     }
 
     @Test
@@ -129,7 +145,9 @@ class BroadcastCommandTest {
     void anIpv6AddressIsAUsageErrorThatDoesNotBlameAnUngivenFlag() throws Exception {
         UdpCommandRun run = run("broadcast", "--address", "::1", "9", "x");
         assertEquals(2, run.awaitExit(LIMIT));
-        assertEquals(List.of("netkit: --address '::1' is IPv6 but broadcast is IPv4 only (IPv6 has none: use "
-                + "multicast-join ff02::1 PORT --send)"), run.errSoFar());
+        assertEquals(
+                List.of("netkit: --address '::1' is IPv6 but broadcast is IPv4 only (IPv6 has none: use "
+                        + "multicast-join ff02::1 PORT --send)"),
+                run.errSoFar());
     }
 }

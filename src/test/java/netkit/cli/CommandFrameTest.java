@@ -35,9 +35,14 @@ class CommandFrameTest {
     /** A test-only subcommand using the shared converters, and failing for real on request. */
     @Command(name = "probe", description = "Test-only command.")
     static final class Probe extends BaseCommand {
-        enum Mode { fast, slow }
+        enum Mode {
+            fast,
+            slow
+        }
 
-        @Option(names = {"-w", "--connect-timeout"}, converter = Converters.DurationConverter.class)
+        @Option(
+                names = {"-w", "--connect-timeout"},
+                converter = Converters.DurationConverter.class)
         Duration timeout;
 
         @Option(names = "--count", converter = Converters.PositiveIntConverter.class)
@@ -77,7 +82,8 @@ class CommandFrameTest {
                     }
                 }
                 case "bind" -> {
-                    try (ServerSocket a = new ServerSocket(0, 1, lo); ServerSocket b = new ServerSocket()) {
+                    try (ServerSocket a = new ServerSocket(0, 1, lo);
+                            ServerSocket b = new ServerSocket()) {
                         b.bind(new InetSocketAddress(lo, a.getLocalPort()));
                     }
                 }
@@ -85,7 +91,10 @@ class CommandFrameTest {
                 case "interrupted" -> throw new InterruptedException();
                 case "combination" -> throw NetkitException.usage("--fail and --mode cannot be combined");
                 case "bug" -> throw new IllegalStateException("unexpected");
-                default -> output().record("ok " + port, netkit.output.Json.event("probe").put("port", port));
+                default ->
+                    output().record(
+                                    "ok " + port,
+                                    netkit.output.Json.event("probe").put("port", port));
             }
             return ExitCode.OK;
         }
@@ -100,8 +109,14 @@ class CommandFrameTest {
     static Run run(Stdio base, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Stdio stdio = new Stdio(base.in(), out, new PrintStream(err, true, UTF_8), base.stdinIsTerminal(),
-                base.stdoutIsTerminal(), base.stderrIsTerminal(), base.env());
+        Stdio stdio = new Stdio(
+                base.in(),
+                out,
+                new PrintStream(err, true, UTF_8),
+                base.stdinIsTerminal(),
+                base.stdoutIsTerminal(),
+                base.stderrIsTerminal(),
+                base.env());
         CommandLine cl = Netkit.commandLine(stdio);
         cl.addSubcommand(new CommandLine(new Probe()));
         int exit = cl.execute(args);
@@ -120,7 +135,8 @@ class CommandFrameTest {
 
     @Test
     void badDurationNamesTheOptionAndQuotesTheValue() {
-        assertUsage(run("probe", "-w", "5x"),
+        assertUsage(
+                run("probe", "-w", "5x"),
                 "netkit: invalid value for --connect-timeout: '5x' (expected a duration such as 250ms, 2s, 1.5s, 3m, 1h)");
     }
 
@@ -132,17 +148,24 @@ class CommandFrameTest {
     @Test
     void picocliBuiltInConversionsGetTheSameShape() {
         assertUsage(run("probe", "--number", "abc"), "netkit: invalid value for --number: 'abc' (expected an int)");
-        assertUsage(run("probe", "--mode", "turbo"), "netkit: invalid value for --mode: 'turbo' (expected one of fast, slow)");
-        assertUsage(run("--color", "purple", "probe"),
+        assertUsage(
+                run("probe", "--mode", "turbo"),
+                "netkit: invalid value for --mode: 'turbo' (expected one of fast, slow)");
+        assertUsage(
+                run("--color", "purple", "probe"),
                 "netkit: invalid value for --color: 'purple' (expected one of auto, always, never)");
-        assertUsage(run("probe", "--count", "0"), "netkit: invalid value for --count: '0' (expected a whole number from 1)");
+        assertUsage(
+                run("probe", "--count", "0"),
+                "netkit: invalid value for --count: '0' (expected a whole number from 1)");
     }
 
     @Test
     void unknownOptionAndUnknownCommandAreOneLine() {
         assertUsage(run("probe", "--bogus"), "netkit: unknown option: '--bogus'");
         assertUsage(run("nonsense"), "netkit: unknown command: 'nonsense' (see netkit --help)");
-        assertUsage(run("probe", "--connect-timeout"), "netkit: missing required parameter for option '--connect-timeout' (<timeout>)");
+        assertUsage(
+                run("probe", "--connect-timeout"),
+                "netkit: missing required parameter for option '--connect-timeout' (<timeout>)");
     }
 
     @Test
@@ -170,7 +193,8 @@ class CommandFrameTest {
     void exitCodeTableIsNotWrappedInAnyCommandsHelp() {
         for (String command : List.of("udp-listen", "multicast-join", "isip")) {
             String out = run(command, "--help").out();
-            String table = out.substring(out.indexOf("Exit codes:") + "Exit codes:".length()).strip();
+            String table = out.substring(out.indexOf("Exit codes:") + "Exit codes:".length())
+                    .strip();
             for (String line : table.split("\\R")) {
                 assertTrue(line.matches("(\\d+ +|  +)\\S.*"), command + ": a wrapped row '" + line + "' in\n" + table);
             }
@@ -180,8 +204,8 @@ class CommandFrameTest {
     @Test
     @Timeout(20)
     void everyFailureReachesItsExitCodeWithOneLine() {
-        Map<String, Integer> expected = Map.of(
-                "refused", 3, "timeout", 4, "unresolved", 5, "bind", 6, "interrupted", 130, "bug", 1);
+        Map<String, Integer> expected =
+                Map.of("refused", 3, "timeout", 4, "unresolved", 5, "bind", 6, "interrupted", 130, "bug", 1);
         expected.forEach((kind, code) -> {
             Run r = run("probe", "--fail", kind);
             assertEquals(code, r.exit(), kind + ": " + r.err());
@@ -189,8 +213,12 @@ class CommandFrameTest {
             assertTrue(r.errLines().get(0).startsWith("netkit: "), r.err());
             assertFalse(r.err().contains("\tat "), "stack trace without --stacktrace: " + r.err());
         });
-        assertTrue(run("probe", "--fail", "refused").err().matches("netkit: connect to 127\\.0\\.0\\.1:\\d+: connection refused\n"));
-        assertEquals("netkit: cannot resolve host 'no-such-host.invalid'\n", run("probe", "--fail", "unresolved").err());
+        assertTrue(run("probe", "--fail", "refused")
+                .err()
+                .matches("netkit: connect to 127\\.0\\.0\\.1:\\d+: connection refused\n"));
+        assertEquals(
+                "netkit: cannot resolve host 'no-such-host.invalid'\n",
+                run("probe", "--fail", "unresolved").err());
     }
 
     @Test
@@ -198,7 +226,10 @@ class CommandFrameTest {
     void stacktraceOptionAddsTheTrace() {
         Run r = run("probe", "--stacktrace", "--fail", "bind");
         assertEquals(6, r.exit());
-        assertTrue(r.err().startsWith("netkit: address already in use\n") || r.err().startsWith("netkit: "), r.err());
+        assertTrue(
+                r.err().startsWith("netkit: address already in use\n")
+                        || r.err().startsWith("netkit: "),
+                r.err());
         assertTrue(r.err().contains("java.net.BindException") && r.err().contains("\tat "), r.err());
     }
 
@@ -207,11 +238,17 @@ class CommandFrameTest {
     void jsonErrorsCarryCodeMessageAndExit() {
         Run r = run("--json", "probe", "--fail", "refused");
         assertEquals(3, r.exit());
-        assertTrue(r.err().matches("\\{\"event\":\"error\",\"code\":\"ECONNREFUSED\",\"message\":\"connect to 127\\.0\\.0\\.1:\\d+: "
-                + "connection refused\",\"exit\":3}\n"), r.err());
+        assertTrue(
+                r.err()
+                        .matches(
+                                "\\{\"event\":\"error\",\"code\":\"ECONNREFUSED\",\"message\":\"connect to 127\\.0\\.0\\.1:\\d+: "
+                                        + "connection refused\",\"exit\":3}\n"),
+                r.err());
         Run usage = run("probe", "--json", "--bogus");
         assertEquals(2, usage.exit());
-        assertEquals("{\"event\":\"error\",\"code\":\"EINVAL\",\"message\":\"unknown option: '--bogus'\",\"exit\":2}\n", usage.err());
+        assertEquals(
+                "{\"event\":\"error\",\"code\":\"EINVAL\",\"message\":\"unknown option: '--bogus'\",\"exit\":2}\n",
+                usage.err());
     }
 
     @Test
@@ -222,7 +259,9 @@ class CommandFrameTest {
     }
 
     private static Stdio terminalStderr(Map<String, String> env) {
-        return Stdio.of(new ByteArrayInputStream(new byte[0]), null, null).withTerminals(false, false, true).withEnv(env);
+        return Stdio.of(new ByteArrayInputStream(new byte[0]), null, null)
+                .withTerminals(false, false, true)
+                .withEnv(env);
     }
 
     @Test
@@ -230,18 +269,36 @@ class CommandFrameTest {
         String esc = "\u001b[";
         assertFalse(run("probe", "--bogus").err().contains(esc), "not a terminal: no colour");
         assertTrue(run(terminalStderr(Map.of()), "probe", "--bogus").err().contains(esc), "terminal: colour");
-        assertFalse(run(terminalStderr(Map.of("NO_COLOR", "1")), "probe", "--bogus").err().contains(esc), "NO_COLOR=1");
-        assertTrue(run(terminalStderr(Map.of("NO_COLOR", "")), "probe", "--bogus").err().contains(esc), "empty NO_COLOR is unset");
-        assertFalse(run(terminalStderr(Map.of()), "--color=never", "probe", "--bogus").err().contains(esc), "--color=never");
+        assertFalse(
+                run(terminalStderr(Map.of("NO_COLOR", "1")), "probe", "--bogus")
+                        .err()
+                        .contains(esc),
+                "NO_COLOR=1");
+        assertTrue(
+                run(terminalStderr(Map.of("NO_COLOR", "")), "probe", "--bogus")
+                        .err()
+                        .contains(esc),
+                "empty NO_COLOR is unset");
+        assertFalse(
+                run(terminalStderr(Map.of()), "--color=never", "probe", "--bogus")
+                        .err()
+                        .contains(esc),
+                "--color=never");
         assertTrue(run("--color=always", "probe", "--bogus").err().contains(esc), "--color=always on a pipe");
-        assertTrue(run(terminalStderr(Map.of("NO_COLOR", "1")), "--color=always", "probe", "--bogus").err().contains(esc),
+        assertTrue(
+                run(terminalStderr(Map.of("NO_COLOR", "1")), "--color=always", "probe", "--bogus")
+                        .err()
+                        .contains(esc),
                 "an explicit --color=always wins over NO_COLOR");
     }
 
     @Test
     void colourNeverReachesStdout() {
-        Run r = run(Stdio.of(new ByteArrayInputStream(new byte[0]), null, null).withTerminals(true, true, true),
-                "--color=always", "probe", "80");
+        Run r = run(
+                Stdio.of(new ByteArrayInputStream(new byte[0]), null, null).withTerminals(true, true, true),
+                "--color=always",
+                "probe",
+                "80");
         assertEquals("ok 80\n", r.out());
     }
 }

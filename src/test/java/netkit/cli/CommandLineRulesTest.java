@@ -31,7 +31,9 @@ class CommandLineRulesTest {
     /** Parses {@code args} and returns the subcommand object with its fields set. */
     @SuppressWarnings("unchecked")
     private static <T> T parse(String... args) {
-        CommandLine cl = Netkit.commandLine(Stdio.of(InputStream.nullInputStream(), new ByteArrayOutputStream(),
+        CommandLine cl = Netkit.commandLine(Stdio.of(
+                InputStream.nullInputStream(),
+                new ByteArrayOutputStream(),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)));
         return (T) cl.parseArgs(args).subcommand().commandSpec().userObject();
     }
@@ -40,7 +42,9 @@ class CommandLineRulesTest {
 
     static Run run(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Stdio stdio = Stdio.of(InputStream.nullInputStream(), new ByteArrayOutputStream(),
+        Stdio stdio = Stdio.of(
+                InputStream.nullInputStream(),
+                new ByteArrayOutputStream(),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         int exit = Netkit.commandLine(stdio).execute(args);
         return new Run(exit, err.toString(StandardCharsets.UTF_8));
@@ -123,8 +127,11 @@ class CommandLineRulesTest {
     void aFileWordThatWouldBecomeThePayloadIsAUsageErrorNamingTheOption() {
         Run r = run("udp-send", "127.0.0.1", "9", "-x", "dump", "ping");
         assertEquals(2, r.exit());
-        assertTrue(r.err().startsWith("netkit: -x/--hexdump takes FILE only attached (--hexdump=FILE): 'dump' would be "
-                + "sent as MESSAGE"), r.err());
+        assertTrue(
+                r.err()
+                        .startsWith("netkit: -x/--hexdump takes FILE only attached (--hexdump=FILE): 'dump' would be "
+                                + "sent as MESSAGE"),
+                r.err());
         Run b = run("broadcast", "--address", "127.255.255.255", "9", "-x", "dump", "hi");
         assertEquals(2, b.exit());
         assertTrue(b.err().contains("'dump' would be sent as MESSAGE"), b.err());
@@ -147,20 +154,26 @@ class CommandLineRulesTest {
         Files.writeString(file, "precious");
         Run r = run("tcp-listen", mode, "-o", file.toString(), "127.0.0.1", "0");
         assertEquals(2, r.exit(), r.err());
-        assertEquals("netkit: -o/--output cannot be combined with " + (mode.startsWith("-e") ? "--exec"
-                : mode.replaceFirst("=.*", "")) + "\n", r.err());
+        assertEquals(
+                "netkit: -o/--output cannot be combined with "
+                        + (mode.startsWith("-e") ? "--exec" : mode.replaceFirst("=.*", "")) + "\n",
+                r.err());
         assertEquals("precious", Files.readString(file));
     }
 
     @Test
     void streamOptionsAModeDoesNotUseAreUsageErrorsNamingTheOptionAndTheMode() {
-        assertEquals(new Run(2, "netkit: --send-only cannot be combined with --echo\n"),
+        assertEquals(
+                new Run(2, "netkit: --send-only cannot be combined with --echo\n"),
                 run("tcp-listen", "--echo", "--send-only", "127.0.0.1", "0"));
-        assertEquals(new Run(2, "netkit: --stdin-eof cannot be combined with --broker\n"),
+        assertEquals(
+                new Run(2, "netkit: --stdin-eof cannot be combined with --broker\n"),
                 run("tcp-listen", "--broker", "--stdin-eof", "close", "127.0.0.1", "0"));
-        assertEquals(new Run(2, "netkit: -q/--quit-after cannot be combined with --exec\n"),
+        assertEquals(
+                new Run(2, "netkit: -q/--quit-after cannot be combined with --exec\n"),
                 run("tcp-listen", "-e", "cat", "-q", "1s", "127.0.0.1", "0"));
-        assertEquals(new Run(2, "netkit: -C/--crlf cannot be combined with --echo\n"),
+        assertEquals(
+                new Run(2, "netkit: -C/--crlf cannot be combined with --echo\n"),
                 run("tcp-listen", "--echo", "-C", "127.0.0.1", "0"));
     }
 
@@ -176,7 +189,8 @@ class CommandLineRulesTest {
 
     @Test
     void twoModesAreAUsageError() {
-        assertEquals(new Run(2, "netkit: --chat and --exec cannot be combined (one server mode at most)\n"),
+        assertEquals(
+                new Run(2, "netkit: --chat and --exec cannot be combined (one server mode at most)\n"),
                 run("tcp-listen", "--chat", "-e", "cat", "127.0.0.1", "0"));
     }
 
@@ -184,15 +198,24 @@ class CommandLineRulesTest {
     void stdinEofIsAnEnumReadCaseInsensitively() {
         TcpConnectCommand c = parse("tcp-connect", "--stdin-eof", "KEEP", "127.0.0.1", "80");
         assertEquals(StdinEofPolicy.KEEP, c.session.stdinEof);
-        assertEquals(new Run(2, "netkit: invalid value for --stdin-eof: 'later' (expected one of shutdown, keep, close)\n"),
+        assertEquals(
+                new Run(2, "netkit: invalid value for --stdin-eof: 'later' (expected one of shutdown, keep, close)\n"),
                 run("tcp-connect", "--stdin-eof", "later", "127.0.0.1", "80"));
     }
 
     // ---- -4/-6, the same everywhere (issue 13.2) ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"tcp-connect 127.0.0.1 80", "tcp-listen 127.0.0.1 0", "udp-send 127.0.0.1 9 x",
-        "udp-listen 127.0.0.1 0", "multicast-join 224.0.0.1 9", "broadcast --address 127.255.255.255 9 x", "isip ::1"})
+    @ValueSource(
+            strings = {
+                "tcp-connect 127.0.0.1 80",
+                "tcp-listen 127.0.0.1 0",
+                "udp-send 127.0.0.1 9 x",
+                "udp-listen 127.0.0.1 0",
+                "multicast-join 224.0.0.1 9",
+                "broadcast --address 127.255.255.255 9 x",
+                "isip ::1"
+            })
     void fourAndSixTogetherAreAUsageErrorInEveryCommand(String line) {
         List<String> args = new ArrayList<>(List.of(line.split(" ")));
         args.addAll(1, List.of("-4", "-6"));

@@ -33,13 +33,15 @@ final class CommandRun {
     static CommandRun start(InputStream in, OutputStream out, String... args) {
         CommandRun run = new CommandRun(out);
         Stdio stdio = Stdio.of(in, out, new PrintStream(run.err, true, StandardCharsets.UTF_8));
-        Thread t = new Thread(() -> {
-            try {
-                run.exit.complete(Netkit.commandLine(stdio).execute(args));
-            } catch (Throwable e) {
-                run.exit.completeExceptionally(e);
-            }
-        }, "netkit " + String.join(" ", args));
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        run.exit.complete(Netkit.commandLine(stdio).execute(args));
+                    } catch (Throwable e) {
+                        run.exit.completeExceptionally(e);
+                    }
+                },
+                "netkit " + String.join(" ", args));
         t.setDaemon(true);
         t.start();
         return run;
@@ -122,15 +124,17 @@ final class CommandRun {
         /** Waits for a complete line matching {@code p} and returns it. */
         String await(Predicate<String> p, Duration within) throws InterruptedException {
             String[] found = new String[1];
-            bytes.await(t -> {
-                for (String line : t.split("\n", -1)) {
-                    if (t.contains(line + "\n") && p.test(line)) {
-                        found[0] = line;
-                        return true;
-                    }
-                }
-                return false;
-            }, within);
+            bytes.await(
+                    t -> {
+                        for (String line : t.split("\n", -1)) {
+                            if (t.contains(line + "\n") && p.test(line)) {
+                                found[0] = line;
+                                return true;
+                            }
+                        }
+                        return false;
+                    },
+                    within);
             return found[0];
         }
     }

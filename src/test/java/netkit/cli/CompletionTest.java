@@ -26,7 +26,9 @@ class CompletionTest {
         String driver = "source " + script + " 2>/dev/null\ncompopt() { :; }\nCOMP_WORDS=(" + w + ")\n"
                 + "COMP_CWORD=$((${#COMP_WORDS[@]}-1)); COMP_LINE=\"${COMP_WORDS[*]}\"; COMP_POINT=${#COMP_LINE}\n"
                 + "_complete_netkit\nprintf '%s\\n' \"${COMPREPLY[@]}\"\n";
-        Process p = new ProcessBuilder("/bin/bash", "-c", driver).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("/bin/bash", "-c", driver)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(30, TimeUnit.SECONDS);
         return out.lines().filter(l -> !l.isBlank()).toList();

@@ -35,8 +35,29 @@ class ConvertersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", " ", "abc", "-1", "-1s", "1e3", "2 s", " 2s", "2s ", "2sec", "1.5.5", "1.", "5d", "2S",
-        "1,5s", "ms", "0x10", "\u0661s", "9999h", "99999999999999999999"})
+    @ValueSource(
+            strings = {
+                "",
+                " ",
+                "abc",
+                "-1",
+                "-1s",
+                "1e3",
+                "2 s",
+                " 2s",
+                "2s ",
+                "2sec",
+                "1.5.5",
+                "1.",
+                "5d",
+                "2S",
+                "1,5s",
+                "ms",
+                "0x10",
+                "\u0661s",
+                "9999h",
+                "99999999999999999999"
+            })
     void badDurationsAreRejectedQuotingTheValue(String text) {
         TypeConversionException e = assertThrows(TypeConversionException.class, () -> duration.convert(text));
         assertTrue(e.getMessage().startsWith("'" + text + "' (expected"), e.getMessage());
@@ -48,13 +69,32 @@ class ConvertersTest {
         assertEquals(65535, port.convert("65535"));
         assertEquals(0, listenPort.convert("0"));
         assertEquals(65535, listenPort.convert("65535"));
-        assertEquals("'0' (expected 1-65535)", assertThrows(TypeConversionException.class, () -> port.convert("0")).getMessage());
-        assertEquals("'70000' (expected 0-65535)",
-                assertThrows(TypeConversionException.class, () -> listenPort.convert("70000")).getMessage());
+        assertEquals(
+                "'0' (expected 1-65535)",
+                assertThrows(TypeConversionException.class, () -> port.convert("0"))
+                        .getMessage());
+        assertEquals(
+                "'70000' (expected 0-65535)",
+                assertThrows(TypeConversionException.class, () -> listenPort.convert("70000"))
+                        .getMessage());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-1", "+80", "65536", "99999999999", "http", "80 ", " 80", "8o", "1.0", "0x50", "\u0668\u0660"})
+    @ValueSource(
+            strings = {
+                "",
+                "-1",
+                "+80",
+                "65536",
+                "99999999999",
+                "http",
+                "80 ",
+                " 80",
+                "8o",
+                "1.0",
+                "0x50",
+                "\u0668\u0660"
+            })
     void badPortsAreRejectedQuotingTheValue(String text) {
         TypeConversionException e = assertThrows(TypeConversionException.class, () -> port.convert(text));
         assertEquals("'" + text + "' (expected 1-65535)", e.getMessage());

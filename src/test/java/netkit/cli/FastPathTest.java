@@ -22,16 +22,18 @@ class FastPathTest {
     static Run fast(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Integer exit = Netkit.runFast(Stdio.of(new ByteArrayInputStream(stdin.getBytes(UTF_8)), out,
-                new PrintStream(err, true, UTF_8)), args);
+        Integer exit = Netkit.runFast(
+                Stdio.of(new ByteArrayInputStream(stdin.getBytes(UTF_8)), out, new PrintStream(err, true, UTF_8)),
+                args);
         return new Run(exit, out.toString(UTF_8), err.toString(UTF_8));
     }
 
     static Run full(String stdin, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Netkit.commandLine(Stdio.of(new ByteArrayInputStream(stdin.getBytes(UTF_8)), out,
-                new PrintStream(err, true, UTF_8))).execute(args);
+        int exit = Netkit.commandLine(Stdio.of(
+                        new ByteArrayInputStream(stdin.getBytes(UTF_8)), out, new PrintStream(err, true, UTF_8)))
+                .execute(args);
         return new Run(exit, out.toString(UTF_8), err.toString(UTF_8));
     }
 
@@ -82,11 +84,20 @@ class FastPathTest {
 
     @Test
     void anythingElseIsLeftToPicocli() {
-        for (String[] args : List.of(new String[0], new String[] {"--json", "isip", "1.2.3.4"},
-                new String[] {"isip", "-v", "1.2.3.4"}, new String[] {"isip", "1.2.3.4", "--json"},
-                new String[] {"isip", "@args.txt"}, new String[] {"isip", "--", "-1"}, new String[] {"--help"}, new String[] {"-V", "isip"}, new String[] {"-Vv"},
-                new String[] {"udp-send", "127.0.0.1", "9", "x"}, new String[] {"tcp-connect", "127.0.0.1", "9"},
-                new String[] {"tcp-connect", "-z", "-v", "127.0.0.1", "9"}, new String[] {"tcp-connect", "-z", "127.0.0.1"},
+        for (String[] args : List.of(
+                new String[0],
+                new String[] {"--json", "isip", "1.2.3.4"},
+                new String[] {"isip", "-v", "1.2.3.4"},
+                new String[] {"isip", "1.2.3.4", "--json"},
+                new String[] {"isip", "@args.txt"},
+                new String[] {"isip", "--", "-1"},
+                new String[] {"--help"},
+                new String[] {"-V", "isip"},
+                new String[] {"-Vv"},
+                new String[] {"udp-send", "127.0.0.1", "9", "x"},
+                new String[] {"tcp-connect", "127.0.0.1", "9"},
+                new String[] {"tcp-connect", "-z", "-v", "127.0.0.1", "9"},
+                new String[] {"tcp-connect", "-z", "127.0.0.1"},
                 new String[] {"tcp-connect", "-z", "127.0.0.1", "9", "-w", "1s"})) {
             assertNull(fast("", args).exit(), String.join(" ", args));
         }
@@ -95,12 +106,22 @@ class FastPathTest {
     @Test
     @Timeout(60)
     void theLauncherReadsTheSameSpecAndPicksTheSmallArchiveForExactlyTheseInvocations() throws Exception {
-        List<String[]> cases = List.of(new String[0], new String[] {"-V"}, new String[] {"--version"},
-                new String[] {"-V", "isip"}, new String[] {"isip"}, new String[] {"isip", "1.2.3.4", "::1"},
-                new String[] {"isip", "-v", "1"}, new String[] {"isip", "@x"}, new String[] {"--json", "isip", "1"},
-                new String[] {"tcp-connect", "-z", "127.0.0.1", "80"}, new String[] {"tcp-connect", "--scan", "h", "1,2"},
-                new String[] {"tcp-connect", "-z", "-v", "127.0.0.1", "80"}, new String[] {"tcp-connect", "-z", "h"},
-                new String[] {"tcp-connect", "127.0.0.1", "80"}, new String[] {"udp-send", "h", "9", "x"});
+        List<String[]> cases = List.of(
+                new String[0],
+                new String[] {"-V"},
+                new String[] {"--version"},
+                new String[] {"-V", "isip"},
+                new String[] {"isip"},
+                new String[] {"isip", "1.2.3.4", "::1"},
+                new String[] {"isip", "-v", "1"},
+                new String[] {"isip", "@x"},
+                new String[] {"--json", "isip", "1"},
+                new String[] {"tcp-connect", "-z", "127.0.0.1", "80"},
+                new String[] {"tcp-connect", "--scan", "h", "1,2"},
+                new String[] {"tcp-connect", "-z", "-v", "127.0.0.1", "80"},
+                new String[] {"tcp-connect", "-z", "h"},
+                new String[] {"tcp-connect", "127.0.0.1", "80"},
+                new String[] {"udp-send", "h", "9", "x"});
         java.nio.file.Path root = java.nio.file.Path.of("").toAbsolutePath();
         // the launcher's own matcher, run by bash over the same spec file the jar carries
         String script = "source <(sed -n '/^fast_match()/,/^}/p' netkit)\n"
@@ -110,7 +131,10 @@ class FastPathTest {
         for (String[] args : cases) {
             List<String> cmd = new java.util.ArrayList<>(List.of("bash", "-c", script, "_"));
             cmd.addAll(List.of(args));
-            Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(cmd)
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             String kind = new String(p.getInputStream().readAllBytes(), UTF_8).strip();
             assertEquals(0, p.waitFor());
             String expected = FastPath.match(args) != null ? "fast" : "full";

@@ -45,6 +45,7 @@ class ForwardTlsCommandTest {
 
     @TempDir
     static Path dir;
+
     static TestPki pki;
 
     @BeforeAll
@@ -64,7 +65,8 @@ class ForwardTlsCommandTest {
 
     /** A forwarder for one client to 127.0.0.1:{@code upstream}, with {@code options} before ADDRESS PORT. */
     private static CommandRun forwarder(int upstream, String... options) {
-        List<String> args = new ArrayList<>(List.of("tcp-listen", "-v", "-c", "1", "--forward", "127.0.0.1:" + upstream));
+        List<String> args =
+                new ArrayList<>(List.of("tcp-listen", "-v", "-c", "1", "--forward", "127.0.0.1:" + upstream));
         args.addAll(List.of(options));
         args.addAll(List.of("127.0.0.1", "0"));
         return CommandRun.start(InputStream.nullInputStream(), args.toArray(String[]::new));
@@ -83,15 +85,24 @@ class ForwardTlsCommandTest {
     @Test
     void aTlsTerminatorDecryptsClientsForAPlainUpstream() throws Exception {
         CommandRun upstream = echoUpstream(false, 1);
-        CommandRun fwd = forwarder(upstream.listeningPort(), "--tls", "--cert", pki.serverChain.toString(),
-                "--key", pki.serverKey.toString());
+        CommandRun fwd = forwarder(
+                upstream.listeningPort(),
+                "--tls",
+                "--cert",
+                pki.serverChain.toString(),
+                "--key",
+                pki.serverKey.toString());
         byte[] payload = random(3 << 20, 21);
         byte[] back = roundTrip(fwd.listeningPort(), payload, "--tls", "--cafile", pki.ca.toString());
         assertEquals(sha256(payload), sha256(back));
         assertEquals(0, fwd.exitCode(WAIT), fwd.err.text());
         assertTrue(fwd.err.text().contains("(id 1) TLSv1.3 "), fwd.err.text());
-        assertTrue(fwd.err.text().contains("upstream 127.0.0.1:" + upstream.listeningPort() + ": " + payload.length
-                + " bytes sent"), fwd.err.text());
+        assertTrue(
+                fwd.err
+                        .text()
+                        .contains("upstream 127.0.0.1:" + upstream.listeningPort() + ": " + payload.length
+                                + " bytes sent"),
+                fwd.err.text());
         assertEquals(0, upstream.exitCode(WAIT), upstream.err.text());
     }
 
@@ -103,7 +114,8 @@ class ForwardTlsCommandTest {
         byte[] back = roundTrip(fwd.listeningPort(), payload);
         assertEquals(sha256(payload), sha256(back));
         assertEquals(0, fwd.exitCode(WAIT), fwd.err.text());
-        assertTrue(fwd.err.text().contains("upstream 127.0.0.1:" + upstream.listeningPort() + " over TLSv1.3: "),
+        assertTrue(
+                fwd.err.text().contains("upstream 127.0.0.1:" + upstream.listeningPort() + " over TLSv1.3: "),
                 fwd.err.text());
         assertEquals(0, upstream.exitCode(WAIT), upstream.err.text());
         assertTrue(upstream.err.text().contains(payload.length + " bytes received"), upstream.err.text());
@@ -112,13 +124,27 @@ class ForwardTlsCommandTest {
     @Test
     void tlsOnBothSidesReencryptsByteExactAndReportsTheUpstreamSessionInJson() throws Exception {
         CommandRun upstream = echoUpstream(true, 1);
-        CommandRun fwd = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--json", "-c", "1",
-                "--tls", "--forward", "127.0.0.1:" + upstream.listeningPort(), "--forward-tls",
-                "--forward-cafile", pki.ca.toString(), "--forward-no-system-ca", "--forward-alpn", "x-test",
-                "127.0.0.1", "0");
+        CommandRun fwd = CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-listen",
+                "--json",
+                "-c",
+                "1",
+                "--tls",
+                "--forward",
+                "127.0.0.1:" + upstream.listeningPort(),
+                "--forward-tls",
+                "--forward-cafile",
+                pki.ca.toString(),
+                "--forward-no-system-ca",
+                "--forward-alpn",
+                "x-test",
+                "127.0.0.1",
+                "0");
         String listening = fwd.err.await(l -> l.contains("\"listening\""), WAIT);
         int port = Integer.parseInt(listening.replaceAll(".*\"port\":(\\d+).*", "$1"));
-        String fingerprint = fwd.err.await(l -> l.contains("\"certificate\""), WAIT)
+        String fingerprint = fwd.err
+                .await(l -> l.contains("\"certificate\""), WAIT)
                 .replaceAll(".*\"fingerprint\":\"([^\"]+)\".*", "$1");
         byte[] payload = random(2 << 20, 23);
         byte[] back = roundTrip(port, payload, "--tls", "--pin", "sha256:" + fingerprint);
@@ -126,8 +152,11 @@ class ForwardTlsCommandTest {
         assertEquals(0, fwd.exitCode(WAIT), fwd.err.text());
         String close = fwd.err.await(l -> l.contains("\"event\":\"close\""), WAIT);
         assertTrue(close.contains("\"bytesRead\":" + payload.length + ",\"bytesWritten\":" + payload.length), close);
-        assertTrue(close.contains("\"tls\":{\"protocol\":\"TLSv1.3\"") && close.contains("\"peerSubject\":\"CN=localhost\"")
-                && close.contains("\"verified\":true"), close);
+        assertTrue(
+                close.contains("\"tls\":{\"protocol\":\"TLSv1.3\"")
+                        && close.contains("\"peerSubject\":\"CN=localhost\"")
+                        && close.contains("\"verified\":true"),
+                close);
         assertEquals(0, upstream.exitCode(WAIT), upstream.err.text());
     }
 
@@ -164,9 +193,19 @@ class ForwardTlsCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun fwd = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--json", "-c", "2",
-                    "--forward", "127.0.0.1:" + upstream.getLocalPort(), "--forward-tls",
-                    "--forward-cafile", pki.ca.toString(), "127.0.0.1", "0");
+            CommandRun fwd = CommandRun.start(
+                    InputStream.nullInputStream(),
+                    "tcp-listen",
+                    "--json",
+                    "-c",
+                    "2",
+                    "--forward",
+                    "127.0.0.1:" + upstream.getLocalPort(),
+                    "--forward-tls",
+                    "--forward-cafile",
+                    pki.ca.toString(),
+                    "127.0.0.1",
+                    "0");
             String listening = fwd.err.await(l -> l.contains("\"listening\""), WAIT);
             int port = Integer.parseInt(listening.replaceAll(".*\"port\":(\\d+).*", "$1"));
             byte[] first = random(500_000, 24);
@@ -180,8 +219,11 @@ class ForwardTlsCommandTest {
                 }
                 String closed = fwd.err.await(l -> l.contains("\"event\":\"close\",\"id\":2"), WAIT);
                 assertTrue(closed.contains("\"hadError\":true") && closed.contains("\"code\":\"ETLS\""), closed);
-                assertTrue(closed.contains("unknown certificate authority") && closed.contains("--forward-cafile FILE")
-                        && closed.contains("--forward-pin sha256:"), closed);
+                assertTrue(
+                        closed.contains("unknown certificate authority")
+                                && closed.contains("--forward-cafile FILE")
+                                && closed.contains("--forward-pin sha256:"),
+                        closed);
                 assertFalse(closed.contains(" --cafile"), closed);
 
                 // the first client goes on, unaffected
@@ -192,38 +234,89 @@ class ForwardTlsCommandTest {
             served.get(20, TimeUnit.SECONDS);
             assertEquals(0, fwd.exitCode(WAIT), fwd.err.text());
             String closed = fwd.err.await(l -> l.contains("\"event\":\"close\",\"id\":1"), WAIT);
-            assertTrue(closed.contains("\"hadError\":false") && closed.contains("\"bytesRead\":" + (first.length
-                    + second.length)), closed);
+            assertTrue(
+                    closed.contains("\"hadError\":false")
+                            && closed.contains("\"bytesRead\":" + (first.length + second.length)),
+                    closed);
         }
     }
 
     @Test
     void forwardTlsOptionsAreCheckedAndNamedWithTheirPrefix() {
-        assertUsage("--forward-cafile needs --forward-tls", "tcp-listen", "--forward", "127.0.0.1:9",
-                "--forward-cafile", "ca.pem", "127.0.0.1", "0");
+        assertUsage(
+                "--forward-cafile needs --forward-tls",
+                "tcp-listen",
+                "--forward",
+                "127.0.0.1:9",
+                "--forward-cafile",
+                "ca.pem",
+                "127.0.0.1",
+                "0");
         assertUsage("--forward-tls needs --forward TARGET", "tcp-listen", "--forward-tls", "127.0.0.1", "0");
-        assertUsage("invalid value for --forward-pin: 'md5:xyz'", "tcp-listen", "--forward", "127.0.0.1:9",
-                "--forward-tls", "--forward-pin", "md5:xyz", "127.0.0.1", "0");
-        assertUsage("--forward-cert needs --forward-key FILE", "tcp-listen", "--forward", "127.0.0.1:9",
-                "--forward-tls", "--forward-cert", pki.clientCert.toString(), "127.0.0.1", "0");
-        assertUsage("invalid value for --forward-cafile: '" + dir.resolve("none.pem") + "' (no such file)",
-                "tcp-listen", "--forward", "127.0.0.1:9", "--forward-tls", "--forward-cafile",
-                dir.resolve("none.pem").toString(), "127.0.0.1", "0");
-        assertUsage("--forward-tls to " + dir.resolve("s") + " has no name to check the certificate against",
-                "tcp-listen", "--forward", "unix:" + dir.resolve("s"), "--forward-tls", "127.0.0.1", "0");
+        assertUsage(
+                "invalid value for --forward-pin: 'md5:xyz'",
+                "tcp-listen",
+                "--forward",
+                "127.0.0.1:9",
+                "--forward-tls",
+                "--forward-pin",
+                "md5:xyz",
+                "127.0.0.1",
+                "0");
+        assertUsage(
+                "--forward-cert needs --forward-key FILE",
+                "tcp-listen",
+                "--forward",
+                "127.0.0.1:9",
+                "--forward-tls",
+                "--forward-cert",
+                pki.clientCert.toString(),
+                "127.0.0.1",
+                "0");
+        assertUsage(
+                "invalid value for --forward-cafile: '" + dir.resolve("none.pem") + "' (no such file)",
+                "tcp-listen",
+                "--forward",
+                "127.0.0.1:9",
+                "--forward-tls",
+                "--forward-cafile",
+                dir.resolve("none.pem").toString(),
+                "127.0.0.1",
+                "0");
+        assertUsage(
+                "--forward-tls to " + dir.resolve("s") + " has no name to check the certificate against",
+                "tcp-listen",
+                "--forward",
+                "unix:" + dir.resolve("s"),
+                "--forward-tls",
+                "127.0.0.1",
+                "0");
         // the listener's own --cafile is the clients' side: it needs --tls, not --forward-tls
-        assertUsage("--cafile needs --tls", "tcp-listen", "--forward", "127.0.0.1:9", "--forward-tls",
-                "--cafile", pki.ca.toString(), "127.0.0.1", "0");
+        assertUsage(
+                "--cafile needs --tls",
+                "tcp-listen",
+                "--forward",
+                "127.0.0.1:9",
+                "--forward-tls",
+                "--cafile",
+                pki.ca.toString(),
+                "127.0.0.1",
+                "0");
     }
 
     private static void assertUsage(String expected, String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Stdio stdio = Stdio.of(InputStream.nullInputStream(), new ByteArrayOutputStream(),
+        Stdio stdio = Stdio.of(
+                InputStream.nullInputStream(),
+                new ByteArrayOutputStream(),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         int code = Netkit.commandLine(stdio).execute(args);
         String text = err.toString(StandardCharsets.UTF_8);
         assertEquals(2, code, String.join(" ", args) + ": " + text);
-        assertTrue(text.startsWith("netkit: ") && text.contains(expected) && text.lines().count() == 1,
+        assertTrue(
+                text.startsWith("netkit: ")
+                        && text.contains(expected)
+                        && text.lines().count() == 1,
                 String.join(" ", args) + ": " + text);
     }
 

@@ -35,13 +35,15 @@ class GeneratedDocsTest {
         TreeSet<String> extra = new TreeSet<>();
         for (String dir : List.of("man", "completions")) {
             try (Stream<Path> files = Files.list(ROOT.resolve(dir))) {
-                files.map(p -> ROOT.relativize(p).toString()).filter(p -> !fresh.containsKey(p)).forEach(extra::add);
+                files.map(p -> ROOT.relativize(p).toString())
+                        .filter(p -> !fresh.containsKey(p))
+                        .forEach(extra::add);
             }
         }
         extra.forEach(e -> stale.add(e + " (no such command any more)"));
         if (!stale.isEmpty()) {
-            fail("man pages / completions are stale: " + String.join(", ", stale)
-                    + ". Regenerate them with:\n\n    " + Docs.UPDATE_COMMAND + "\n\nand commit man/ and completions/.");
+            fail("man pages / completions are stale: " + String.join(", ", stale) + ". Regenerate them with:\n\n    "
+                    + Docs.UPDATE_COMMAND + "\n\nand commit man/ and completions/.");
         }
     }
 
@@ -51,7 +53,8 @@ class GeneratedDocsTest {
         for (Class<?> c : Netkit.COMMANDS) {
             String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
             assertTrue(fresh.containsKey("man/netkit-" + name + ".1"), name);
-            assertTrue(fresh.get("man/netkit.1").contains("\\fBnetkit\\-" + name.replace("-", "\\-") + "\\fR(1)"), name);
+            assertTrue(
+                    fresh.get("man/netkit.1").contains("\\fBnetkit\\-" + name.replace("-", "\\-") + "\\fR(1)"), name);
         }
         assertTrue(fresh.get("man/netkit.1").contains(".SH \"EXIT STATUS\""));
         assertTrue(fresh.get("man/netkit.1").contains(".SH \"ENVIRONMENT\""));
@@ -81,7 +84,10 @@ class GeneratedDocsTest {
         assertEquals(List.of("isip"), complete("netkit", "is"));
         for (Class<?> c : Netkit.COMMANDS) {
             String name = c.getAnnotation(picocli.CommandLine.Command.class).name();
-            assertTrue(complete("netkit", name.substring(0, Math.min(name.length(), 5))).contains(name), name);
+            assertTrue(
+                    complete("netkit", name.substring(0, Math.min(name.length(), 5)))
+                            .contains(name),
+                    name);
         }
         assertTrue(complete("netkit", "isip", "--js").contains("--json"));
     }
@@ -100,7 +106,8 @@ class GeneratedDocsTest {
                 + "_complete_netkit netkit '" + words[words.length - 1] + "' '" + words[words.length - 2] + "'\n"
                 + "printf '%s\\n' \"${COMPREPLY[@]}\"\n";
         Process p = new ProcessBuilder("bash", "--norc", "--noprofile", "-c", probe)
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), UTF_8);
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));

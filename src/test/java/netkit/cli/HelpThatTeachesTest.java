@@ -22,7 +22,9 @@ class HelpThatTeachesTest {
 
     private static String stdout(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Stdio stdio = Stdio.of(InputStream.nullInputStream(), out,
+        Stdio stdio = Stdio.of(
+                InputStream.nullInputStream(),
+                out,
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         assertEquals(0, Netkit.commandLine(stdio, args).execute(args), String.join(" ", args));
         return out.toString(StandardCharsets.UTF_8);
@@ -84,7 +86,10 @@ class HelpThatTeachesTest {
                 continue;
             }
             String page = f.getValue();
-            String name = page.substring(page.indexOf(".SH \"NAME\"\n") + 11).lines().findFirst().orElseThrow();
+            String name = page.substring(page.indexOf(".SH \"NAME\"\n") + 11)
+                    .lines()
+                    .findFirst()
+                    .orElseThrow();
             assertTrue(name.length() < 100, f.getKey() + ": " + name);
             assertTrue(page.contains(".SH \"EXAMPLES\""), f.getKey());
             assertEquals(1, page.split("\\.SH \"EXIT STATUS\"", -1).length - 1, f.getKey());

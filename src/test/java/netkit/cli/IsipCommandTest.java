@@ -59,7 +59,8 @@ class IsipCommandTest {
 
     @Test
     void verboseAddsTheKindColumn() {
-        assertEquals(new Run(1, "4\tloopback\n6\tlink-local\n0\tinvalid\n", ""),
+        assertEquals(
+                new Run(1, "4\tloopback\n6\tlink-local\n0\tinvalid\n", ""),
                 isip("", "-v", "127.0.0.1", "fe80::1%eth0", "01.2.3.4"));
     }
 
@@ -67,8 +68,10 @@ class IsipCommandTest {
     void jsonPrintsOneRecordPerInputWithEscapedInput() {
         Run r = isip("", "--json", "::ffff:1.2.3.4", "a\"b");
         assertEquals(1, r.exit());
-        assertEquals("{\"event\":\"isip\",\"input\":\"::ffff:1.2.3.4\",\"family\":6,\"kind\":\"ipv4-mapped\"}\n"
-                + "{\"event\":\"isip\",\"input\":\"a\\\"b\",\"family\":0,\"kind\":null}\n", r.out());
+        assertEquals(
+                "{\"event\":\"isip\",\"input\":\"::ffff:1.2.3.4\",\"family\":6,\"kind\":\"ipv4-mapped\"}\n"
+                        + "{\"event\":\"isip\",\"input\":\"a\\\"b\",\"family\":0,\"kind\":null}\n",
+                r.out());
     }
 
     @Test
@@ -125,9 +128,13 @@ class IsipCommandTest {
         assertEquals(1, Netkit.commandLine(stdio).execute("isip"));
         assertEquals("0\n6\n", out.toString(UTF_8));
         out.reset();
-        assertEquals(1, Netkit.commandLine(Stdio.of(new ByteArrayInputStream(bad), out, new PrintStream(err, true, UTF_8)))
-                .execute("isip", "--json"));
-        assertEquals("{\"event\":\"isip\",\"input\":\"\ufffd1\",\"family\":0,\"kind\":null}\n"
-                + "{\"event\":\"isip\",\"input\":\"::1\",\"family\":6,\"kind\":\"loopback\"}\n", out.toString(UTF_8));
+        assertEquals(
+                1,
+                Netkit.commandLine(Stdio.of(new ByteArrayInputStream(bad), out, new PrintStream(err, true, UTF_8)))
+                        .execute("isip", "--json"));
+        assertEquals(
+                "{\"event\":\"isip\",\"input\":\"\ufffd1\",\"family\":0,\"kind\":null}\n"
+                        + "{\"event\":\"isip\",\"input\":\"::1\",\"family\":6,\"kind\":\"loopback\"}\n",
+                out.toString(UTF_8));
     }
 }

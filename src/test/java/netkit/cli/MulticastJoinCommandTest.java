@@ -63,8 +63,10 @@ class MulticastJoinCommandTest {
             sendTo(sender, "tick", group, port);
             int from = ((InetSocketAddress) sender.getLocalAddress()).getPort();
             assertEquals(0, run.awaitExit(LIMIT));
-            assertEquals("{\"event\":\"message\",\"address\":\"127.0.0.1\",\"family\":\"IPv4\",\"port\":" + from
-                    + ",\"size\":4,\"text\":\"tick\"}\n", run.stdoutText());
+            assertEquals(
+                    "{\"event\":\"message\",\"address\":\"127.0.0.1\",\"family\":\"IPv4\",\"port\":" + from
+                            + ",\"size\":4,\"text\":\"tick\"}\n",
+                    run.stdoutText());
         }
         run.awaitErr("\"event\":\"leave\",\"group\":\"" + group + "\"", LIMIT);
     }
@@ -89,8 +91,8 @@ class MulticastJoinCommandTest {
 
     @Test
     void leavesTheGroupOnExitAsTheKernelSees() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/net/igmp")),
-                "needs Linux /proc/net/igmp");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/net/igmp")), "needs Linux /proc/net/igmp");
         String group = randomGroup();
         int port = UdpTestPeers.closedPort("0.0.0.0");
         UdpCommandRun member = join("-v", "-c", "1", "--interface", "lo", group, String.valueOf(port));
@@ -113,8 +115,18 @@ class MulticastJoinCommandTest {
             NetworkInterface lo = NetworkInterface.getByName("lo");
             other.joinGroup(new InetSocketAddress(InetAddress.getByName(group), 0), lo);
             other.setSoTimeout(10_000);
-            UdpCommandRun run = join(new PipedInputStream(typed), "--json", "-c", "1", "--send", "--ttl", "0",
-                    "--interface", "lo", group, String.valueOf(port));
+            UdpCommandRun run = join(
+                    new PipedInputStream(typed),
+                    "--json",
+                    "-c",
+                    "1",
+                    "--send",
+                    "--ttl",
+                    "0",
+                    "--interface",
+                    "lo",
+                    group,
+                    String.valueOf(port));
             run.awaitErr("\"event\":\"join\"", LIMIT);
             typed.write("hello group\n".getBytes(StandardCharsets.UTF_8));
             typed.flush();
@@ -122,7 +134,8 @@ class MulticastJoinCommandTest {
             // loopback is on by default: netkit, a member, receives its own datagram
             assertEquals(0, run.awaitExit(LIMIT));
             assertTrue(run.stdoutText().contains("\"text\":\"hello group\\n\""), run.stdoutText());
-            run.awaitErr("{\"event\":\"sent\",\"address\":\"" + group + "\",\"port\":" + port + ",\"bytes\":12}", LIMIT);
+            run.awaitErr(
+                    "{\"event\":\"sent\",\"address\":\"" + group + "\",\"port\":" + port + ",\"bytes\":12}", LIMIT);
             other.leaveGroup(new InetSocketAddress(InetAddress.getByName(group), 0), lo);
         } finally {
             typed.close();
@@ -131,10 +144,11 @@ class MulticastJoinCommandTest {
 
     @Test
     void sourceSpecificJoinOnlyHearsThatSource() throws Exception {
-        String group = "232.255." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255) + ".7";
+        String group =
+                "232.255." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255) + ".7";
         int port = UdpTestPeers.closedPort("0.0.0.0");
-        UdpCommandRun run = join("--json", "-c", "1", "--interface", "lo", "--source", "127.0.0.2", group,
-                String.valueOf(port));
+        UdpCommandRun run =
+                join("--json", "-c", "1", "--interface", "lo", "--source", "127.0.0.2", group, String.valueOf(port));
         run.awaitErr("\"source\":\"127.0.0.2\"", LIMIT);
         try (DatagramChannel wrong = multicastSender("127.0.0.1", 0);
                 DatagramChannel right = multicastSender("127.0.0.2", 0)) {
@@ -142,13 +156,17 @@ class MulticastJoinCommandTest {
             sendTo(right, "from .2", group, port);
         }
         assertEquals(0, run.awaitExit(LIMIT));
-        assertTrue(run.stdoutText().contains("\"address\":\"127.0.0.2\"") && run.stdoutText().contains("from .2"),
+        assertTrue(
+                run.stdoutText().contains("\"address\":\"127.0.0.2\"")
+                        && run.stdoutText().contains("from .2"),
                 run.stdoutText());
     }
 
     @Test
     void ipv6GroupOnLoopbackWhereTheSystemAllowsIt() throws Exception {
-        String group = "ff15::4e4b:" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 0xffff));
+        String group = "ff15::4e4b:"
+                + Integer.toHexString(
+                        java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 0xffff));
         int port = UdpTestPeers.closedPort("::");
         NetworkInterface lo = NetworkInterface.getByName("lo");
         String reason = null;
@@ -180,15 +198,23 @@ class MulticastJoinCommandTest {
         for (String bad : List.of("198.51.100.7", "localhost", "::1", "239.1.2")) {
             UdpCommandRun run = join("--interface", "lo", bad, "9999");
             assertEquals(2, run.awaitExit(LIMIT), bad);
-            assertEquals(List.of("netkit: invalid value for GROUP: '" + bad
-                    + "' (expected an IPv4 multicast address in 224.0.0.0/4 or IPv6 in ff00::/8)"), run.errSoFar());
+            assertEquals(
+                    List.of("netkit: invalid value for GROUP: '" + bad
+                            + "' (expected an IPv4 multicast address in 224.0.0.0/4 or IPv6 in ff00::/8)"),
+                    run.errSoFar());
         }
     }
 
     @Test
     void theInterfaceMayBeNamedByOneOfItsAddresses() throws Exception {
         String group = randomGroup();
-        UdpCommandRun run = join("-v", "-i", "100ms", "--interface", "127.0.0.1", group,
+        UdpCommandRun run = join(
+                "-v",
+                "-i",
+                "100ms",
+                "--interface",
+                "127.0.0.1",
+                group,
                 String.valueOf(UdpTestPeers.closedPort("0.0.0.0")));
         run.awaitErr("joined " + group + " on lo", LIMIT);
         assertEquals(4, run.awaitExit(LIMIT));
@@ -204,8 +230,8 @@ class MulticastJoinCommandTest {
     @Test
     void idleTimeoutExitsFourAndStillLeaves() throws Exception {
         String group = randomGroup();
-        UdpCommandRun run = join("-v", "-i", "200ms", "--interface", "lo", group,
-                String.valueOf(UdpTestPeers.closedPort("0.0.0.0")));
+        UdpCommandRun run = join(
+                "-v", "-i", "200ms", "--interface", "lo", group, String.valueOf(UdpTestPeers.closedPort("0.0.0.0")));
         assertEquals(4, run.awaitExit(LIMIT));
         run.awaitErr("left " + group + " on lo", LIMIT);
     }

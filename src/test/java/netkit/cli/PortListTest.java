@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import netkit.ExitCode;
 import netkit.NetkitException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class PortListTest {
     @Test
@@ -41,23 +41,26 @@ class PortListTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "0|port out of range: 0",
-        "70000|port out of range: 70000",
-        "5-1|range runs backwards: 5-1",
-        "a-b|not a port: a",
-        "22,,80|empty list item",
-        "-5|missing port",
-        "5-|missing port",
-        "1-2-3|not a port: 2-3",
-        "' 22'|not a port:  22",
-        "+22|not a port: +22",
-        "1000000|not a port: 1000000",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "0|port out of range: 0",
+                "70000|port out of range: 70000",
+                "5-1|range runs backwards: 5-1",
+                "a-b|not a port: a",
+                "22,,80|empty list item",
+                "-5|missing port",
+                "5-|missing port",
+                "1-2-3|not a port: 2-3",
+                "' 22'|not a port:  22",
+                "+22|not a port: +22",
+                "1000000|not a port: 1000000",
+            })
     void badListsAreUsageErrorsQuotingTheValue(String value, String reason) {
         NetkitException e = assertThrows(NetkitException.class, () -> PortList.parse("PORT", value));
         assertEquals(ExitCode.USAGE, e.exitCode());
-        assertEquals("invalid value for PORT: '" + value + "' (" + reason + "; " + PortList.EXPECTED + ")", e.getMessage());
+        assertEquals(
+                "invalid value for PORT: '" + value + "' (" + reason + "; " + PortList.EXPECTED + ")", e.getMessage());
     }
 
     @ParameterizedTest

@@ -1,6 +1,5 @@
 package netkit.cli;
 
-import static netkit.cli.TcpTesting.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,8 +79,8 @@ class RobustnessTest {
     void execListenerUnder150IdleClientsKeepsServingAndGetsBackItsDescriptorsAndChildren() throws Exception {
         // 128 idle clients pinned every carrier when the child's pipes were read on virtual threads
         long kids = children();
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-k", "-m", "200", "-v",
-                "-e", "cat", "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-listen", "-k", "-m", "200", "-v", "-e", "cat", "127.0.0.1", "0");
         int port = run.listeningPort();
         int fds = openFds();
         List<Socket> idle = new ArrayList<>();
@@ -108,10 +107,11 @@ class RobustnessTest {
 
     @Test
     void execModesHaveADefaultLimitOf100PrintedWithVerbose() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-c", "1",
-                "-e", "cat", "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-listen", "-v", "-c", "1", "-e", "cat", "127.0.0.1", "0");
         int port = run.listeningPort();
-        assertTrue(run.err.text().contains("netkit: at most 100 clients (and children) at once (-m default)\n"),
+        assertTrue(
+                run.err.text().contains("netkit: at most 100 clients (and children) at once (-m default)\n"),
                 run.err.text());
         try (Socket c = connect(port)) {
             c.shutdownOutput();
@@ -125,8 +125,16 @@ class RobustnessTest {
     void execChildThatIgnoresItsClientsEndIsEndedWithItsGrandchildrenAfterTheGrace() throws Exception {
         // sh waits for a sleep that holds the connection's pipe: both go once the client has left
         String marker = "61.25";
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-c", "1",
-                "--sh-exec", "cat; sleep " + marker, "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-listen",
+                "-v",
+                "-c",
+                "1",
+                "--sh-exec",
+                "cat; sleep " + marker,
+                "127.0.0.1",
+                "0");
         int port = run.listeningPort();
         try (Socket c = connect(port)) {
             assertEquals("hi\n", echoLine(c, "hi"));
@@ -139,15 +147,27 @@ class RobustnessTest {
     }
 
     private static boolean sleeping(String marker) {
-        return ProcessHandle.allProcesses().anyMatch(p -> p.info().arguments()
-                .map(a -> a.length > 0 && a[a.length - 1].equals(marker)).orElse(false));
+        return ProcessHandle.allProcesses()
+                .anyMatch(p -> p.info()
+                        .arguments()
+                        .map(a -> a.length > 0 && a[a.length - 1].equals(marker))
+                        .orElse(false));
     }
 
     @Test
     void execThatCannotStartPrintsItsReasonOncePerDistinctFailureWithoutVerbose() throws Exception {
         // --json without -v: the listening event gives the port; a warning prints whatever the verbosity
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "--json", "tcp-listen", "-k", "-c", "3",
-                "-e", "no-such-command-xyz", "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(),
+                "--json",
+                "tcp-listen",
+                "-k",
+                "-c",
+                "3",
+                "-e",
+                "no-such-command-xyz",
+                "127.0.0.1",
+                "0");
         String listening = run.err.await(l -> l.contains("\"event\":\"listening\""), WAIT);
         int port = Integer.parseInt(listening.replaceAll(".*\"port\":(\\d+).*", "$1"));
         for (int i = 0; i < 3; i++) {
@@ -156,16 +176,18 @@ class RobustnessTest {
             }
         }
         assertEquals(0, run.exitCode(WAIT), run.err.text());
-        String warning = "{\"event\":\"warning\",\"message\":\"cannot run no-such-command-xyz: No such file or directory\"}";
-        assertEquals(1, run.err.text().lines().filter(l -> l.contains("\"warning\"")).count(), run.err.text());
+        String warning =
+                "{\"event\":\"warning\",\"message\":\"cannot run no-such-command-xyz: No such file or directory\"}";
+        assertEquals(
+                1, run.err.text().lines().filter(l -> l.contains("\"warning\"")).count(), run.err.text());
         assertTrue(run.err.text().contains(warning + "\n"), run.err.text());
     }
 
     @Test
     @EnabledOnOs(OS.LINUX)
     void keepOpenListenerWritingToAFullDeviceExitsOneWithOneLine() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "--json", "tcp-listen", "-k",
-                "-o", "/dev/full", "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(), "--json", "tcp-listen", "-k", "-o", "/dev/full", "127.0.0.1", "0");
         String listening = run.err.await(l -> l.contains("\"event\":\"listening\""), WAIT);
         int port = Integer.parseInt(listening.replaceAll(".*\"port\":(\\d+).*", "$1"));
         try (Socket c = connect(port)) {
@@ -173,8 +195,12 @@ class RobustnessTest {
             assertEquals(-1, c.getInputStream().read()); // the listener closes its clients
         }
         assertEquals(1, run.exitCode(WAIT), run.err.text());
-        assertTrue(run.err.text().endsWith("{\"event\":\"error\",\"code\":\"ENOSPC\",\"message\":"
-                + "\"write to '/dev/full': no space left on device\",\"exit\":1}\n"), run.err.text());
+        assertTrue(
+                run.err
+                        .text()
+                        .endsWith("{\"event\":\"error\",\"code\":\"ENOSPC\",\"message\":"
+                                + "\"write to '/dev/full': no space left on device\",\"exit\":1}\n"),
+                run.err.text());
         assertThrows(ConnectException.class, () -> connect(port).close()); // it stopped accepting
     }
 
@@ -216,7 +242,10 @@ class RobustnessTest {
             assertEquals(-1, c.getInputStream().read());
         }
         int exit = run.exitCode(WAIT);
-        String err = run.err.text().lines().filter(l -> !l.contains("connection from") && !l.contains("closed"))
+        String err = run.err
+                .text()
+                .lines()
+                .filter(l -> !l.contains("connection from") && !l.contains("closed"))
                 .reduce("", (a, b) -> a + b + "\n");
         return new Result(exit, err, port);
     }
@@ -232,10 +261,12 @@ class RobustnessTest {
                 }
             });
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Stdio stdio = Stdio.of(InputStream.nullInputStream(), failing("Broken pipe"),
+            Stdio stdio = Stdio.of(
+                    InputStream.nullInputStream(),
+                    failing("Broken pipe"),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
-            int exit = Netkit.commandLine(stdio).execute("tcp-connect", "127.0.0.1",
-                    String.valueOf(server.getLocalPort()));
+            int exit = Netkit.commandLine(stdio)
+                    .execute("tcp-connect", "127.0.0.1", String.valueOf(server.getLocalPort()));
             assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
             assertEquals("", err.toString(StandardCharsets.UTF_8));
             peer.get(10, TimeUnit.SECONDS);
@@ -246,8 +277,8 @@ class RobustnessTest {
     void isipWhoseStdoutIsClosedEndsQuietlyAndAFullOneIsExitOne() {
         for (String reason : List.of("Broken pipe", "No space left on device")) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Stdio stdio = Stdio.of(InputStream.nullInputStream(), failing(reason),
-                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            Stdio stdio = Stdio.of(
+                    InputStream.nullInputStream(), failing(reason), new PrintStream(err, true, StandardCharsets.UTF_8));
             int exit = Netkit.commandLine(stdio).execute("isip", "1.2.3.4");
             String text = err.toString(StandardCharsets.UTF_8);
             if (reason.equals("Broken pipe")) {
@@ -262,8 +293,8 @@ class RobustnessTest {
 
     @Test
     void udpListenWhoseStdoutIsClosedEndsQuietlyAtTheNextDatagram() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), failing("Broken pipe"), "udp-listen", "-v",
-                "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(), failing("Broken pipe"), "udp-listen", "-v", "127.0.0.1", "0");
         String line = run.err.await(l -> l.contains("listening on"), WAIT);
         int port = Integer.parseInt(line.replaceAll(".*:(\\d+).*", "$1"));
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
@@ -281,10 +312,12 @@ class RobustnessTest {
     @Test
     @Timeout(90)
     void brokerDisconnectsAClientThatDoesNotReadAndTheOthersGetEverything() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--broker", "-v",
-                "127.0.0.1", "0");
+        CommandRun run =
+                CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--broker", "-v", "127.0.0.1", "0");
         int port = run.listeningPort();
-        try (Socket deaf = connect(port); Socket sender = connect(port); Socket reader = connect(port)) {
+        try (Socket deaf = connect(port);
+                Socket sender = connect(port);
+                Socket reader = connect(port)) {
             deaf.setReceiveBufferSize(4096);
             run.err.await(l -> l.contains("3 open"), WAIT);
             byte[] payload = TcpTesting.random(6 << 20, 17);
@@ -299,52 +332,70 @@ class RobustnessTest {
             assertEquals(TcpTesting.sha256(payload), got.get(60, TimeUnit.SECONDS));
             String closed = run.err.await(l -> l.contains("(id 1)"), WAIT);
             assertTrue(closed.endsWith("(not reading: 1 MiB waiting for it)"), closed);
-            assertTrue(run.err.text().contains("netkit: --broker: disconnected a client that did not read for 5s"),
+            assertTrue(
+                    run.err.text().contains("netkit: --broker: disconnected a client that did not read for 5s"),
                     run.err.text());
         }
     }
 
     @Test
     void aZoneThatNamesNoInterfaceIsExitSixNoSuchInterface() {
-        for (String[] args : List.of(new String[] {"tcp-connect", "fe80::1%nonexist", "80"},
+        for (String[] args : List.of(
+                new String[] {"tcp-connect", "fe80::1%nonexist", "80"},
                 new String[] {"udp-send", "::1%999", "9", "hi"})) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            Stdio stdio = Stdio.of(InputStream.nullInputStream(), new ByteArrayOutputStream(),
+            Stdio stdio = Stdio.of(
+                    InputStream.nullInputStream(),
+                    new ByteArrayOutputStream(),
                     new PrintStream(err, true, StandardCharsets.UTF_8));
             assertEquals(6, Netkit.commandLine(stdio).execute(args), String.join(" ", args));
             String zone = args[1].substring(args[1].indexOf('%') + 1);
-            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("netkit: no such interface: '" + zone + "' in '"
-                    + args[1] + "' (known: "), err.toString(StandardCharsets.UTF_8));
+            assertTrue(
+                    err.toString(StandardCharsets.UTF_8)
+                            .startsWith("netkit: no such interface: '" + zone + "' in '" + args[1] + "' (known: "),
+                    err.toString(StandardCharsets.UTF_8));
         }
     }
 
     @Test
     void outputFileErrorsNameTheSystemsReason() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Stdio stdio = Stdio.of(InputStream.nullInputStream(), new ByteArrayOutputStream(),
+        Stdio stdio = Stdio.of(
+                InputStream.nullInputStream(),
+                new ByteArrayOutputStream(),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(1, Netkit.commandLine(stdio).execute("tcp-connect", "-o", "/nonexistent-dir-xyz/f", "127.0.0.1", "9"));
-        assertEquals("netkit: cannot open --output '/nonexistent-dir-xyz/f': No such file or directory\n",
+        assertEquals(
+                1, Netkit.commandLine(stdio).execute("tcp-connect", "-o", "/nonexistent-dir-xyz/f", "127.0.0.1", "9"));
+        assertEquals(
+                "netkit: cannot open --output '/nonexistent-dir-xyz/f': No such file or directory\n",
                 err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void udpOverIpv6Carries65527BytesAndIpv4StopsAt65507() throws Exception {
-        UdpCommandRun run = UdpCommandRun.start(InputStream.nullInputStream(), "udp-listen", "-v", "-c", "1", "::1", "0");
+        UdpCommandRun run =
+                UdpCommandRun.start(InputStream.nullInputStream(), "udp-listen", "-v", "-c", "1", "::1", "0");
         int port = run.awaitListeningPort();
         byte[] payload = TcpTesting.random(65_527, 3);
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Stdio stdio = Stdio.of(new java.io.ByteArrayInputStream(payload), new ByteArrayOutputStream(),
+        Stdio stdio = Stdio.of(
+                new java.io.ByteArrayInputStream(payload),
+                new ByteArrayOutputStream(),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
-        assertEquals(0, Netkit.commandLine(stdio).execute("udp-send", "--chunk", "65527", "::1", String.valueOf(port)),
+        assertEquals(
+                0,
+                Netkit.commandLine(stdio).execute("udp-send", "--chunk", "65527", "::1", String.valueOf(port)),
                 err.toString(StandardCharsets.UTF_8));
         assertEquals(0, run.exit.get(20, TimeUnit.SECONDS));
         assertEquals(TcpTesting.sha256(payload), TcpTesting.sha256(run.stdout()));
         ByteArrayOutputStream err4 = new ByteArrayOutputStream();
-        Stdio v4 = Stdio.of(InputStream.nullInputStream(), new ByteArrayOutputStream(),
+        Stdio v4 = Stdio.of(
+                InputStream.nullInputStream(),
+                new ByteArrayOutputStream(),
                 new PrintStream(err4, true, StandardCharsets.UTF_8));
         assertEquals(2, Netkit.commandLine(v4).execute("udp-send", "--chunk", "65508", "127.0.0.1", "9"));
-        assertEquals("netkit: invalid value for --chunk: '65508' (an IPv4 datagram holds at most 65507 bytes)\n",
+        assertEquals(
+                "netkit: invalid value for --chunk: '65508' (an IPv4 datagram holds at most 65507 bytes)\n",
                 err4.toString(StandardCharsets.UTF_8));
     }
 }

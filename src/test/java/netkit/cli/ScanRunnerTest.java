@@ -26,9 +26,16 @@ class ScanRunnerTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private ExitCode scan(String ports, boolean json, int verbosity) throws InterruptedException {
-        Output output = new Output(new PrintStream(err, true, StandardCharsets.UTF_8), out, json, verbosity, false, false);
-        return ScanRunner.run(new ScanRequest("127.0.0.1", LOOPBACK, PortList.parse("PORT", ports),
-                Duration.ofMillis(300), ScanRunner.DEFAULT_CONCURRENCY), output);
+        Output output =
+                new Output(new PrintStream(err, true, StandardCharsets.UTF_8), out, json, verbosity, false, false);
+        return ScanRunner.run(
+                new ScanRequest(
+                        "127.0.0.1",
+                        LOOPBACK,
+                        PortList.parse("PORT", ports),
+                        Duration.ofMillis(300),
+                        ScanRunner.DEFAULT_CONCURRENCY),
+                output);
     }
 
     private List<String> stdout() {
@@ -47,7 +54,8 @@ class ScanRunnerTest {
 
     @Test
     void printsOnlyOpenPortsOnStdoutInPortOrderAndExitsZero() throws Exception {
-        try (ServerSocket a = new ServerSocket(0, 50, LOOPBACK); ServerSocket b = new ServerSocket(0, 50, LOOPBACK)) {
+        try (ServerSocket a = new ServerSocket(0, 50, LOOPBACK);
+                ServerSocket b = new ServerSocket(0, 50, LOOPBACK)) {
             int closed = closedPort();
             int lo = Math.min(a.getLocalPort(), b.getLocalPort());
             int hi = Math.max(a.getLocalPort(), b.getLocalPort());
@@ -74,7 +82,8 @@ class ScanRunnerTest {
 
     @Test
     void verboseAddsClosedAndFilteredLinesAndASummaryOnStderr() throws Exception {
-        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK); FullBacklogListener filtered = new FullBacklogListener()) {
+        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK);
+                FullBacklogListener filtered = new FullBacklogListener()) {
             int closed = closedPort();
 
             ExitCode code = scan(open.getLocalPort() + "," + closed + "," + filtered.port(), false, 1);
@@ -84,16 +93,22 @@ class ScanRunnerTest {
             List<String> e = stderr();
             assertTrue(e.contains("netkit: 127.0.0.1 " + closed + " closed"), e.toString());
             assertTrue(e.contains("netkit: 127.0.0.1 " + filtered.port() + " filtered"), e.toString());
-            assertTrue(e.get(e.size() - 1).matches(
-                    "netkit: scanned 3 ports of 127\\.0\\.0\\.1 in [0-9.]+ s: 1 open, 1 closed, 1 filtered"), e.toString());
+            assertTrue(
+                    e.get(e.size() - 1)
+                            .matches(
+                                    "netkit: scanned 3 ports of 127\\.0\\.0\\.1 in [0-9.]+ s: 1 open, 1 closed, 1 filtered"),
+                    e.toString());
         }
     }
 
     @Test
     void jsonWritesOneRecordPerPortInPortOrder() throws Exception {
-        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK); FullBacklogListener filtered = new FullBacklogListener()) {
+        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK);
+                FullBacklogListener filtered = new FullBacklogListener()) {
             int closed = closedPort();
-            int[] sorted = java.util.stream.IntStream.of(open.getLocalPort(), closed, filtered.port()).sorted().toArray();
+            int[] sorted = java.util.stream.IntStream.of(open.getLocalPort(), closed, filtered.port())
+                    .sorted()
+                    .toArray();
 
             ExitCode code = scan(filtered.port() + "," + closed + "," + open.getLocalPort(), true, 0);
 
@@ -103,11 +118,17 @@ class ScanRunnerTest {
             for (int i = 0; i < 3; i++) {
                 int port = sorted[i];
                 String state = port == open.getLocalPort() ? "open" : port == closed ? "closed" : "filtered";
-                assertTrue(records.get(i).matches("\\{\"event\":\"port\",\"host\":\"127\\.0\\.0\\.1\",\"port\":" + port
-                        + ",\"state\":\"" + state + "\",\"ms\":[0-9.E-]+}"), records.get(i));
+                assertTrue(
+                        records.get(i)
+                                .matches("\\{\"event\":\"port\",\"host\":\"127\\.0\\.0\\.1\",\"port\":" + port
+                                        + ",\"state\":\"" + state + "\",\"ms\":[0-9.E-]+}"),
+                        records.get(i));
             }
-            assertTrue(stderr().get(0).startsWith("{\"event\":\"scan\",\"host\":\"127.0.0.1\",\"address\":\"127.0.0.1\","
-                    + "\"ports\":3,\"open\":1,\"closed\":1,\"filtered\":1,\"ms\":"), stderr().toString());
+            assertTrue(
+                    stderr().get(0)
+                            .startsWith("{\"event\":\"scan\",\"host\":\"127.0.0.1\",\"address\":\"127.0.0.1\","
+                                    + "\"ports\":3,\"open\":1,\"closed\":1,\"filtered\":1,\"ms\":"),
+                    stderr().toString());
         }
     }
 
@@ -135,8 +156,11 @@ class ScanRunnerTest {
         int closed = closedPort();
         assertEquals(ExitCode.FAILURE, scan(String.valueOf(closed), true, 0));
         assertEquals(1, stdout().size());
-        assertTrue(stdout().get(0).startsWith("{\"event\":\"port\",\"host\":\"127.0.0.1\",\"port\":" + closed
-                + ",\"state\":\"closed\",\"ms\":"), stdout().toString());
+        assertTrue(
+                stdout().get(0)
+                        .startsWith("{\"event\":\"port\",\"host\":\"127.0.0.1\",\"port\":" + closed
+                                + ",\"state\":\"closed\",\"ms\":"),
+                stdout().toString());
         assertEquals(List.of(), stderr());
     }
 }

@@ -43,14 +43,19 @@ class StrictArgumentsTest {
     @ParameterizedTest
     @ValueSource(strings = {"tcp-listen", "udp-listen"})
     void aBareNumberIsAPortNeverAnAddress(String command) {
-        assertEquals(new Run(2, "netkit: invalid value for ADDRESS: '20801' (a bare number is a port, not an address)\n"),
+        assertEquals(
+                new Run(2, "netkit: invalid value for ADDRESS: '20801' (a bare number is a port, not an address)\n"),
                 run(command, "20801", "20802"));
     }
 
     @Test
     void shorthandDottedNumbersFollowIsipsLiteralRules() {
-        assertEquals(new Run(2, "netkit: invalid value for ADDRESS: '127.1' (not an IPv4 address: write all four "
-                + "parts, e.g. 127.0.0.1, as isip accepts them)\n"), run("tcp-listen", "127.1", "0"));
+        assertEquals(
+                new Run(
+                        2,
+                        "netkit: invalid value for ADDRESS: '127.1' (not an IPv4 address: write all four "
+                                + "parts, e.g. 127.0.0.1, as isip accepts them)\n"),
+                run("tcp-listen", "127.1", "0"));
         assertEquals(2, run("tcp-connect", "127.1", "80").exit());
         assertEquals(2, run("udp-send", "10.1", "9", "x").exit());
     }
@@ -61,7 +66,8 @@ class StrictArgumentsTest {
         assertEquals(new Run(2, expected), run("tcp-connect", "", "80"));
         assertEquals(new Run(2, expected), run("tcp-connect", "-z", "", "80"));
         assertEquals(new Run(2, expected), run("udp-send", "", "80", "hi"));
-        assertEquals(new Run(2, "netkit: invalid value for ADDRESS: '' (expected a host name or address)\n"),
+        assertEquals(
+                new Run(2, "netkit: invalid value for ADDRESS: '' (expected a host name or address)\n"),
                 run("udp-listen", "", "0"));
         assertEquals(2, run("tcp-connect", "-s", "", "127.0.0.1", "80").exit());
     }
@@ -69,10 +75,13 @@ class StrictArgumentsTest {
     @Test
     void anEmptyHostOnTheFastPathIsTheSameUsageError() {
         java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        Stdio stdio = Stdio.of(InputStream.nullInputStream(), OutputStream.nullOutputStream(),
+        Stdio stdio = Stdio.of(
+                InputStream.nullInputStream(),
+                OutputStream.nullOutputStream(),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertEquals(2, Netkit.runFast(stdio, new String[] {"tcp-connect", "-z", "", "80"}));
-        assertEquals("netkit: invalid value for HOST: '' (expected a host name or address)\n",
+        assertEquals(
+                "netkit: invalid value for HOST: '' (expected a host name or address)\n",
                 err.toString(StandardCharsets.UTF_8));
     }
 
@@ -95,8 +104,8 @@ class StrictArgumentsTest {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             for (int i = 0; i < 20; i++) {
                 byte[] b = ("payload-" + i + ";").getBytes(StandardCharsets.UTF_8);
-                s.send(new DatagramPacket(b, b.length, InetAddress.getByName("127.0.0.1"),
-                        Integer.parseInt(port.group(1))));
+                s.send(new DatagramPacket(
+                        b, b.length, InetAddress.getByName("127.0.0.1"), Integer.parseInt(port.group(1))));
             }
             assertEquals(0, exit.get(20, TimeUnit.SECONDS));
             String text = screen.text();

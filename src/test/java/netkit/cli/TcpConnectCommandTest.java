@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.InetAddress;
@@ -46,8 +45,11 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("hello\n")),
-                    "tcp-connect", "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(bytes("hello\n")),
+                    "tcp-connect",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             assertEquals("hello\n", new String(got.get(10, TimeUnit.SECONDS), StandardCharsets.UTF_8));
             assertEquals("reply after your EOF\n", run.stdout());
@@ -68,8 +70,11 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(payload),
-                    "tcp-connect", "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(payload),
+                    "tcp-connect",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             assertEquals(sha256(payload), sha256(got.get(10, TimeUnit.SECONDS)));
             assertEquals("bye", run.stdout());
@@ -78,7 +83,8 @@ class TcpConnectCommandTest {
 
     @Test
     void noHalfOpenEndsTheSessionWhenThePeerEnds() throws Exception {
-        try (ServerSocket server = loopbackServer(); PipedOutputStream feed = new PipedOutputStream()) {
+        try (ServerSocket server = loopbackServer();
+                PipedOutputStream feed = new PipedOutputStream()) {
             PipedInputStream stdin = new PipedInputStream(feed);
             CompletableFuture.runAsync(() -> {
                 try (Socket s = server.accept()) {
@@ -87,8 +93,8 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(stdin, "tcp-connect", "--no-allow-half-open",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    stdin, "tcp-connect", "--no-allow-half-open", "127.0.0.1", String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text()); // stdin still open
             assertEquals("bye", run.stdout());
         }
@@ -117,8 +123,12 @@ class TcpConnectCommandTest {
                 }
             });
             TcpTesting.DigestSink stdout = new TcpTesting.DigestSink();
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(up), stdout,
-                    "tcp-connect", "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(up),
+                    stdout,
+                    "tcp-connect",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             assertEquals(sha256(up), got.get(10, TimeUnit.SECONDS));
             assertEquals(down.length, stdout.count());
@@ -132,7 +142,8 @@ class TcpConnectCommandTest {
         try (ServerSocket s = loopbackServer()) {
             port = s.getLocalPort();
         }
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "127.0.0.1", String.valueOf(port));
+        CommandRun run =
+                CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "127.0.0.1", String.valueOf(port));
         assertEquals(3, run.exitCode(WAIT));
         assertEquals("netkit: connect to 127.0.0.1:" + port + ": connection refused\n", run.err.text());
     }
@@ -153,8 +164,13 @@ class TcpConnectCommandTest {
                         break; // the queue is full now
                     }
                 }
-                CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "-w", "300ms",
-                        "127.0.0.1", String.valueOf(server.getLocalPort()));
+                CommandRun run = CommandRun.start(
+                        InputStream.nullInputStream(),
+                        "tcp-connect",
+                        "-w",
+                        "300ms",
+                        "127.0.0.1",
+                        String.valueOf(server.getLocalPort()));
                 assertEquals(4, run.exitCode(WAIT), run.err.text());
                 assertTrue(run.err.text().contains("timed out after 300ms"), run.err.text());
             } finally {
@@ -167,7 +183,8 @@ class TcpConnectCommandTest {
 
     @Test
     void idleTimeoutExitsFourWhenNothingMoves() throws Exception {
-        try (ServerSocket server = loopbackServer(); PipedOutputStream feed = new PipedOutputStream()) {
+        try (ServerSocket server = loopbackServer();
+                PipedOutputStream feed = new PipedOutputStream()) {
             PipedInputStream stdin = new PipedInputStream(feed);
             CompletableFuture<Socket> peer = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -177,8 +194,8 @@ class TcpConnectCommandTest {
                 }
             });
             long t0 = System.nanoTime();
-            CommandRun run = CommandRun.start(stdin, "tcp-connect", "-i", "400ms",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    stdin, "tcp-connect", "-i", "400ms", "127.0.0.1", String.valueOf(server.getLocalPort()));
             assertEquals(4, run.exitCode(WAIT), run.err.text());
             assertTrue(System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(400));
             assertTrue(run.err.text().contains("idle timeout"), run.err.text());
@@ -188,7 +205,8 @@ class TcpConnectCommandTest {
 
     @Test
     void trafficInEitherDirectionResetsTheIdleTimer() throws Exception {
-        try (ServerSocket server = loopbackServer(); PipedOutputStream feed = new PipedOutputStream()) {
+        try (ServerSocket server = loopbackServer();
+                PipedOutputStream feed = new PipedOutputStream()) {
             PipedInputStream stdin = new PipedInputStream(feed);
             CompletableFuture<Void> peer = CompletableFuture.runAsync(() -> {
                 try (Socket s = server.accept()) {
@@ -200,8 +218,14 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(stdin, "tcp-connect", "-i", "400ms", "--no-allow-half-open",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    stdin,
+                    "tcp-connect",
+                    "-i",
+                    "400ms",
+                    "--no-allow-half-open",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             assertEquals("......", run.stdout());
             peer.get(5, TimeUnit.SECONDS);
@@ -219,13 +243,15 @@ class TcpConnectCommandTest {
         run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "--stdin-eof=later", "127.0.0.1", "80");
         assertEquals(2, run.exitCode(WAIT));
         assertTrue(run.err.text().startsWith("netkit: invalid value for --stdin-eof: 'later'"), run.err.text());
-        run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "--send-only", "--recv-only", "127.0.0.1", "80");
+        run = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-connect", "--send-only", "--recv-only", "127.0.0.1", "80");
         assertEquals(2, run.exitCode(WAIT));
     }
 
     @Test
     void crlfIsNeverDoubledAlsoAcrossSplitReads() throws Exception {
-        try (ServerSocket server = loopbackServer(); PipedOutputStream feed = new PipedOutputStream()) {
+        try (ServerSocket server = loopbackServer();
+                PipedOutputStream feed = new PipedOutputStream()) {
             PipedInputStream stdin = new PipedInputStream(feed);
             CompletableFuture<Socket> accepted = CompletableFuture.supplyAsync(() -> {
                 try {
@@ -234,7 +260,8 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(stdin, "tcp-connect", "-C", "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run =
+                    CommandRun.start(stdin, "tcp-connect", "-C", "127.0.0.1", String.valueOf(server.getLocalPort()));
             try (Socket s = accepted.get(10, TimeUnit.SECONDS)) {
                 feed.write(bytes("a\r"));
                 feed.flush();
@@ -242,8 +269,9 @@ class TcpConnectCommandTest {
                 feed.write(bytes("\nb\nc\r\n"));
                 feed.close();
                 byte[] rest = readAll(s.getInputStream());
-                assertEquals("a\r\nb\r\nc\r\n", new String(first, StandardCharsets.US_ASCII)
-                        + new String(rest, StandardCharsets.US_ASCII));
+                assertEquals(
+                        "a\r\nb\r\nc\r\n",
+                        new String(first, StandardCharsets.US_ASCII) + new String(rest, StandardCharsets.US_ASCII));
             }
             assertEquals(0, run.exitCode(WAIT), run.err.text());
         }
@@ -259,8 +287,12 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("x")), "tcp-connect", "--stdin-eof=close",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(bytes("x")),
+                    "tcp-connect",
+                    "--stdin-eof=close",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             assertEquals("x", new String(got.get(10, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
         }
@@ -280,8 +312,12 @@ class TcpConnectCommandTest {
                     firstRead.completeExceptionally(e);
                 }
             });
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("x")), "tcp-connect", "--stdin-eof=keep",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(bytes("x")),
+                    "tcp-connect",
+                    "--stdin-eof=keep",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(-3, firstRead.get(10, TimeUnit.SECONDS));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             assertEquals("done", run.stdout());
@@ -298,8 +334,13 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("x")), "tcp-connect", "-q", "200ms",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(bytes("x")),
+                    "tcp-connect",
+                    "-q",
+                    "200ms",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             peer.get(5, TimeUnit.SECONDS).close();
         }
@@ -317,7 +358,8 @@ class TcpConnectCommandTest {
                 }
             });
             String port = String.valueOf(server.getLocalPort());
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("abc")), "tcp-connect", "-v", "127.0.0.1", port);
+            CommandRun run =
+                    CommandRun.start(new ByteArrayInputStream(bytes("abc")), "tcp-connect", "-v", "127.0.0.1", port);
             assertEquals(0, run.exitCode(WAIT));
             String[] lines = run.err.text().split("\n");
             assertEquals("netkit: connected to 127.0.0.1:" + port, lines[0]);
@@ -332,12 +374,17 @@ class TcpConnectCommandTest {
                 }
             });
             String port = String.valueOf(server.getLocalPort());
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("abc")), "tcp-connect", "--json", "127.0.0.1", port);
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(bytes("abc")), "tcp-connect", "--json", "127.0.0.1", port);
             assertEquals(0, run.exitCode(WAIT));
             String[] lines = run.err.text().split("\n");
-            assertTrue(lines[0].startsWith("{\"event\":\"connected\",\"address\":\"127.0.0.1\",\"port\":" + port
-                    + ",\"family\":\"IPv4\","), lines[0]);
-            assertTrue(lines[1].matches("\\{\"event\":\"close\",\"id\":1,\"bytesRead\":0,\"bytesWritten\":3,\"ms\":\\d+,\"hadError\":false}"),
+            assertTrue(
+                    lines[0].startsWith("{\"event\":\"connected\",\"address\":\"127.0.0.1\",\"port\":" + port
+                            + ",\"family\":\"IPv4\","),
+                    lines[0]);
+            assertTrue(
+                    lines[1].matches(
+                            "\\{\"event\":\"close\",\"id\":1,\"bytesRead\":0,\"bytesWritten\":3,\"ms\":\\d+,\"hadError\":false}"),
                     lines[1]);
             assertEquals("", run.stdout());
         }
@@ -354,12 +401,18 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("ping")), "tcp-connect", "-x",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(bytes("ping")),
+                    "tcp-connect",
+                    "-x",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT));
             String err = run.err.text();
-            assertTrue(err.matches("(?s)> \\S+ 4 bytes at offset 0\n00000000  70 69 6e 67 .*\\|ping\\|\n"
-                    + "< \\S+ 4 bytes at offset 0\n00000000  70 6f 6e 67 .*\\|pong\\|\n"), err);
+            assertTrue(
+                    err.matches("(?s)> \\S+ 4 bytes at offset 0\n00000000  70 69 6e 67 .*\\|ping\\|\n"
+                            + "< \\S+ 4 bytes at offset 0\n00000000  70 6f 6e 67 .*\\|pong\\|\n"),
+                    err);
             assertEquals("pong", run.stdout());
         }
     }
@@ -376,8 +429,14 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "-o", file.toString(), "--append",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    InputStream.nullInputStream(),
+                    "tcp-connect",
+                    "-o",
+                    file.toString(),
+                    "--append",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             assertEquals("old;new", java.nio.file.Files.readString(file));
             assertEquals("", run.stdout());
@@ -398,8 +457,12 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("never sent")), "tcp-connect", "--recv-only",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(bytes("never sent")),
+                    "tcp-connect",
+                    "--recv-only",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             assertEquals("data", run.stdout());
             assertArrayEquals(new byte[0], got.get(10, TimeUnit.SECONDS));
@@ -413,8 +476,12 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("sent")), "tcp-connect", "--send-only",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(bytes("sent")),
+                    "tcp-connect",
+                    "--send-only",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             assertEquals("", run.stdout());
             assertEquals("sent", new String(got.get(10, TimeUnit.SECONDS), StandardCharsets.US_ASCII));
@@ -432,14 +499,26 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(new ByteArrayInputStream(new byte[3000]), "tcp-connect", "--progress=always",
-                    "--keepalive=30s", "--keepalive-interval", "5s", "--keepalive-count", "3", "--nodelay",
-                    "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    new ByteArrayInputStream(new byte[3000]),
+                    "tcp-connect",
+                    "--progress=always",
+                    "--keepalive=30s",
+                    "--keepalive-interval",
+                    "5s",
+                    "--keepalive-count",
+                    "3",
+                    "--nodelay",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(0, run.exitCode(WAIT), run.err.text());
             String err = run.err.text();
-            assertTrue(err.startsWith("\r\u001b[K") && err.endsWith("/s)\n"), err); // redrawn in place, ends on its own line
+            assertTrue(
+                    err.startsWith("\r\u001b[K") && err.endsWith("/s)\n"),
+                    err); // redrawn in place, ends on its own line
             String last = err.substring(err.lastIndexOf("\u001b[K") + 3);
-            assertTrue(last.matches("netkit: sent 2\\.93 KiB \\([^)]+/s\\), received 2\\.00 KiB \\([^)]+/s\\)\n"), last);
+            assertTrue(
+                    last.matches("netkit: sent 2\\.93 KiB \\([^)]+/s\\), received 2\\.00 KiB \\([^)]+/s\\)\n"), last);
         }
         CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "--progress", "127.0.0.1", "1");
         assertEquals(3, run.exitCode(WAIT));
@@ -460,18 +539,34 @@ class TcpConnectCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "-s", "127.0.0.2", "-p",
-                    String.valueOf(sourcePort), "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    InputStream.nullInputStream(),
+                    "tcp-connect",
+                    "-s",
+                    "127.0.0.2",
+                    "-p",
+                    String.valueOf(sourcePort),
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             InetSocketAddress from = peer.get(10, TimeUnit.SECONDS);
             assertEquals("127.0.0.2", from.getAddress().getHostAddress());
             assertEquals(sourcePort, from.getPort());
             assertEquals(0, run.exitCode(WAIT), run.err.text());
         }
-        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress()); ServerSocket server = loopbackServer()) {
-            CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "-s", "127.0.0.1", "-p",
-                    String.valueOf(busy.getLocalPort()), "127.0.0.1", String.valueOf(server.getLocalPort()));
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ServerSocket server = loopbackServer()) {
+            CommandRun run = CommandRun.start(
+                    InputStream.nullInputStream(),
+                    "tcp-connect",
+                    "-s",
+                    "127.0.0.1",
+                    "-p",
+                    String.valueOf(busy.getLocalPort()),
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             assertEquals(6, run.exitCode(WAIT));
-            assertEquals("netkit: bind 127.0.0.1:" + busy.getLocalPort() + ": address already in use\n", run.err.text());
+            assertEquals(
+                    "netkit: bind 127.0.0.1:" + busy.getLocalPort() + ": address already in use\n", run.err.text());
         }
     }
 }

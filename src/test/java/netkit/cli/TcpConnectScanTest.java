@@ -23,7 +23,8 @@ class TcpConnectScanTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        Stdio stdio = Stdio.of(new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8));
+        Stdio stdio = Stdio.of(
+                new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8));
         return Netkit.commandLine(stdio).execute(args);
     }
 
@@ -44,7 +45,14 @@ class TcpConnectScanTest {
     @Test
     void scanWithAListPrintsOpenPortsAndExitsZero() throws Exception {
         try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK)) {
-            int code = run("tcp-connect", "-z", "--concurrency", "2", "-w", "1s", "127.0.0.1",
+            int code = run(
+                    "tcp-connect",
+                    "-z",
+                    "--concurrency",
+                    "2",
+                    "-w",
+                    "1s",
+                    "127.0.0.1",
                     closedPort() + "," + open.getLocalPort());
             assertEquals(0, code, stderr());
             assertEquals("127.0.0.1 " + open.getLocalPort() + " open\n", stdout());

@@ -43,7 +43,8 @@ class TcpListenCommandTest {
 
     @Test
     void oneShotServesOneClientThenExitsAndReportsTheRealPort() throws Exception {
-        CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("hi client\n")), "tcp-listen", "-v", "127.0.0.1", "0");
+        CommandRun run =
+                CommandRun.start(new ByteArrayInputStream(bytes("hi client\n")), "tcp-listen", "-v", "127.0.0.1", "0");
         int port = run.listeningPort();
         assertTrue(port > 0);
         try (Socket c = connect("127.0.0.1", port)) {
@@ -66,7 +67,8 @@ class TcpListenCommandTest {
             int port = run.listeningPort();
             try (Socket first = connect("127.0.0.1", port)) {
                 run.err.await(l -> l.contains("connection from"), WAIT);
-                assertThrows(ConnectException.class, () -> connect("127.0.0.1", port).close());
+                assertThrows(
+                        ConnectException.class, () -> connect("127.0.0.1", port).close());
                 first.getOutputStream().write(bytes("one"));
                 first.shutdownOutput();
                 feed.close();
@@ -82,7 +84,8 @@ class TcpListenCommandTest {
         try (PipedOutputStream feed = new PipedOutputStream()) {
             CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "-k", "-v", "127.0.0.1", "0");
             int port = run.listeningPort();
-            try (Socket a = connect("127.0.0.1", port); Socket b = connect("127.0.0.1", port)) {
+            try (Socket a = connect("127.0.0.1", port);
+                    Socket b = connect("127.0.0.1", port)) {
                 run.err.await(l -> l.contains("2 open"), WAIT);
                 feed.write(bytes("to all\n"));
                 feed.flush();
@@ -122,8 +125,8 @@ class TcpListenCommandTest {
     void outputFileGetsEveryClientsBytesNothingLost() throws Exception {
         Path file = Files.createTempFile("netkit", ".out");
         try {
-            CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-k", "-v", "-o", file.toString(),
-                    "127.0.0.1", "0");
+            CommandRun run = CommandRun.start(
+                    InputStream.nullInputStream(), "tcp-listen", "-k", "-v", "-o", file.toString(), "127.0.0.1", "0");
             int port = run.listeningPort();
             byte[] a = random(3 << 20, 7);
             byte[] b = random(3 << 20, 8);
@@ -178,10 +181,13 @@ class TcpListenCommandTest {
 
     @Test
     void jsonEventsCarryIdsOpenCountAndCounters() throws Exception {
-        CommandRun run = CommandRun.start(new ByteArrayInputStream(bytes("yo")), "tcp-listen", "--json", "127.0.0.1", "0");
+        CommandRun run =
+                CommandRun.start(new ByteArrayInputStream(bytes("yo")), "tcp-listen", "--json", "127.0.0.1", "0");
         String listening = run.err.await(l -> l.contains("listening"), WAIT);
         int port = Integer.parseInt(listening.replaceAll(".*\"port\":(\\d+).*", "$1"));
-        assertEquals("{\"event\":\"listening\",\"address\":\"127.0.0.1\",\"port\":" + port + ",\"family\":\"IPv4\"}", listening);
+        assertEquals(
+                "{\"event\":\"listening\",\"address\":\"127.0.0.1\",\"port\":" + port + ",\"family\":\"IPv4\"}",
+                listening);
         try (Socket c = connect("127.0.0.1", port)) {
             c.getOutputStream().write(bytes("abc"));
             c.shutdownOutput();
@@ -189,19 +195,24 @@ class TcpListenCommandTest {
         }
         assertEquals(0, run.exitCode(WAIT));
         String[] lines = run.err.text().split("\n");
-        assertTrue(lines[1].matches("\\{\"event\":\"connection\",\"id\":1,\"address\":\"127.0.0.1\",\"port\":\\d+,"
-                + "\"family\":\"IPv4\",\"connections\":1}"), lines[1]);
-        assertTrue(lines[2].matches("\\{\"event\":\"close\",\"id\":1,\"bytesRead\":3,\"bytesWritten\":2,\"ms\":\\d+,"
-                + "\"hadError\":false}"), lines[2]);
+        assertTrue(
+                lines[1].matches("\\{\"event\":\"connection\",\"id\":1,\"address\":\"127.0.0.1\",\"port\":\\d+,"
+                        + "\"family\":\"IPv4\",\"connections\":1}"),
+                lines[1]);
+        assertTrue(
+                lines[2].matches("\\{\"event\":\"close\",\"id\":1,\"bytesRead\":3,\"bytesWritten\":2,\"ms\":\\d+,"
+                        + "\"hadError\":false}"),
+                lines[2]);
     }
 
     @Test
     void bindFailureExitsSixAndBadPortTwo() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "127.0.0.1",
-                    String.valueOf(taken.getLocalPort()));
+            CommandRun run = CommandRun.start(
+                    InputStream.nullInputStream(), "tcp-listen", "127.0.0.1", String.valueOf(taken.getLocalPort()));
             assertEquals(6, run.exitCode(WAIT));
-            assertEquals("netkit: bind 127.0.0.1:" + taken.getLocalPort() + ": address already in use\n", run.err.text());
+            assertEquals(
+                    "netkit: bind 127.0.0.1:" + taken.getLocalPort() + ": address already in use\n", run.err.text());
         }
         CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "65536");
         assertEquals(2, run.exitCode(WAIT));
@@ -211,7 +222,8 @@ class TcpListenCommandTest {
     @Test
     void idleClientEndsAOneShotListenerWithExitFour() throws Exception {
         try (PipedOutputStream feed = new PipedOutputStream()) {
-            CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "-v", "-i", "300ms", "127.0.0.1", "0");
+            CommandRun run =
+                    CommandRun.start(new PipedInputStream(feed), "tcp-listen", "-v", "-i", "300ms", "127.0.0.1", "0");
             int port = run.listeningPort();
             try (Socket c = connect("127.0.0.1", port)) {
                 assertEquals(4, run.exitCode(WAIT), run.err.text());

@@ -45,21 +45,27 @@ class TcpServerModesTest {
     void byteStreamOptionsWithChatAreAUsageErrorNamingTheOption() {
         for (String[] args : List.of(new String[] {"-i", "5s"}, new String[] {"-C"}, new String[] {"-x"})) {
             java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-            netkit.Stdio stdio = netkit.Stdio.of(InputStream.nullInputStream(), new java.io.ByteArrayOutputStream(),
+            netkit.Stdio stdio = netkit.Stdio.of(
+                    InputStream.nullInputStream(),
+                    new java.io.ByteArrayOutputStream(),
                     new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
             List<String> argv = new java.util.ArrayList<>(List.of("tcp-listen", "--chat"));
             argv.addAll(List.of(args));
             argv.addAll(List.of("127.0.0.1", "0"));
             assertEquals(2, Netkit.commandLine(stdio).execute(argv.toArray(String[]::new)), String.join(" ", args));
             String text = err.toString(StandardCharsets.UTF_8);
-            assertTrue(text.startsWith("netkit: " + args[0] + "/") && text.endsWith("cannot be combined with --chat\n")
-                    && text.lines().count() == 1, text);
+            assertTrue(
+                    text.startsWith("netkit: " + args[0] + "/")
+                            && text.endsWith("cannot be combined with --chat\n")
+                            && text.lines().count() == 1,
+                    text);
         }
     }
 
     @Test
     void echoSendsEveryByteBackAndClosesAfterTheClientsFin() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--echo", "-v", "127.0.0.1", "0");
+        CommandRun run =
+                CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--echo", "-v", "127.0.0.1", "0");
         int port = run.listeningPort();
         byte[] payload = random(4 << 20, 11);
         for (int i = 0; i < 2; i++) { // --echo keeps serving
@@ -77,7 +83,8 @@ class TcpServerModesTest {
             }
         }
         assertEquals("", run.stdout());
-        assertTrue(run.err.await(l -> l.contains("(id 2)"), WAIT).contains("4194304 bytes sent, 4194304 bytes received"));
+        assertTrue(
+                run.err.await(l -> l.contains("(id 2)"), WAIT).contains("4194304 bytes sent, 4194304 bytes received"));
     }
 
     @Test
@@ -85,7 +92,8 @@ class TcpServerModesTest {
         try (PipedOutputStream feed = new PipedOutputStream()) {
             CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--broker", "-v", "0");
             int port = run.listeningPort();
-            try (Socket v4 = connect("127.0.0.1", port); Socket v6 = connect("::1", port)) {
+            try (Socket v4 = connect("127.0.0.1", port);
+                    Socket v6 = connect("::1", port)) {
                 run.err.await(l -> l.contains("2 open"), WAIT);
                 v4.getOutputStream().write(bytes("from v4\n"));
                 assertEquals("from v4\n", text(v6.getInputStream().readNBytes(8)));
@@ -110,8 +118,14 @@ class TcpServerModesTest {
 
     @Test
     void execChildAnswersAfterTheClientsFin() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "--sh-exec",
-                "wc -c | tr -d ' '; echo \"from $NETKIT_REMOTE_ADDR\"", "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-listen",
+                "-v",
+                "--sh-exec",
+                "wc -c | tr -d ' '; echo \"from $NETKIT_REMOTE_ADDR\"",
+                "127.0.0.1",
+                "0");
         int port = run.listeningPort();
         try (Socket c = connect("127.0.0.1", port)) {
             c.getOutputStream().write(bytes("12345"));
@@ -123,8 +137,8 @@ class TcpServerModesTest {
 
     @Test
     void execRunsArgvWithoutAShellAndAnExitingChildClosesTheConnection() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-e", "echo $HOME;x",
-                "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-listen", "-v", "-e", "echo $HOME;x", "127.0.0.1", "0");
         int port = run.listeningPort();
         try (Socket c = connect("127.0.0.1", port)) {
             assertEquals("$HOME;x\n", text(readAll(c.getInputStream())));
@@ -135,8 +149,8 @@ class TcpServerModesTest {
     @Test
     void maxConnsRejectsTheNextClientAndAKilledClientFreesItsSlot() throws Exception {
         try (PipedOutputStream feed = new PipedOutputStream()) {
-            CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "-k", "-m", "1", "-v",
-                    "127.0.0.1", "0");
+            CommandRun run =
+                    CommandRun.start(new PipedInputStream(feed), "tcp-listen", "-k", "-m", "1", "-v", "127.0.0.1", "0");
             int port = run.listeningPort();
             Socket first = connect("127.0.0.1", port);
             run.err.await(l -> l.contains("(id 1, 1 open)"), WAIT);
@@ -157,8 +171,8 @@ class TcpServerModesTest {
 
     @Test
     void countStopsListeningAfterNAndExitsWhenTheyEnd() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-c", "2", "-v", "--json",
-                "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-listen", "-c", "2", "-v", "--json", "127.0.0.1", "0");
         String listening = run.err.await(l -> l.contains("\"listening\""), WAIT);
         int port = Integer.parseInt(listening.replaceAll(".*\"port\":(\\d+).*", "$1"));
         Socket a = connect("127.0.0.1", port);
@@ -178,16 +192,24 @@ class TcpServerModesTest {
 
     @Test
     void acceptTimeoutExitsFour() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--accept-timeout", "300ms",
-                "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-listen", "--accept-timeout", "300ms", "127.0.0.1", "0");
         assertEquals(4, run.exitCode(WAIT));
         assertEquals("netkit: no client connected within 300ms\n", run.err.text());
     }
 
     @Test
     void denyWinsAndAllowDeniesTheRestWithMappedClientsMatchingIpv4Rules() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-k", "-v",
-                "--allow", "127.0.0.0/8", "--deny", "127.0.0.2", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-listen",
+                "-k",
+                "-v",
+                "--allow",
+                "127.0.0.0/8",
+                "--deny",
+                "127.0.0.2",
+                "0");
         int port = run.listeningPort();
         try (Socket ok = connect("127.0.0.1", port)) { // IPv4 on a dual-stack socket: ::ffff:127.0.0.1
             run.err.await(l -> l.contains("connection from 127.0.0.1:"), WAIT);
@@ -218,7 +240,8 @@ class TcpServerModesTest {
     @Test
     void chatModeGreetsClientsAndTheConsoleTakesPart() throws Exception {
         try (PipedOutputStream feed = new PipedOutputStream()) {
-            CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-v", "127.0.0.1", "0");
+            CommandRun run =
+                    CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-v", "127.0.0.1", "0");
             int port = run.listeningPort();
             try (Socket c = connect("127.0.0.1", port)) {
                 java.io.BufferedReader in = new java.io.BufferedReader(
@@ -243,7 +266,8 @@ class TcpServerModesTest {
     void chatJoinStormThenEveryMemberGetsTheFirstBroadcast() throws Exception {
         int n = 300;
         try (PipedOutputStream feed = new PipedOutputStream()) {
-            CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-v", "127.0.0.1", "0");
+            CommandRun run =
+                    CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-v", "127.0.0.1", "0");
             int port = run.listeningPort();
             Socket[] clients = new Socket[n];
             java.io.BufferedReader[] in = new java.io.BufferedReader[n];
@@ -261,7 +285,9 @@ class TcpServerModesTest {
                 }
                 clients[0].getOutputStream().write(bytes("first after the storm\n"));
                 for (int i = 1; i < n; i++) {
-                    assertEquals("<u0> first after the storm", readUntil(in[i], "<u0> first after the storm"),
+                    assertEquals(
+                            "<u0> first after the storm",
+                            readUntil(in[i], "<u0> first after the storm"),
                             "member u" + i);
                 }
             } finally {
@@ -289,7 +315,8 @@ class TcpServerModesTest {
     @Test
     void chatCloseEventCountsTheBytesEachWay() throws Exception {
         try (PipedOutputStream feed = new PipedOutputStream()) {
-            CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-v", "127.0.0.1", "0");
+            CommandRun run =
+                    CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-v", "127.0.0.1", "0");
             int port = run.listeningPort();
             byte[] received;
             try (Socket c = connect("127.0.0.1", port)) {
@@ -298,22 +325,24 @@ class TcpServerModesTest {
             }
             assertTrue(text(received).endsWith("* bye\n"), text(received));
             String close = run.err.await(l -> l.contains("(id 1):"), WAIT);
-            assertTrue(close.endsWith(": " + received.length + " bytes sent, 12 bytes received in "
-                    + close.substring(close.lastIndexOf(" in ") + 4)), close);
+            assertTrue(
+                    close.endsWith(": " + received.length + " bytes sent, 12 bytes received in "
+                            + close.substring(close.lastIndexOf(" in ") + 4)),
+                    close);
         }
     }
 
     @Test
     void chatOverTheLimitGetsServerFullAndIsLoggedAsRejected() throws Exception {
         try (PipedOutputStream feed = new PipedOutputStream()) {
-            CommandRun run = CommandRun.start(new PipedInputStream(feed), "tcp-listen", "--chat", "-m", "1", "-v",
-                    "127.0.0.1", "0");
+            CommandRun run = CommandRun.start(
+                    new PipedInputStream(feed), "tcp-listen", "--chat", "-m", "1", "-v", "127.0.0.1", "0");
             int port = run.listeningPort();
             try (Socket first = connect("127.0.0.1", port)) {
                 run.err.await(l -> l.contains("(id 1, 1 open)"), WAIT);
                 try (Socket second = connect("127.0.0.1", port)) {
-                    assertEquals("! server full (1 connection), try again later\n",
-                            text(readAll(second.getInputStream())));
+                    assertEquals(
+                            "! server full (1 connection), try again later\n", text(readAll(second.getInputStream())));
                 }
                 String rejected = run.err.await(l -> l.contains("rejected"), WAIT);
                 assertTrue(rejected.endsWith(": connection limit reached (1)"), rejected);
@@ -324,21 +353,22 @@ class TcpServerModesTest {
 
     @Test
     void execOfAMissingCommandClosesTheClientWithAOneLineReason() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-e", "no-such-command-xyz",
-                "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-listen", "-v", "-e", "no-such-command-xyz", "127.0.0.1", "0");
         int port = run.listeningPort();
         try (Socket c = connect("127.0.0.1", port)) {
             assertEquals(-1, c.getInputStream().read());
         }
         assertEquals(1, run.exitCode(WAIT), run.err.text());
-        assertTrue(run.err.text().endsWith("\nnetkit: cannot run no-such-command-xyz: No such file or directory\n"),
+        assertTrue(
+                run.err.text().endsWith("\nnetkit: cannot run no-such-command-xyz: No such file or directory\n"),
                 run.err.text());
     }
 
     @Test
     void execConnectionIdleForTheTimeoutIsClosedAndItsChildEnded() throws Exception {
-        CommandRun run = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-i", "300ms", "-e", "cat",
-                "127.0.0.1", "0");
+        CommandRun run = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-listen", "-v", "-i", "300ms", "-e", "cat", "127.0.0.1", "0");
         int port = run.listeningPort();
         try (Socket c = connect("127.0.0.1", port)) {
             c.getOutputStream().write(bytes("x"));

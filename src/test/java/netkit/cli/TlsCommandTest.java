@@ -38,6 +38,7 @@ class TlsCommandTest {
 
     @TempDir
     static Path dir;
+
     static TestPki pki;
 
     @BeforeAll
@@ -111,8 +112,8 @@ class TlsCommandTest {
     @Test
     void sniChecksTheCertificateAgainstTheGivenName() throws Exception {
         CommandRun server = echoServer(pki.wrongNameCert, pki.wrongNameKey);
-        CommandRun c = client(stdin("by name\n"), server.listeningPort(), "--cafile", pki.ca.toString(),
-                "--sni", "other.test");
+        CommandRun c = client(
+                stdin("by name\n"), server.listeningPort(), "--cafile", pki.ca.toString(), "--sni", "other.test");
         assertEquals(0, c.exitCode(WAIT), c.err.text());
         assertEquals("by name\n", c.stdout());
         server.exitCode(WAIT);
@@ -141,7 +142,8 @@ class TlsCommandTest {
 
     @Test
     void aPublicKeyPinMatchesWithoutCaTrustAndAnyOtherPinFails() throws Exception {
-        X509Certificate untrusted = Pki.get().certificates(pki.untrustedCert, "--cert").get(0);
+        X509Certificate untrusted =
+                Pki.get().certificates(pki.untrustedCert, "--cert").get(0);
         CommandRun server = echoServer(pki.untrustedCert, pki.untrustedKey, "-k");
         int port = server.listeningPort();
         CommandRun good = client(stdin("ok\n"), port, "--pin", Fingerprints.publicKey(untrusted));
@@ -160,17 +162,25 @@ class TlsCommandTest {
         CommandRun c = client(stdin("anyway\n"), server.listeningPort(), "--insecure");
         assertEquals(0, c.exitCode(WAIT), c.err.text());
         assertEquals("anyway\n", c.stdout());
-        assertEquals(1, c.err.text().lines().filter(l -> l.contains("--insecure")).count(), c.err.text());
+        assertEquals(
+                1, c.err.text().lines().filter(l -> l.contains("--insecure")).count(), c.err.text());
         server.exitCode(WAIT);
     }
 
     @Test
     void mutualTlsPassesWithAClientCertificateAndFailsWithout() throws Exception {
-        CommandRun server = echoServer(pki.serverChain, pki.serverKey, "-k", "--cafile", pki.ca.toString(),
-                "--require-client-cert");
+        CommandRun server = echoServer(
+                pki.serverChain, pki.serverKey, "-k", "--cafile", pki.ca.toString(), "--require-client-cert");
         int port = server.listeningPort();
-        CommandRun with = client(stdin("mutual\n"), port, "--cafile", pki.ca.toString(),
-                "--cert", pki.clientCert.toString(), "--key", pki.clientKey.toString());
+        CommandRun with = client(
+                stdin("mutual\n"),
+                port,
+                "--cafile",
+                pki.ca.toString(),
+                "--cert",
+                pki.clientCert.toString(),
+                "--key",
+                pki.clientKey.toString());
         assertEquals(0, with.exitCode(WAIT), with.err.text());
         assertEquals("mutual\n", with.stdout());
         server.err.await(l -> l.contains("peer CN=test client"), WAIT);
@@ -184,9 +194,19 @@ class TlsCommandTest {
 
     @Test
     void ourStdinEofSendsCloseNotifyAndTheReplyIsStillRead() throws Exception {
-        CommandRun server = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--tls", "-v",
-                "--cert", pki.serverChain.toString(), "--key", pki.serverKey.toString(),
-                "--sh-exec", "cat; echo reply after your EOF", "127.0.0.1", "0");
+        CommandRun server = CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-listen",
+                "--tls",
+                "-v",
+                "--cert",
+                pki.serverChain.toString(),
+                "--key",
+                pki.serverKey.toString(),
+                "--sh-exec",
+                "cat; echo reply after your EOF",
+                "127.0.0.1",
+                "0");
         CommandRun c = client(stdin("hello\n"), server.listeningPort(), "--cafile", pki.ca.toString());
         assertEquals(0, c.exitCode(WAIT), c.err.text());
         assertEquals("hello\nreply after your EOF\n", c.stdout());
@@ -199,7 +219,8 @@ class TlsCommandTest {
         try (ServerSocket plain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             CompletableFuture<Void> served = CompletableFuture.runAsync(() -> {
                 try (Socket raw = plain.accept()) {
-                    SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(raw, "127.0.0.1", raw.getPort(), false);
+                    SSLSocket tls =
+                            (SSLSocket) ctx.getSocketFactory().createSocket(raw, "127.0.0.1", raw.getPort(), false);
                     tls.setUseClientMode(false);
                     tls.startHandshake();
                     tls.getOutputStream().write(bytes("partial"));
@@ -210,8 +231,8 @@ class TlsCommandTest {
                     throw new RuntimeException(e);
                 }
             });
-            CommandRun c = client(InputStream.nullInputStream(), plain.getLocalPort(), "--cafile", pki.ca.toString(),
-                    "--recv-only");
+            CommandRun c = client(
+                    InputStream.nullInputStream(), plain.getLocalPort(), "--cafile", pki.ca.toString(), "--recv-only");
             assertEquals(1, c.exitCode(WAIT), c.err.text());
             assertEquals("partial", c.stdout());
             assertTrue(c.err.text().contains("without TLS close_notify"), c.err.text());
@@ -235,32 +256,50 @@ class TlsCommandTest {
         CommandRun bad = echoServer(pki.untrustedCert, pki.untrustedKey, "-k");
         int goodPort = good.listeningPort();
         int badPort = bad.listeningPort();
-        CommandRun scan = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "--tls", "-z",
-                "--cafile", pki.ca.toString(), "127.0.0.1", goodPort + "," + badPort);
+        CommandRun scan = CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-connect",
+                "--tls",
+                "-z",
+                "--cafile",
+                pki.ca.toString(),
+                "127.0.0.1",
+                goodPort + "," + badPort);
         assertEquals(0, scan.exitCode(WAIT), scan.err.text());
         assertEquals("127.0.0.1 " + goodPort + " open\n", scan.stdout());
-        assertTrue(scan.err.text().contains(badPort + ": TLS with") && scan.err.text().contains("unknown certificate authority"),
+        assertTrue(
+                scan.err.text().contains(badPort + ": TLS with")
+                        && scan.err.text().contains("unknown certificate authority"),
                 scan.err.text());
 
-        CommandRun one = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "--tls", "-z",
-                "127.0.0.1", String.valueOf(badPort));
+        CommandRun one = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-connect", "--tls", "-z", "127.0.0.1", String.valueOf(badPort));
         assertEquals(7, one.exitCode(WAIT), one.err.text());
     }
 
     @Test
     void tlsOptionsWithoutTlsAndBadValuesAreUsageErrors() throws Exception {
-        CommandRun a = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "--cafile", "x.pem", "127.0.0.1", "9");
+        CommandRun a =
+                CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "--cafile", "x.pem", "127.0.0.1", "9");
         assertEquals(2, a.exitCode(WAIT));
         assertTrue(a.err.text().contains("--cafile needs --tls"), a.err.text());
-        CommandRun b = CommandRun.start(InputStream.nullInputStream(), "tcp-connect", "--tls", "--pin", "md5:xyz",
-                "127.0.0.1", "9");
+        CommandRun b = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-connect", "--tls", "--pin", "md5:xyz", "127.0.0.1", "9");
         assertEquals(2, b.exitCode(WAIT));
         assertTrue(b.err.text().contains("invalid value for --pin: 'md5:xyz'"), b.err.text());
-        CommandRun c = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--tls", "--require-client-cert",
-                "127.0.0.1", "0");
+        CommandRun c = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-listen", "--tls", "--require-client-cert", "127.0.0.1", "0");
         assertEquals(2, c.exitCode(WAIT));
-        CommandRun d = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--tls", "--cert",
-                pki.serverChain.toString(), "--key", pki.clientKey.toString(), "127.0.0.1", "0");
+        CommandRun d = CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-listen",
+                "--tls",
+                "--cert",
+                pki.serverChain.toString(),
+                "--key",
+                pki.clientKey.toString(),
+                "127.0.0.1",
+                "0");
         assertEquals(2, d.exitCode(WAIT));
         assertTrue(d.err.text().contains("not the key of the certificate"), d.err.text());
     }
@@ -270,7 +309,8 @@ class TlsCommandTest {
         List<X509Certificate> chain = Pki.get().certificates(pki.serverChain, "--cert");
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
-        ks.setKeyEntry("k", Pki.get().privateKey(pki.serverKey, "--key"), new char[0], chain.toArray(X509Certificate[]::new));
+        ks.setKeyEntry(
+                "k", Pki.get().privateKey(pki.serverKey, "--key"), new char[0], chain.toArray(X509Certificate[]::new));
         KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         kmf.init(ks, new char[0]);
         SSLContext ctx = SSLContext.getInstance("TLS");

@@ -32,10 +32,12 @@ class TlsThroughProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(40);
     /** On another loopback address than the server's, which the server's certificate does not name. */
     private static final String PROXY_ADDRESS = "127.0.0.2";
+
     private static final String MARKER = "PLAINTEXT-MARKER-7f3a9c";
 
     @TempDir
     static Path dir;
+
     static TestPki pki;
 
     @BeforeAll
@@ -105,13 +107,25 @@ class TlsThroughProxyTest {
     }
 
     private static CommandRun tlsEcho(Path cert, Path key) {
-        return CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--tls", "--echo", "-v", "-c", "1",
-                "--cert", cert.toString(), "--key", key.toString(), "127.0.0.1", "0");
+        return CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-listen",
+                "--tls",
+                "--echo",
+                "-v",
+                "-c",
+                "1",
+                "--cert",
+                cert.toString(),
+                "--key",
+                key.toString(),
+                "127.0.0.1",
+                "0");
     }
 
     private static CommandRun proxy() {
-        return CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--proxy", "-v", "-c", "1",
-                PROXY_ADDRESS, "0");
+        return CommandRun.start(
+                InputStream.nullInputStream(), "tcp-listen", "--proxy", "-v", "-c", "1", PROXY_ADDRESS, "0");
     }
 
     @Test
@@ -120,10 +134,18 @@ class TlsThroughProxyTest {
         CommandRun proxy = proxy();
         try (RecordingRelay relay = new RecordingRelay(server.listeningPort())) {
             String payload = (MARKER + "\n").repeat(2000);
-            CommandRun c = CommandRun.start(new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)),
-                    "tcp-connect", "--tls", "--cafile", pki.ca.toString(), "--no-system-ca", "-v",
-                    "--proxy", "socks5h://" + PROXY_ADDRESS + ":" + proxy.listeningPort(),
-                    "localhost", String.valueOf(relay.port()));
+            CommandRun c = CommandRun.start(
+                    new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)),
+                    "tcp-connect",
+                    "--tls",
+                    "--cafile",
+                    pki.ca.toString(),
+                    "--no-system-ca",
+                    "-v",
+                    "--proxy",
+                    "socks5h://" + PROXY_ADDRESS + ":" + proxy.listeningPort(),
+                    "localhost",
+                    String.valueOf(relay.port()));
             assertEquals(0, c.exitCode(WAIT), c.err.text());
             assertEquals(payload, c.stdout());
             assertTrue(c.err.text().contains("peer CN=localhost"), c.err.text());
@@ -147,15 +169,22 @@ class TlsThroughProxyTest {
         CommandRun server = tlsEcho(pki.wrongNameCert, pki.wrongNameKey); // other.test only
         CommandRun proxy = proxy();
         try (RecordingRelay relay = new RecordingRelay(server.listeningPort())) {
-            CommandRun c = CommandRun.start(new ByteArrayInputStream((MARKER + "\n").getBytes(StandardCharsets.UTF_8)),
-                    "tcp-connect", "--tls", "--cafile", pki.ca.toString(),
-                    "--proxy", "socks5h://" + PROXY_ADDRESS + ":" + proxy.listeningPort(),
-                    "localhost", String.valueOf(relay.port()));
+            CommandRun c = CommandRun.start(
+                    new ByteArrayInputStream((MARKER + "\n").getBytes(StandardCharsets.UTF_8)),
+                    "tcp-connect",
+                    "--tls",
+                    "--cafile",
+                    pki.ca.toString(),
+                    "--proxy",
+                    "socks5h://" + PROXY_ADDRESS + ":" + proxy.listeningPort(),
+                    "localhost",
+                    String.valueOf(relay.port()));
             assertEquals(7, c.exitCode(WAIT), c.err.text());
             assertTrue(c.err.text().contains("certificate for other.test does not match localhost"), c.err.text());
             assertEquals("", c.stdout());
             server.exitCode(WAIT);
-            assertFalse(new String(relay.recorded(relay.toServer), StandardCharsets.ISO_8859_1).contains("MARKER"),
+            assertFalse(
+                    new String(relay.recorded(relay.toServer), StandardCharsets.ISO_8859_1).contains("MARKER"),
                     "nothing of stdin was sent before the handshake");
         }
         proxy.exitCode(WAIT);

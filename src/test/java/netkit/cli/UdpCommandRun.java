@@ -23,7 +23,8 @@ import netkit.Stdio;
  * queue of lines to wait on, stdout is collected, and the exit code is a future.
  */
 final class UdpCommandRun {
-    private static final Pattern LISTENING = Pattern.compile("listening on \\[?([^\\]]*)]?:(\\d+)|\"event\":\"listening\".*\"port\":(\\d+)");
+    private static final Pattern LISTENING =
+            Pattern.compile("listening on \\[?([^\\]]*)]?:(\\d+)|\"event\":\"listening\".*\"port\":(\\d+)");
 
     final LinkedBlockingQueue<String> errLines = new LinkedBlockingQueue<>();
     private final List<String> seen = new ArrayList<>();
@@ -72,7 +73,8 @@ final class UdpCommandRun {
             long left = deadline - System.nanoTime();
             String line = left > 0 ? errLines.poll(left, TimeUnit.NANOSECONDS) : null;
             if (line == null) {
-                fail("no stderr line containing '" + text + "' within " + limit + "; saw " + seen + " exit=" + exit.getNow(null));
+                fail("no stderr line containing '" + text + "' within " + limit + "; saw " + seen + " exit="
+                        + exit.getNow(null));
             }
             synchronized (seen) {
                 seen.add(line);

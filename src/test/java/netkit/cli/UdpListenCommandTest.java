@@ -80,7 +80,8 @@ class UdpListenCommandTest {
     void echoSendsEveryDatagramBackToItsOwnSender() throws Exception {
         UdpCommandRun run = listen("udp-listen", "-v", "--echo", "-c", "4", "127.0.0.1", "0");
         int port = run.awaitListeningPort();
-        try (DatagramSocket a = peer("127.0.0.1"); DatagramSocket b = peer("127.0.0.1")) {
+        try (DatagramSocket a = peer("127.0.0.1");
+                DatagramSocket b = peer("127.0.0.1")) {
             for (int i = 0; i < 2; i++) {
                 send(a, ("a" + i).getBytes(StandardCharsets.UTF_8), "127.0.0.1", port);
                 send(b, ("b" + i).getBytes(StandardCharsets.UTF_8), "127.0.0.1", port);
@@ -155,10 +156,11 @@ class UdpListenCommandTest {
     @Test
     void stdinLinesGoToTheMostRecentSender() throws Exception {
         PipedOutputStream typed = new PipedOutputStream();
-        UdpCommandRun run = UdpCommandRun.start(new PipedInputStream(typed, 1 << 16), "udp-listen", "-v", "-c", "3",
-                "127.0.0.1", "0");
+        UdpCommandRun run = UdpCommandRun.start(
+                new PipedInputStream(typed, 1 << 16), "udp-listen", "-v", "-c", "3", "127.0.0.1", "0");
         int port = run.awaitListeningPort();
-        try (DatagramSocket a = peer("127.0.0.1"); DatagramSocket b = peer("127.0.0.1")) {
+        try (DatagramSocket a = peer("127.0.0.1");
+                DatagramSocket b = peer("127.0.0.1")) {
             send(a, "hi from a".getBytes(StandardCharsets.UTF_8), "127.0.0.1", port);
             run.awaitErr("from 127.0.0.1:" + a.getLocalPort(), LIMIT);
             typed.write("to a\n".getBytes(StandardCharsets.UTF_8));
@@ -184,8 +186,10 @@ class UdpListenCommandTest {
         try (DatagramSocket s = peer("::1")) {
             send(s, "six".getBytes(StandardCharsets.UTF_8), "::1", port);
             assertEquals(0, run.awaitExit(LIMIT));
-            assertEquals("{\"event\":\"message\",\"address\":\"::1\",\"family\":\"IPv6\",\"port\":" + s.getLocalPort()
-                    + ",\"size\":3,\"text\":\"six\"}\n", run.stdoutText());
+            assertEquals(
+                    "{\"event\":\"message\",\"address\":\"::1\",\"family\":\"IPv6\",\"port\":" + s.getLocalPort()
+                            + ",\"size\":3,\"text\":\"six\"}\n",
+                    run.stdoutText());
         }
     }
 
@@ -193,7 +197,8 @@ class UdpListenCommandTest {
     void dualStackByDefaultHearsIpv4AndIpv6() throws Exception {
         UdpCommandRun run = listen("udp-listen", "--json", "-c", "2", "0");
         int port = run.awaitListeningPort();
-        try (DatagramSocket four = peer("127.0.0.1"); DatagramSocket six = peer("::1")) {
+        try (DatagramSocket four = peer("127.0.0.1");
+                DatagramSocket six = peer("::1")) {
             send(four, "4".getBytes(StandardCharsets.UTF_8), "127.0.0.1", port);
             send(six, "6".getBytes(StandardCharsets.UTF_8), "::1", port);
         }
@@ -213,7 +218,8 @@ class UdpListenCommandTest {
         assertTrue(m.find(), line);
         // 32 MiB is asked for: granted in full with CAP_NET_ADMIN (SO_RCVBUFFORCE), else capped at rmem_max
         int asked = 32 << 20;
-        int rmemMax = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/core/rmem_max")).trim());
+        int rmemMax = Integer.parseInt(
+                Files.readString(Path.of("/proc/sys/net/core/rmem_max")).trim());
         int expected = netkit.sys.SocketOptions.canForceBuffers() ? asked : Math.min(asked, rmemMax);
         assertTrue(Integer.parseInt(m.group(1)) >= expected, line + " (expected at least " + expected + ")");
         assertEquals(4, run.awaitExit(LIMIT));
@@ -224,8 +230,8 @@ class UdpListenCommandTest {
         Path file = dir.resolve("got.bin");
         Files.writeString(file, "before:");
         Path hex = dir.resolve("dump.txt");
-        UdpCommandRun run = listen("udp-listen", "-c", "1", "-o", file.toString(), "--append", "--hexdump=" + hex,
-                "-v", "127.0.0.1", "0");
+        UdpCommandRun run = listen(
+                "udp-listen", "-c", "1", "-o", file.toString(), "--append", "--hexdump=" + hex, "-v", "127.0.0.1", "0");
         int port = run.awaitListeningPort();
         try (DatagramSocket s = peer("127.0.0.1")) {
             send(s, "hello".getBytes(StandardCharsets.UTF_8), "127.0.0.1", port);
@@ -242,8 +248,8 @@ class UdpListenCommandTest {
     void reuseAddressLetsTwoReceiversShareThePort() throws Exception {
         UdpCommandRun first = listen("udp-listen", "--reuse-address", "-v", "-i", "2s", "127.0.0.1", "0");
         int port = first.awaitListeningPort();
-        UdpCommandRun second = listen("udp-listen", "--reuse-address", "-v", "-i", "200ms", "127.0.0.1",
-                String.valueOf(port));
+        UdpCommandRun second =
+                listen("udp-listen", "--reuse-address", "-v", "-i", "200ms", "127.0.0.1", String.valueOf(port));
         second.awaitErr("listening on 127.0.0.1:" + port, LIMIT);
         assertEquals(4, second.awaitExit(LIMIT));
         assertEquals(4, first.awaitExit(LIMIT));

@@ -54,8 +54,10 @@ class UdpSendCommandTest {
     @Test
     void stdinLinesBecomeOneDatagramEachWithTheirNewline() throws Exception {
         try (DatagramSocket receiver = peer("127.0.0.1")) {
-            UdpCommandRun run = send(new ByteArrayInputStream("a\nbb\n\nlast".getBytes(StandardCharsets.UTF_8)),
-                    "127.0.0.1", String.valueOf(receiver.getLocalPort()));
+            UdpCommandRun run = send(
+                    new ByteArrayInputStream("a\nbb\n\nlast".getBytes(StandardCharsets.UTF_8)),
+                    "127.0.0.1",
+                    String.valueOf(receiver.getLocalPort()));
             List<String> got = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 got.add(text(receive(receiver)));
@@ -70,7 +72,11 @@ class UdpSendCommandTest {
         byte[] data = new byte[1000];
         new Random(1).nextBytes(data);
         try (DatagramSocket receiver = peer("127.0.0.1")) {
-            UdpCommandRun run = send(new ByteArrayInputStream(data), "--chunk", "300", "127.0.0.1",
+            UdpCommandRun run = send(
+                    new ByteArrayInputStream(data),
+                    "--chunk",
+                    "300",
+                    "127.0.0.1",
                     String.valueOf(receiver.getLocalPort()));
             ByteArrayOutputStream all = new ByteArrayOutputStream();
             List<Integer> sizes = new ArrayList<>();
@@ -89,8 +95,8 @@ class UdpSendCommandTest {
     void countRepeatsTheMessageIntervalApart() throws Exception {
         try (DatagramSocket receiver = peer("127.0.0.1")) {
             long start = System.nanoTime();
-            UdpCommandRun run = send("-c", "3", "--interval", "100ms", "127.0.0.1",
-                    String.valueOf(receiver.getLocalPort()), "tick");
+            UdpCommandRun run = send(
+                    "-c", "3", "--interval", "100ms", "127.0.0.1", String.valueOf(receiver.getLocalPort()), "tick");
             for (int i = 0; i < 3; i++) {
                 assertEquals("tick", text(receive(receiver)));
             }
@@ -116,15 +122,18 @@ class UdpSendCommandTest {
     @Test
     void waitReplyWithJsonPrintsReplyRecordsWithSenderInfo() throws Exception {
         try (DatagramSocket server = peer("127.0.0.1")) {
-            UdpCommandRun run = send("--json", "--wait-reply=10s", "127.0.0.1", String.valueOf(server.getLocalPort()),
-                    "q");
+            UdpCommandRun run =
+                    send("--json", "--wait-reply=10s", "127.0.0.1", String.valueOf(server.getLocalPort()), "q");
             DatagramPacket request = receive(server);
             server.send(new DatagramPacket(new byte[] {'a'}, 1, request.getSocketAddress()));
             assertEquals(0, run.awaitExit(LIMIT));
-            assertEquals("{\"event\":\"message\",\"address\":\"127.0.0.1\",\"family\":\"IPv4\",\"port\":"
-                    + server.getLocalPort() + ",\"size\":1,\"text\":\"a\"}\n", run.stdoutText());
-            run.awaitErr("{\"event\":\"sent\",\"address\":\"127.0.0.1\",\"port\":" + server.getLocalPort()
-                    + ",\"bytes\":1}", LIMIT);
+            assertEquals(
+                    "{\"event\":\"message\",\"address\":\"127.0.0.1\",\"family\":\"IPv4\",\"port\":"
+                            + server.getLocalPort() + ",\"size\":1,\"text\":\"a\"}\n",
+                    run.stdoutText());
+            run.awaitErr(
+                    "{\"event\":\"sent\",\"address\":\"127.0.0.1\",\"port\":" + server.getLocalPort() + ",\"bytes\":1}",
+                    LIMIT);
         }
     }
 
@@ -161,8 +170,8 @@ class UdpSendCommandTest {
     void stdinModePrintsRepliesWhileSending() throws Exception {
         PipedOutputStream typed = new PipedOutputStream();
         try (DatagramSocket server = peer("127.0.0.1")) {
-            UdpCommandRun run = send(new PipedInputStream(typed), "-v", "127.0.0.1",
-                    String.valueOf(server.getLocalPort()));
+            UdpCommandRun run =
+                    send(new PipedInputStream(typed), "-v", "127.0.0.1", String.valueOf(server.getLocalPort()));
             typed.write("knock\n".getBytes(StandardCharsets.UTF_8));
             typed.flush();
             DatagramPacket request = receive(server);
@@ -189,8 +198,14 @@ class UdpSendCommandTest {
     void sourceAddressAndPortAreUsed() throws Exception {
         int sourcePort = UdpTestPeers.closedPort("127.0.0.2");
         try (DatagramSocket receiver = peer("127.0.0.1")) {
-            UdpCommandRun run = send("-s", "127.0.0.2", "-p", String.valueOf(sourcePort), "127.0.0.1",
-                    String.valueOf(receiver.getLocalPort()), "x");
+            UdpCommandRun run = send(
+                    "-s",
+                    "127.0.0.2",
+                    "-p",
+                    String.valueOf(sourcePort),
+                    "127.0.0.1",
+                    String.valueOf(receiver.getLocalPort()),
+                    "x");
             DatagramPacket p = receive(receiver);
             assertEquals("127.0.0.2", p.getAddress().getHostAddress());
             assertEquals(sourcePort, p.getPort());

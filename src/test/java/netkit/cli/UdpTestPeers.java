@@ -16,13 +16,15 @@ final class UdpTestPeers {
 
     /** A peer bound to {@code address}:0 with a receive timeout, so a lost datagram fails the test instead of hanging it. */
     static java.net.DatagramSocket peer(String address) throws IOException {
-        java.net.DatagramSocket s = new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getByName(address), 0));
+        java.net.DatagramSocket s =
+                new java.net.DatagramSocket(new InetSocketAddress(InetAddress.getByName(address), 0));
         s.setSoTimeout(10_000);
         return s;
     }
 
     static void send(java.net.DatagramSocket s, byte[] payload, String host, int port) throws IOException {
-        s.send(new java.net.DatagramPacket(payload, payload.length, new InetSocketAddress(InetAddress.getByName(host), port)));
+        s.send(new java.net.DatagramPacket(
+                payload, payload.length, new InetSocketAddress(InetAddress.getByName(host), port)));
     }
 
     /** Receives one datagram (fails after the socket's timeout). */

@@ -40,7 +40,9 @@ class UnixForwardCommandTest {
     /** Runs a command to its end; returns exit code and stderr. */
     private static String[] run(String... args) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Stdio stdio = Stdio.of(InputStream.nullInputStream(), new ByteArrayOutputStream(),
+        Stdio stdio = Stdio.of(
+                InputStream.nullInputStream(),
+                new ByteArrayOutputStream(),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         int code = Netkit.commandLine(stdio).execute(args);
         return new String[] {String.valueOf(code), err.toString(StandardCharsets.UTF_8)};
@@ -49,7 +51,10 @@ class UnixForwardCommandTest {
     private void assertUsage(String expected, String... args) {
         String[] r = run(args);
         assertEquals("2", r[0], String.join(" ", args) + ": " + r[1]);
-        assertTrue(r[1].startsWith("netkit: ") && r[1].contains(expected) && r[1].lines().count() == 1,
+        assertTrue(
+                r[1].startsWith("netkit: ")
+                        && r[1].contains(expected)
+                        && r[1].lines().count() == 1,
                 String.join(" ", args) + ": " + r[1]);
     }
 
@@ -76,24 +81,44 @@ class UnixForwardCommandTest {
 
     @Test
     void forwardIsAServerModeOfItsOwn() {
-        assertUsage("--echo and --forward cannot be combined", "tcp-listen", "--echo", "--forward", "127.0.0.1:9",
-                "127.0.0.1", "0");
-        assertUsage("-C/--crlf cannot be combined with --forward", "tcp-listen", "-C", "--forward", "127.0.0.1:9",
-                "127.0.0.1", "0");
+        assertUsage(
+                "--echo and --forward cannot be combined",
+                "tcp-listen",
+                "--echo",
+                "--forward",
+                "127.0.0.1:9",
+                "127.0.0.1",
+                "0");
+        assertUsage(
+                "-C/--crlf cannot be combined with --forward",
+                "tcp-listen",
+                "-C",
+                "--forward",
+                "127.0.0.1:9",
+                "127.0.0.1",
+                "0");
         assertUsage("invalid value for --forward: 'nope'", "tcp-listen", "--forward", "nope", "127.0.0.1", "0");
-        assertUsage("--forward-timeout needs --forward TARGET", "tcp-listen", "--forward-timeout", "1s", "127.0.0.1", "0");
-        assertUsage("--echo cannot be combined with --forward", "udp-listen", "--echo", "--forward", "127.0.0.1:53",
-                "127.0.0.1", "0");
+        assertUsage(
+                "--forward-timeout needs --forward TARGET", "tcp-listen", "--forward-timeout", "1s", "127.0.0.1", "0");
+        assertUsage(
+                "--echo cannot be combined with --forward",
+                "udp-listen",
+                "--echo",
+                "--forward",
+                "127.0.0.1:53",
+                "127.0.0.1",
+                "0");
         assertUsage("-m/--max-mappings needs --forward HOST:PORT", "udp-listen", "-m", "3", "127.0.0.1", "0");
-        assertUsage("udp-listen forwards to HOST:PORT only", "udp-listen", "--forward", "unix:/tmp/x", "127.0.0.1", "0");
+        assertUsage(
+                "udp-listen forwards to HOST:PORT only", "udp-listen", "--forward", "unix:/tmp/x", "127.0.0.1", "0");
     }
 
     @Test
     void relayOverAUnixSocketBothWaysAndTheFileIsGoneAfterwards() throws Exception {
         Path sock = dir.resolve("relay.sock");
         byte[] toClient = random(1 << 20, 5);
-        CommandRun listen = CommandRun.start(new ByteArrayInputStream(toClient), "tcp-listen", "-v", "-U",
-                sock.toString());
+        CommandRun listen =
+                CommandRun.start(new ByteArrayInputStream(toClient), "tcp-listen", "-v", "-U", sock.toString());
         assertEquals("netkit: listening on " + sock, listen.err.await(l -> l.contains("listening"), WAIT));
         byte[] toServer = random(1 << 20, 6);
         CommandRun connect = CommandRun.start(new ByteArrayInputStream(toServer), "tcp-connect", "-U", sock.toString());
@@ -107,8 +132,14 @@ class UnixForwardCommandTest {
     @Test
     void execOverUnixSeesThePathAsRemoteAddress() throws Exception {
         Path sock = dir.resolve("exec.sock");
-        CommandRun listen = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "-v", "-U", sock.toString(),
-                "--sh-exec", "echo \"$NETKIT_REMOTE_ADDR ${NETKIT_REMOTE_PORT-none}\"");
+        CommandRun listen = CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-listen",
+                "-v",
+                "-U",
+                sock.toString(),
+                "--sh-exec",
+                "echo \"$NETKIT_REMOTE_ADDR ${NETKIT_REMOTE_PORT-none}\"");
         listen.err.await(l -> l.contains("listening"), WAIT);
         try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             c.connect(UnixDomainSocketAddress.of(sock));
@@ -123,8 +154,16 @@ class UnixForwardCommandTest {
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int upPort = upstream.getLocalPort();
             Path sock = dir.resolve("fwd.sock");
-            CommandRun fwd = CommandRun.start(InputStream.nullInputStream(), "tcp-listen", "--json", "-c", "2", "-U",
-                    sock.toString(), "--forward", "127.0.0.1:" + upPort);
+            CommandRun fwd = CommandRun.start(
+                    InputStream.nullInputStream(),
+                    "tcp-listen",
+                    "--json",
+                    "-c",
+                    "2",
+                    "-U",
+                    sock.toString(),
+                    "--forward",
+                    "127.0.0.1:" + upPort);
             fwd.err.await(l -> l.contains("\"listening\""), WAIT);
             byte[] payload = random(300_000, 7);
             Thread.ofVirtual().start(() -> {
@@ -141,9 +180,11 @@ class UnixForwardCommandTest {
                 assertEquals(sha256(payload), sha256(readAll(Channels.newInputStream(c))));
             }
             String close = fwd.err.await(l -> l.contains("\"close\""), WAIT);
-            assertTrue(close.contains("\"bytesRead\":300000,\"bytesWritten\":300000") && close.contains(
-                    "\"upstream\":{\"address\":\"127.0.0.1\",\"port\":" + upPort + ",\"family\":\"IPv4\","
-                            + "\"bytesRead\":300000,\"bytesWritten\":300000}"), close);
+            assertTrue(
+                    close.contains("\"bytesRead\":300000,\"bytesWritten\":300000")
+                            && close.contains("\"upstream\":{\"address\":\"127.0.0.1\",\"port\":" + upPort
+                                    + ",\"family\":\"IPv4\"," + "\"bytesRead\":300000,\"bytesWritten\":300000}"),
+                    close);
             upstream.close(); // the second client's upstream is refused
             try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 c.connect(UnixDomainSocketAddress.of(sock));
@@ -160,8 +201,16 @@ class UnixForwardCommandTest {
     void udpForwardRelaysRepliesToTheirClient() throws Exception {
         try (var upstream = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress());
                 var client = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            CommandRun fwd = CommandRun.start(InputStream.nullInputStream(), "udp-listen", "-v", "-i", "5s",
-                    "--forward", "127.0.0.1:" + upstream.getLocalPort(), "127.0.0.1", "0");
+            CommandRun fwd = CommandRun.start(
+                    InputStream.nullInputStream(),
+                    "udp-listen",
+                    "-v",
+                    "-i",
+                    "5s",
+                    "--forward",
+                    "127.0.0.1:" + upstream.getLocalPort(),
+                    "127.0.0.1",
+                    "0");
             String line = fwd.err.await(l -> l.contains("listening on 127.0.0.1:"), WAIT);
             int port = Integer.parseInt(line.replaceAll(".*listening on 127\\.0\\.0\\.1:(\\d+).*", "$1"));
             Thread.ofVirtual().start(() -> {
@@ -176,12 +225,14 @@ class UnixForwardCommandTest {
                 }
             });
             byte[] q = "query".getBytes(StandardCharsets.UTF_8);
-            client.send(new java.net.DatagramPacket(q, q.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
+            client.send(new java.net.DatagramPacket(
+                    q, q.length, new InetSocketAddress(InetAddress.getLoopbackAddress(), port)));
             client.setSoTimeout(10_000);
             var reply = new java.net.DatagramPacket(new byte[512], 512);
             client.receive(reply);
             assertEquals("re:query", new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8));
-            assertTrue(fwd.err.await(l -> l.startsWith("netkit: mapping 127.0.0.1:" + client.getLocalPort()), WAIT)
+            assertTrue(fwd.err
+                    .await(l -> l.startsWith("netkit: mapping 127.0.0.1:" + client.getLocalPort()), WAIT)
                     .endsWith("(1 open)"));
             assertFalse(fwd.stdout().contains("query"), "payloads are not printed");
         }

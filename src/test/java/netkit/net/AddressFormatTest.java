@@ -22,7 +22,9 @@ class AddressFormatTest {
 
     @Test
     void hostPortBracketsOnlyIpv6() throws Exception {
-        assertEquals("127.0.0.1:9000", AddressFormat.hostPort(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9000)));
+        assertEquals(
+                "127.0.0.1:9000",
+                AddressFormat.hostPort(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 9000)));
         assertEquals("[::1]:9000", AddressFormat.hostPort(new InetSocketAddress(InetAddress.getByName("::1"), 9000)));
     }
 }

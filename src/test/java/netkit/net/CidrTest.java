@@ -38,7 +38,8 @@ class CidrTest {
 
     @Test
     void rejectsWhatIsNotABlock() {
-        for (String bad : new String[] {"", "10.0.0.0/33", "::/129", "10.0.0/8", "host", "10.0.0.0/", "fe80::1%eth0/64"}) {
+        for (String bad :
+                new String[] {"", "10.0.0.0/33", "::/129", "10.0.0/8", "host", "10.0.0.0/", "fe80::1%eth0/64"}) {
             assertThrows(IllegalArgumentException.class, () -> Cidr.parse(bad), bad);
         }
         assertEquals("10.0.0.0/8", Cidr.parse("10.0.0.0/8").toString());

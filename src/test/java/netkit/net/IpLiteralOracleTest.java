@@ -84,8 +84,13 @@ class IpLiteralOracleTest {
         }
         if (rnd.nextInt(4) == 0) {
             sb.append(sb.isEmpty() || sb.charAt(sb.length() - 1) == ':' ? "" : ":")
-                    .append(rnd.nextInt(300)).append('.').append(rnd.nextInt(256)).append('.')
-                    .append(rnd.nextInt(256)).append('.').append(rnd.nextInt(256));
+                    .append(rnd.nextInt(300))
+                    .append('.')
+                    .append(rnd.nextInt(256))
+                    .append('.')
+                    .append(rnd.nextInt(256))
+                    .append('.')
+                    .append(rnd.nextInt(256));
         }
         if (rnd.nextInt(5) == 0) {
             sb.append('%').append(rnd.nextBoolean() ? "eth0" : "1");

@@ -63,7 +63,8 @@ class IpLiteralTest {
         assertArrayEquals(v6(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), IpLiteral.toBytes("2001:db8::"));
         assertArrayEquals(v6(1, 2, 3, 4, 5, 6, 7, 8), IpLiteral.toBytes("1:2:3:4:5:6:7:8"));
         assertArrayEquals(v6(1, 0, 0, 0, 0, 0, 0, 8), IpLiteral.toBytes("1::8"));
-        assertArrayEquals(v6(0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff),
+        assertArrayEquals(
+                v6(0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff),
                 IpLiteral.toBytes("FFFF:ffff:ffff:ffff:ffff:ffff:255.255.255.255"));
     }
 

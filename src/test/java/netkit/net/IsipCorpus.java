@@ -62,6 +62,7 @@ public record IsipCorpus(String input, int family) {
     @Override
     public String toString() {
         String shown = input.length() > 60 ? input.substring(0, 60) + "...(" + input.length() + " chars)" : input;
-        return family + " <- '" + shown.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "'";
+        return family + " <- '"
+                + shown.replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "'";
     }
 }

@@ -45,10 +45,14 @@ class DatagramReplTest {
     }
 
     private CompletableFuture<Integer> netkit(String... args) {
-        Stdio stdio = Stdio.of(new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8))
-                .withTerminals(true, true, true).withEnv(Map.of("NO_COLOR", "1"));
+        Stdio stdio = Stdio.of(
+                        new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8))
+                .withTerminals(true, true, true)
+                .withEnv(Map.of("NO_COLOR", "1"));
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> exit.complete(Netkit.commandLine(stdio).execute(args)));
+        Thread.ofPlatform()
+                .daemon()
+                .start(() -> exit.complete(Netkit.commandLine(stdio).execute(args)));
         return exit;
     }
 
@@ -67,7 +71,8 @@ class DatagramReplTest {
         Matcher m = Pattern.compile("udp 127\\.0\\.0\\.1:(\\d+)> ").matcher(term.await("> "));
         assertTrue(m.find(), term.screen());
         InetSocketAddress where = new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(m.group(1)));
-        try (DatagramChannel peer = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (DatagramChannel peer =
+                DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int peerPort = ((InetSocketAddress) peer.getLocalAddress()).getPort();
             term.type("too early\r");
             term.await("nobody to send to");
@@ -86,7 +91,8 @@ class DatagramReplTest {
 
     @Test
     void udpSendSendsEachLineAsADatagramAndShowsReplies() throws Exception {
-        try (DatagramChannel server = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (DatagramChannel server =
+                DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             CompletableFuture<Integer> exit = netkit("udp-send", "127.0.0.1", String.valueOf(port));
             term.await("127.0.0.1:" + port + "> ");
@@ -103,11 +109,12 @@ class DatagramReplTest {
     @Test
     void multicastJoinChangesMembershipsWhileRunning() throws Exception {
         int port;
-        try (DatagramChannel probe = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (DatagramChannel probe =
+                DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             port = ((InetSocketAddress) probe.getLocalAddress()).getPort();
         }
-        CompletableFuture<Integer> exit = netkit("multicast-join", "--interface", "lo", "--send", "--ttl", "0",
-                "239.255.42.1", String.valueOf(port));
+        CompletableFuture<Integer> exit = netkit(
+                "multicast-join", "--interface", "lo", "--send", "--ttl", "0", "239.255.42.1", String.valueOf(port));
         term.await("239.255.42.1:" + port + "> ");
         term.type("/join 239.255.42.2\r");
         term.await("netkit: joined 239.255.42.2");

@@ -49,12 +49,14 @@ class InteractiveIT {
     @Timeout(60)
     void tcpConnectSessionShowsPeerDataAboveTheLineBeingTyped() throws Exception {
         assumeTrue(Tmux.available(), "tmux is not installed");
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (ServerSocketChannel server =
+                ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             String prompt = "127.0.0.1:" + port + "> ";
-            try (Tmux tmux = new Tmux("env NO_COLOR=1 NETKIT_NO_BUILD=1 " + ROOT.resolve("netkit")
-                    + " tcp-connect 127.0.0.1 " + port, ROOT);
+            try (Tmux tmux = new Tmux(
+                            "env NO_COLOR=1 NETKIT_NO_BUILD=1 " + ROOT.resolve("netkit") + " tcp-connect 127.0.0.1 "
+                                    + port,
+                            ROOT);
                     SocketChannel peer = server.accept()) {
                 tmux.await(prompt, WAIT);
                 tmux.type("typed line");
@@ -68,7 +70,8 @@ class InteractiveIT {
                 List<String> lines = List.of(screen.split("\n"));
                 int shown = lines.indexOf("peer says \\x1b[31mhi");
                 assertTrue(shown >= 0, "the peer's line is a line of its own:\n" + screen);
-                assertTrue(lines.subList(shown + 1, lines.size()).stream().anyMatch(l -> l.equals(prompt + "half a li")),
+                assertTrue(
+                        lines.subList(shown + 1, lines.size()).stream().anyMatch(l -> l.equals(prompt + "half a li")),
                         "the line being typed is redrawn below it, intact:\n" + screen);
 
                 tmux.type("ne");
@@ -84,12 +87,13 @@ class InteractiveIT {
     @Timeout(60)
     void aSessionEndedByThePeerLeavesNoPromptBehindAndItsErrorIsPrintedOnce() throws Exception {
         assumeTrue(Tmux.available(), "tmux is not installed");
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (ServerSocketChannel server =
+                ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             String prompt = "127.0.0.1:" + port + "> ";
-            try (Tmux tmux = new Tmux("env NO_COLOR=1 NETKIT_NO_BUILD=1 " + ROOT.resolve("netkit")
-                    + " tcp-connect 127.0.0.1 " + port, ROOT)) {
+            try (Tmux tmux = new Tmux(
+                    "env NO_COLOR=1 NETKIT_NO_BUILD=1 " + ROOT.resolve("netkit") + " tcp-connect 127.0.0.1 " + port,
+                    ROOT)) {
                 try (SocketChannel peer = server.accept()) {
                     tmux.await(prompt, WAIT);
                     write(peer, "hello\n");
@@ -112,19 +116,22 @@ class InteractiveIT {
     @Timeout(90)
     void sessionHistoryIsKeptBesideTheShellsAndRecalledWithUpInTheNextSession(@TempDir Path home) throws Exception {
         assumeTrue(Tmux.available(), "tmux is not installed");
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (ServerSocketChannel server =
+                ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             String prompt = "127.0.0.1:" + port + "> ";
             String command = "env HOME=" + home + " NO_COLOR=1 NETKIT_NO_BUILD=1 " + ROOT.resolve("netkit")
                     + " tcp-connect 127.0.0.1 " + port;
-            try (Tmux tmux = new Tmux(command, ROOT); SocketChannel peer = server.accept()) {
+            try (Tmux tmux = new Tmux(command, ROOT);
+                    SocketChannel peer = server.accept()) {
                 tmux.await(prompt, WAIT);
                 tmux.type("a line worth keeping");
                 tmux.press("Enter");
                 assertEquals("a line worth keeping\n", read(peer, 21));
                 tmux.type("dropped by Ctrl-C");
-                tmux.await(prompt + "dropped by Ctrl-C", WAIT); // (the tty signals Ctrl-C before JLine reads what came first)
+                tmux.await(
+                        prompt + "dropped by Ctrl-C",
+                        WAIT); // (the tty signals Ctrl-C before JLine reads what came first)
                 tmux.press("C-c"); // drops the half-typed line, the session goes on
                 tmux.await(prompt + "dropped by Ctrl-C\n" + prompt, WAIT);
                 tmux.press("C-c"); // on an empty line: ends the session
@@ -134,7 +141,8 @@ class InteractiveIT {
             List<String> saved = java.nio.file.Files.readAllLines(file);
             assertTrue(saved.stream().anyMatch(l -> l.endsWith(":a line worth keeping")), saved.toString());
             assertFalse(saved.stream().anyMatch(l -> l.contains("dropped by")), "a dropped line is not kept: " + saved);
-            try (Tmux tmux = new Tmux(command, ROOT); SocketChannel peer = server.accept()) {
+            try (Tmux tmux = new Tmux(command, ROOT);
+                    SocketChannel peer = server.accept()) {
                 tmux.await(prompt, WAIT);
                 tmux.press("Up");
                 tmux.await(prompt + "a line worth keeping", WAIT);
@@ -165,8 +173,14 @@ class InteractiveIT {
     @Timeout(60)
     void aPipedCommandNeverLoadsJLine() throws Exception {
         Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
-        Process p = new ProcessBuilder(java.toString(), "-verbose:class", "--enable-native-access=ALL-UNNAMED",
-                        "-jar", ROOT.resolve("target/netkit.jar").toString(), "isip", "127.0.0.1")
+        Process p = new ProcessBuilder(
+                        java.toString(),
+                        "-verbose:class",
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-jar",
+                        ROOT.resolve("target/netkit.jar").toString(),
+                        "isip",
+                        "127.0.0.1")
                 .redirectErrorStream(true)
                 .start();
         p.getOutputStream().close();

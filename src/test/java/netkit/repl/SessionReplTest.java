@@ -252,12 +252,15 @@ class SessionReplTest {
         assertEquals("remember me\n", readPeer(12));
         term.type("/stats\r");
         term.await("bytesRead 0");
-        assertTrue(Files.readString(history).contains(":remember me\n"), "saved as typed: " + Files.readString(history));
+        assertTrue(
+                Files.readString(history).contains(":remember me\n"), "saved as typed: " + Files.readString(history));
         term.type("/quit\r");
         assertEquals(SessionRepl.End.QUIT, repl.get(5, TimeUnit.SECONDS));
         assertTrue(Files.readString(history).contains(":/stats\n"), Files.readString(history));
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
-                Files.getPosixFilePermissions(history)), "a typed line may be a password: owner only");
+        assertEquals(
+                "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(history)),
+                "a typed line may be a password: owner only");
     }
 
     @Test
@@ -317,8 +320,12 @@ class SessionReplTest {
 
     @Test
     void tabCompletesTheCommandsThatApply() throws Exception {
-        var reader = org.jline.reader.LineReaderBuilder.builder().terminal(term.terminal).build();
-        var completer = new SessionRepl(term.terminal, session, new ReplOptions(false, false, false)).commands().completer();
+        var reader = org.jline.reader.LineReaderBuilder.builder()
+                .terminal(term.terminal)
+                .build();
+        var completer = new SessionRepl(term.terminal, session, new ReplOptions(false, false, false))
+                .commands()
+                .completer();
         assertTrue(complete(completer, reader, "/").containsAll(java.util.List.of("/help", "/pause", "/eof", "/send")));
         assertFalse(complete(completer, reader, "/").contains("/kick"), "no /kick without clients");
         assertTrue(complete(completer, reader, "hello").isEmpty(), "plain text is not completed");
@@ -328,10 +335,13 @@ class SessionReplTest {
 
     @Test
     void helpListsExactlyWhatTabOffersAndWhatRuns() throws Exception {
-        var reader = org.jline.reader.LineReaderBuilder.builder().terminal(term.terminal).build();
+        var reader = org.jline.reader.LineReaderBuilder.builder()
+                .terminal(term.terminal)
+                .build();
         CommandTable table = new SessionRepl(term.terminal, session, new ReplOptions(false, false, false)).commands();
         java.util.List<String> offered = complete(table.completer(), reader, "/");
-        java.util.List<String> helped = table.helpLines().stream().map(l -> l.trim().split(" ")[0]).toList();
+        java.util.List<String> helped =
+                table.helpLines().stream().map(l -> l.trim().split(" ")[0]).toList();
         assertEquals(offered, helped, "/help and Tab come from one table");
         start();
         term.type("/help\r");
@@ -344,10 +354,10 @@ class SessionReplTest {
         term.await("usage: /send FILE");
     }
 
-    private static java.util.List<String> complete(org.jline.reader.Completer completer,
-            org.jline.reader.LineReader reader, String text) {
-        var line = new org.jline.reader.impl.DefaultParser().parse(text, text.length(),
-                org.jline.reader.Parser.ParseContext.COMPLETE);
+    private static java.util.List<String> complete(
+            org.jline.reader.Completer completer, org.jline.reader.LineReader reader, String text) {
+        var line = new org.jline.reader.impl.DefaultParser()
+                .parse(text, text.length(), org.jline.reader.Parser.ParseContext.COMPLETE);
         java.util.List<org.jline.reader.Candidate> candidates = new java.util.ArrayList<>();
         completer.complete(reader, line, candidates);
         return candidates.stream().map(org.jline.reader.Candidate::value).toList();

@@ -36,11 +36,13 @@ import picocli.CommandLine.Command;
 class ShellTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private final Stdio stdio = Stdio.of(new ByteArrayInputStream(new byte[0]), out,
-            new PrintStream(err, true, StandardCharsets.UTF_8)).withTerminals(true, true, false);
+    private final Stdio stdio = Stdio.of(
+                    new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8))
+            .withTerminals(true, true, false);
 
-    private CompletableFuture<Integer> start(TestTerminal term, java.util.function.Function<Stdio, CommandLine> factory,
-            Path history) throws InterruptedException {
+    private CompletableFuture<Integer> start(
+            TestTerminal term, java.util.function.Function<Stdio, CommandLine> factory, Path history)
+            throws InterruptedException {
         Shell shell = new Shell(term.terminal, stdio, factory, false, history);
         CompletableFuture<Integer> result = new CompletableFuture<>();
         Thread.ofPlatform().daemon().start(() -> {
@@ -112,11 +114,14 @@ class ShellTest {
             }
         }
         try (TestTerminal term = new TestTerminal()) {
-            CompletableFuture<Integer> shell = start(term, s -> {
-                Leaver l = new Leaver();
-                l.stdio = s;
-                return new CommandLine(l);
-            }, null);
+            CompletableFuture<Integer> shell = start(
+                    term,
+                    s -> {
+                        Leaver l = new Leaver();
+                        l.stdio = s;
+                        return new CommandLine(l);
+                    },
+                    null);
             term.type("leaver\r");
             assertEquals(-1, leftover.poll(15, TimeUnit.SECONDS), "the leftover read ended with end of input");
             term.type("exit\r");
@@ -137,8 +142,8 @@ class ShellTest {
 
     @Test
     void ctrlCInARunningSessionReturnsToThePrompt() throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                        .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        try (ServerSocketChannel server =
+                        ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
                 TestTerminal term = new TestTerminal()) {
             AtomicReference<SessionRepl.End> end = new AtomicReference<>();
             @Command(name = "talk")
@@ -181,13 +186,15 @@ class ShellTest {
             assertTrue(complete(completer, reader, "is").contains("isip"));
             assertTrue(complete(completer, reader, "").contains("exit"));
             assertTrue(complete(completer, reader, "isip -").contains("--json"));
-            assertTrue(complete(completer, reader, "multicast-join --interface ").contains("lo"));
-            assertTrue(complete(completer, reader, "multicast-join --interface=").contains("--interface=lo"));
+            assertTrue(
+                    complete(completer, reader, "multicast-join --interface ").contains("lo"));
+            assertTrue(
+                    complete(completer, reader, "multicast-join --interface=").contains("--interface=lo"));
         }
     }
 
-    private static List<String> complete(Shell.NetkitCompleter completer, org.jline.reader.LineReader reader,
-            String text) {
+    private static List<String> complete(
+            Shell.NetkitCompleter completer, org.jline.reader.LineReader reader, String text) {
         var line = new DefaultParser().parse(text, text.length(), ParseContext.COMPLETE);
         List<Candidate> candidates = new ArrayList<>();
         completer.complete(reader, line, candidates);

@@ -44,10 +44,14 @@ class TcpReplTest {
     }
 
     private CompletableFuture<Integer> netkit(String... args) {
-        Stdio stdio = Stdio.of(new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8))
-                .withTerminals(true, true, true).withEnv(java.util.Map.of("NO_COLOR", "1"));
+        Stdio stdio = Stdio.of(
+                        new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8))
+                .withTerminals(true, true, true)
+                .withEnv(java.util.Map.of("NO_COLOR", "1"));
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> exit.complete(Netkit.commandLine(stdio).execute(args)));
+        Thread.ofPlatform()
+                .daemon()
+                .start(() -> exit.complete(Netkit.commandLine(stdio).execute(args)));
         return exit;
     }
 
@@ -68,8 +72,8 @@ class TcpReplTest {
 
     @Test
     void tcpConnectSendsTypedLinesShowsPeerDataAndEndsWhenThePeerCloses() throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (ServerSocketChannel server =
+                ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             CompletableFuture<Integer> exit = netkit("tcp-connect", "-C", "127.0.0.1", String.valueOf(port));
             try (SocketChannel peer = server.accept()) {
@@ -89,8 +93,8 @@ class TcpReplTest {
 
     @Test
     void tcpConnectPauseStopsTheEngineReadingUntilResume() throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (ServerSocketChannel server =
+                ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             CompletableFuture<Integer> exit = netkit("tcp-connect", "127.0.0.1", String.valueOf(port));
             try (SocketChannel peer = server.accept();
@@ -100,7 +104,8 @@ class TcpReplTest {
                 term.await("netkit: paused");
                 peer.configureBlocking(false);
                 peer.register(selector, java.nio.channels.SelectionKey.OP_WRITE);
-                ByteBuffer chunk = ByteBuffer.wrap(("y".repeat(1023) + "\n").repeat(64).getBytes(StandardCharsets.US_ASCII));
+                ByteBuffer chunk =
+                        ByteBuffer.wrap(("y".repeat(1023) + "\n").repeat(64).getBytes(StandardCharsets.US_ASCII));
                 long written = 0;
                 boolean blocked = false;
                 while (written < 64L << 20) { // bounded: loopback buffers hold a few MiB
@@ -124,8 +129,8 @@ class TcpReplTest {
 
     @Test
     void tcpConnectCtrlCExits130WithOneLine() throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (ServerSocketChannel server =
+                ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             CompletableFuture<Integer> exit = netkit("tcp-connect", "127.0.0.1", String.valueOf(port));
             try (SocketChannel peer = server.accept()) {
@@ -142,8 +147,8 @@ class TcpReplTest {
 
     @Test
     void aSessionThatFailsPrintsItsErrorOnceAfterTheRepl() throws Exception {
-        try (ServerSocketChannel server = ServerSocketChannel.open()
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (ServerSocketChannel server =
+                ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
             CompletableFuture<Integer> exit = netkit("tcp-connect", "127.0.0.1", String.valueOf(port));
             try (SocketChannel peer = server.accept()) {
@@ -153,8 +158,10 @@ class TcpReplTest {
                 peer.setOption(java.net.StandardSocketOptions.SO_LINGER, 0); // the close is a reset
             }
             assertEquals(1, exit.get(10, TimeUnit.SECONDS));
-            assertEquals("netkit: receive from 127.0.0.1:" + port + ": connection reset by peer\n",
-                    err.toString(StandardCharsets.UTF_8), "one line, from the command");
+            assertEquals(
+                    "netkit: receive from 127.0.0.1:" + port + ": connection reset by peer\n",
+                    err.toString(StandardCharsets.UTF_8),
+                    "one line, from the command");
             assertTrue(!term.screen().contains("reset"), "not also a notice in the REPL:\n" + term.screen());
         }
     }
@@ -172,8 +179,12 @@ class TcpReplTest {
         }
         assertEquals(1, exit.get(10, TimeUnit.SECONDS));
         term.await("#1 closed: 0 bytes sent, 3 bytes received\n");
-        assertTrue(err.toString(StandardCharsets.UTF_8).endsWith("connection reset by peer\n"), err.toString(StandardCharsets.UTF_8));
-        assertTrue(!term.screen().contains("reset"), "the close notice leaves the error to the command:\n" + term.screen());
+        assertTrue(
+                err.toString(StandardCharsets.UTF_8).endsWith("connection reset by peer\n"),
+                err.toString(StandardCharsets.UTF_8));
+        assertTrue(
+                !term.screen().contains("reset"),
+                "the close notice leaves the error to the command:\n" + term.screen());
     }
 
     @Test

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsReplTest {
     @TempDir
     static Path dir;
+
     static TestPki pki;
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -62,22 +63,38 @@ class TlsReplTest {
     }
 
     private CompletableFuture<Integer> netkit(String... args) {
-        Stdio stdio = Stdio.of(new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8))
-                .withTerminals(true, true, true).withEnv(java.util.Map.of("NO_COLOR", "1"));
+        Stdio stdio = Stdio.of(
+                        new ByteArrayInputStream(new byte[0]), out, new PrintStream(err, true, StandardCharsets.UTF_8))
+                .withTerminals(true, true, true)
+                .withEnv(java.util.Map.of("NO_COLOR", "1"));
         CompletableFuture<Integer> exit = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> exit.complete(Netkit.commandLine(stdio).execute(args)));
+        Thread.ofPlatform()
+                .daemon()
+                .start(() -> exit.complete(Netkit.commandLine(stdio).execute(args)));
         return exit;
     }
 
     @Test
     void tcpListenShowsEachClientsTlsSessionAndStatsListsIt() throws Exception {
-        CompletableFuture<Integer> exit = netkit("tcp-listen", "--tls", "-k", "--cert", pki.serverChain.toString(),
-                "--key", pki.serverKey.toString(), "--cafile", pki.ca.toString(), "127.0.0.1", "0");
-        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)").matcher(term.await("listening on", java.time.Duration.ofSeconds(20)));
+        CompletableFuture<Integer> exit = netkit(
+                "tcp-listen",
+                "--tls",
+                "-k",
+                "--cert",
+                pki.serverChain.toString(),
+                "--key",
+                pki.serverKey.toString(),
+                "--cafile",
+                pki.ca.toString(),
+                "127.0.0.1",
+                "0");
+        Matcher m = Pattern.compile("listening on 127\\.0\\.0\\.1:(\\d+)")
+                .matcher(term.await("listening on", java.time.Duration.ofSeconds(20)));
         assertTrue(m.find());
         int port = Integer.parseInt(m.group(1));
         SSLContext ctx = context(pki.clientCert, pki.clientKey);
-        try (SSLSocket client = (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+        try (SSLSocket client =
+                (SSLSocket) ctx.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
             client.setEnabledProtocols(new String[] {"TLSv1.3"});
             client.startHandshake();
             client.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
@@ -87,7 +104,8 @@ class TlsReplTest {
             awaitLine("[#1] hello");
             term.type("/stats\r");
             String stats = awaitLine("connections 1, tls #1 TLSv1.3 ");
-            assertTrue(stats.contains(client.getSession().getCipherSuite()) && stats.contains("peer CN=test client"),
+            assertTrue(
+                    stats.contains(client.getSession().getCipherSuite()) && stats.contains("peer CN=test client"),
                     stats);
             term.type("/quit\r");
             assertEquals(-1, client.getInputStream().read());
@@ -98,20 +116,29 @@ class TlsReplTest {
     @Test
     void tcpConnectStatsShowTheServersCertificateAndAlpn() throws Exception {
         SSLContext ctx = context(pki.serverChain, pki.serverKey);
-        try (SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory().createServerSocket(0, 1,
-                InetAddress.getLoopbackAddress())) {
+        try (SSLServerSocket server = (SSLServerSocket)
+                ctx.getServerSocketFactory().createServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             var params = server.getSSLParameters();
             params.setApplicationProtocols(new String[] {"x-netkit"});
             server.setSSLParameters(params);
-            CompletableFuture<Integer> exit = netkit("tcp-connect", "--tls", "--cafile", pki.ca.toString(),
-                    "--alpn", "x-netkit", "127.0.0.1", String.valueOf(server.getLocalPort()));
+            CompletableFuture<Integer> exit = netkit(
+                    "tcp-connect",
+                    "--tls",
+                    "--cafile",
+                    pki.ca.toString(),
+                    "--alpn",
+                    "x-netkit",
+                    "127.0.0.1",
+                    String.valueOf(server.getLocalPort()));
             try (SSLSocket peer = (SSLSocket) server.accept()) {
                 peer.startHandshake();
                 term.await("> ", java.time.Duration.ofSeconds(20));
                 term.type("/stats\r");
                 String stats = awaitLine("connections 1, tls ");
-                assertTrue(stats.contains("tls " + peer.getSession().getProtocol() + " " + peer.getSession().getCipherSuite()
-                        + ", peer CN=localhost, alpn x-netkit"), stats);
+                assertTrue(
+                        stats.contains("tls " + peer.getSession().getProtocol() + " "
+                                + peer.getSession().getCipherSuite() + ", peer CN=localhost, alpn x-netkit"),
+                        stats);
                 term.type("/quit\r");
                 assertEquals(0, exit.get(10, TimeUnit.SECONDS));
             }
@@ -134,7 +161,8 @@ class TlsReplTest {
         kmf.init(ks, new char[0]);
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
-        trust.setCertificateEntry("ca", Pki.get().certificates(pki.ca, "--cafile").get(0));
+        trust.setCertificateEntry(
+                "ca", Pki.get().certificates(pki.ca, "--cafile").get(0));
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(trust);
         SSLContext ctx = SSLContext.getInstance("TLS");

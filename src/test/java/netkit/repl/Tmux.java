@@ -28,7 +28,17 @@ final class Tmux implements AutoCloseable {
      * shows {@code EXIT=<status>} and stays open.
      */
     Tmux(String command, Path dir) throws IOException, InterruptedException {
-        run("new-session", "-d", "-s", target, "-x", "120", "-y", "40", "-c", dir.toString(),
+        run(
+                "new-session",
+                "-d",
+                "-s",
+                target,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "-c",
+                dir.toString(),
                 command + "; echo EXIT=$?; sleep 60");
     }
 
@@ -76,7 +86,9 @@ final class Tmux implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        Process p = new ProcessBuilder(TMUX.toString(), "-L", socket, "kill-server").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(TMUX.toString(), "-L", socket, "kill-server")
+                .redirectErrorStream(true)
+                .start();
         try {
             p.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

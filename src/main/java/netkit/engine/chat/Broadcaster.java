@@ -30,6 +30,7 @@ final class Broadcaster {
     private static final int MAX_PENDING = 512;
     /** Pause between two flushes per member in the room (10,000 members: 30 ms). */
     private static final long FLUSH_NANOS_PER_MEMBER = 3_000;
+
     private static final long MAX_FLUSH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ReentrantLock lock;
@@ -46,8 +47,8 @@ final class Broadcaster {
      * @param audience who gets broadcasts: a live view, read under {@code lock}
      * @param disconnectSlow called without the lock with the members whose outbox was full
      */
-    Broadcaster(ReentrantLock lock, Collection<Member> audience, Consumer<List<Member>> disconnectSlow,
-            RoomEvents events) {
+    Broadcaster(
+            ReentrantLock lock, Collection<Member> audience, Consumer<List<Member>> disconnectSlow, RoomEvents events) {
         this.lock = lock;
         this.ready = lock.newCondition();
         this.audience = audience;
@@ -102,7 +103,9 @@ final class Broadcaster {
                 senders.add(i.sender());
             }
         }
-        ChatText.Line all = items.size() == 1 ? items.get(0).line() : ChatText.join(items.stream().map(Item::line).toList());
+        ChatText.Line all = items.size() == 1
+                ? items.get(0).line()
+                : ChatText.join(items.stream().map(Item::line).toList());
         for (Member m : audience) {
             if (m.joinSeq < first && !senders.contains(m)) {
                 if (!m.send(all)) {

@@ -42,9 +42,7 @@ sealed interface ChatCommand {
         String word = (space < 0 ? line.substring(1) : line.substring(1, space)).toLowerCase(Locale.ROOT);
         String rest = space < 0 ? "" : line.substring(space + 1).strip();
         return switch (word) {
-            case "nick" -> rest.isEmpty() || indexOfBlank(rest) >= 0
-                    ? new Invalid("usage: /nick NEW")
-                    : new Nick(rest);
+            case "nick" -> rest.isEmpty() || indexOfBlank(rest) >= 0 ? new Invalid("usage: /nick NEW") : new Nick(rest);
             case "msg", "w" -> {
                 int sp = indexOfBlank(rest);
                 if (rest.isEmpty() || sp < 0 || rest.substring(sp + 1).isBlank()) {

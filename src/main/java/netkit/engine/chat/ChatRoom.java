@@ -56,8 +56,9 @@ public final class ChatRoom implements AutoCloseable {
     public ChatRoom(ChatOptions options, OutputStream log, RoomEvents events) {
         this.options = options;
         this.events = events == null ? RoomEvents.NONE : events;
-        this.log = log == null ? null : new Outbox(Math.max(16L << 20, options.outboxBytes()), "chat-log",
-                new Outbox.Writer() {
+        this.log = log == null
+                ? null
+                : new Outbox(Math.max(16L << 20, options.outboxBytes()), "chat-log", new Outbox.Writer() {
                     @Override
                     public void write(byte[][] batch) throws IOException {
                         for (byte[] b : batch) {
@@ -148,8 +149,11 @@ public final class ChatRoom implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        sendOrDrop(m, ChatText.lines(List.of("* welcome to netkit chat (" + online + " online)",
-                "* choose a nickname (1-" + ChatText.MAX_NICKNAME + " letters, digits, _ - .):")));
+        sendOrDrop(
+                m,
+                ChatText.lines(List.of(
+                        "* welcome to netkit chat (" + online + " online)",
+                        "* choose a nickname (1-" + ChatText.MAX_NICKNAME + " letters, digits, _ - .):")));
     }
 
     /**
@@ -160,8 +164,10 @@ public final class ChatRoom implements AutoCloseable {
      */
     boolean received(Member m, String text, byte[] raw, int rawLength, boolean cut) {
         if (cut) {
-            sendOrDrop(m, ChatText.line("! your line was longer than " + options.maxLineBytes()
-                    + " bytes: only its first " + options.maxLineBytes() + " bytes were used"));
+            sendOrDrop(
+                    m,
+                    ChatText.line("! your line was longer than " + options.maxLineBytes() + " bytes: only its first "
+                            + options.maxLineBytes() + " bytes were used"));
         }
         if (m.nickname() == null) {
             return chooseNickname(m, text, ChatText.decode(raw, 0, rawLength));
@@ -174,7 +180,8 @@ public final class ChatRoom implements AutoCloseable {
             case ChatCommand.Nick nick -> {
                 // the name as received, so that a refused character is named, not shown as its escape
                 String name = ChatCommand.parse(ChatText.decode(raw, 0, rawLength)) instanceof ChatCommand.Nick n
-                        ? n.name() : nick.name();
+                        ? n.name()
+                        : nick.name();
                 rename(m, name);
                 yield true;
             }
@@ -210,8 +217,8 @@ public final class ChatRoom implements AutoCloseable {
             return false;
         }
         if (c instanceof ChatCommand.Nothing) {
-            sendOrDrop(m, ChatText.line("* choose a nickname (1-" + ChatText.MAX_NICKNAME
-                    + " letters, digits, _ - .):"));
+            sendOrDrop(
+                    m, ChatText.line("* choose a nickname (1-" + ChatText.MAX_NICKNAME + " letters, digits, _ - .):"));
             return true;
         }
         String name = raw.strip();
@@ -226,8 +233,10 @@ public final class ChatRoom implements AutoCloseable {
                 m.joinSeq = broadcasts.seqLocked();
                 named.put(ChatText.key(name), m);
                 online = onlineLocked();
-                broadcasts.sendLocked(m, ChatText.line("* welcome, " + name + " (" + online
-                        + " online). /help lists the commands"), slow);
+                broadcasts.sendLocked(
+                        m,
+                        ChatText.line("* welcome, " + name + " (" + online + " online). /help lists the commands"),
+                        slow);
                 broadcastLocked(m, Notice.joined(name, online), slow);
             } else {
                 online = 0;

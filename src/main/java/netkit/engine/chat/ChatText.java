@@ -38,8 +38,12 @@ public final class ChatText {
     }
 
     static boolean isNicknameChar(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '_' || c == '-' || c == '.';
+        return (c >= 'a' && c <= 'z')
+                || (c >= 'A' && c <= 'Z')
+                || (c >= '0' && c <= '9')
+                || c == '_'
+                || c == '-'
+                || c == '.';
     }
 
     /**
@@ -67,9 +71,16 @@ public final class ChatText {
             return false;
         }
         return switch (Character.getType(cp)) {
-            case Character.CONTROL, Character.FORMAT, Character.SURROGATE, Character.PRIVATE_USE,
-                    Character.UNASSIGNED, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
-                    Character.PARAGRAPH_SEPARATOR, Character.NON_SPACING_MARK, Character.ENCLOSING_MARK,
+            case Character.CONTROL,
+                    Character.FORMAT,
+                    Character.SURROGATE,
+                    Character.PRIVATE_USE,
+                    Character.UNASSIGNED,
+                    Character.SPACE_SEPARATOR,
+                    Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR,
+                    Character.NON_SPACING_MARK,
+                    Character.ENCLOSING_MARK,
                     Character.COMBINING_SPACING_MARK -> false;
             default -> true;
         };
@@ -89,7 +100,7 @@ public final class ChatText {
         for (int i = 0; i < nickname.length(); i++) {
             char c = Character.toLowerCase(nickname.charAt(i));
             switch (c) {
-                case '_', '-', '.' -> { }
+                case '_', '-', '.' -> {}
                 case '0' -> sb.append('o');
                 case '1', 'i' -> sb.append('l');
                 case '3' -> sb.append('e');
@@ -163,11 +174,17 @@ public final class ChatText {
         int cp;
         int min;
         if (c >= 0xc2 && c <= 0xdf) {
-            need = 1; cp = c & 0x1f; min = 0x80;
+            need = 1;
+            cp = c & 0x1f;
+            min = 0x80;
         } else if (c >= 0xe0 && c <= 0xef) {
-            need = 2; cp = c & 0x0f; min = 0x800;
+            need = 2;
+            cp = c & 0x0f;
+            min = 0x800;
         } else if (c >= 0xf0 && c <= 0xf4) {
-            need = 3; cp = c & 0x07; min = 0x10000;
+            need = 3;
+            cp = c & 0x07;
+            min = 0x10000;
         } else {
             return INVALID;
         }
@@ -206,8 +223,13 @@ public final class ChatText {
 
     /** Characters that reorder or break what others see: bidi controls and line separators. */
     private static boolean isInvisibleFormatting(int cp) {
-        return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029
-                || cp == 0x200e || cp == 0x200f || cp == 0x061c;
+        return (cp >= 0x202a && cp <= 0x202e)
+                || (cp >= 0x2066 && cp <= 0x2069)
+                || cp == 0x2028
+                || cp == 0x2029
+                || cp == 0x200e
+                || cp == 0x200f
+                || cp == 0x061c;
     }
 
     private static void hex(StringBuilder sb, int b) {

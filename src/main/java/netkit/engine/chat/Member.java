@@ -24,6 +24,7 @@ public final class Member {
     private volatile String disconnectReason;
     /** The {@link Broadcaster}'s sequence number when this member joined; guarded by the room lock. */
     long joinSeq = Long.MAX_VALUE;
+
     private volatile Thread reader;
 
     Member(ChatRoom room, ChatTransport channel, ChatOptions options) {

@@ -66,7 +66,8 @@ final class NoticeMerger {
             Pending p = batch.get(i);
             int j = i + 1;
             if (p.notice() != null) {
-                while (j < batch.size() && batch.get(j).notice() != null
+                while (j < batch.size()
+                        && batch.get(j).notice() != null
                         && batch.get(j).notice().verb() == p.notice().verb()) {
                     j++;
                 }
@@ -77,7 +78,11 @@ final class NoticeMerger {
                     items.add(new Item(q.line(), q.sender(), q.seq(), q.seq()));
                 }
             } else {
-                items.add(new Item(mergedLine(batch.subList(i, j)), null, p.seq(), batch.get(j - 1).seq()));
+                items.add(new Item(
+                        mergedLine(batch.subList(i, j)),
+                        null,
+                        p.seq(),
+                        batch.get(j - 1).seq()));
             }
             i = j;
         }
@@ -95,7 +100,11 @@ final class NoticeMerger {
             names.append(" and ").append(run.size() - shown).append(" others");
         }
         Notice last = run.get(run.size() - 1).notice();
-        return ChatText.line(names.append(' ').append(last.verb().text).append(" (").append(last.online())
-                .append(" online)").toString());
+        return ChatText.line(names.append(' ')
+                .append(last.verb().text)
+                .append(" (")
+                .append(last.online())
+                .append(" online)")
+                .toString());
     }
 }

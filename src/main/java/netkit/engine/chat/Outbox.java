@@ -37,6 +37,7 @@ public final class Outbox {
     private final AtomicLong bytes = new AtomicLong();
     /** Set by the writer before it parks on an empty queue; the producer that clears it unparks the writer. */
     private final AtomicBoolean waiting = new AtomicBoolean();
+
     private final long limit;
     private final Writer writer;
     private final Thread thread;

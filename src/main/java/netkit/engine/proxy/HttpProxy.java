@@ -49,8 +49,9 @@ final class HttpProxy {
                 headers.add(h);
             }
         } catch (RequestReader.TooLarge e) {
-            reply("431 Request Header Fields Too Large", "request head over " + RequestReader.MAX + " bytes or "
-                    + MAX_HEADERS + " header lines");
+            reply(
+                    "431 Request Header Fields Too Large",
+                    "request head over " + RequestReader.MAX + " bytes or " + MAX_HEADERS + " header lines");
             return ProxyHandler.Tunnel.failed("HTTP request head too large");
         }
         String[] parts = requestLine.split(" ");
@@ -62,7 +63,9 @@ final class HttpProxy {
         String target = parts[1];
         ProxyServerOptions options = handler.options();
         if (options.authenticates() && !authorized(headers)) {
-            reply("407 Proxy Authentication Required", "Proxy-Authenticate: Basic realm=\"netkit\"",
+            reply(
+                    "407 Proxy Authentication Required",
+                    "Proxy-Authenticate: Basic realm=\"netkit\"",
                     "proxy credentials required");
             return ProxyHandler.Tunnel.failed("HTTP proxy authentication failed or missing");
         }
@@ -105,13 +108,17 @@ final class HttpProxy {
             reply(r.kind.httpStatus, r.getMessage());
             return ProxyHandler.Tunnel.refused(r);
         }
-        StringBuilder head = new StringBuilder(method).append(' ').append(path).append(' ').append(parts[2])
+        StringBuilder head = new StringBuilder(method)
+                .append(' ')
+                .append(path)
+                .append(' ')
+                .append(parts[2])
                 .append("\r\n");
         boolean host = false;
         for (String h : headers) {
             String name = h.substring(0, Math.max(0, h.indexOf(':'))).strip().toLowerCase(Locale.ROOT);
             switch (name) {
-                case "proxy-authorization", "proxy-connection", "connection", "keep-alive" -> { }
+                case "proxy-authorization", "proxy-connection", "connection", "keep-alive" -> {}
                 default -> {
                     host |= name.equals("host");
                     head.append(h).append("\r\n");
@@ -124,7 +131,9 @@ final class HttpProxy {
         head.append("Connection: close\r\n\r\n");
         ByteBuffer left = in.leftover();
         ByteBuffer first = ByteBuffer.allocate(head.length() + left.remaining());
-        first.put(head.toString().getBytes(StandardCharsets.ISO_8859_1)).put(left).flip();
+        first.put(head.toString().getBytes(StandardCharsets.ISO_8859_1))
+                .put(left)
+                .flip();
         return ProxyHandler.Tunnel.open(up, first);
     }
 
@@ -135,8 +144,8 @@ final class HttpProxy {
                 String v = h.substring(colon + 1).strip();
                 if (v.regionMatches(true, 0, "Basic ", 0, 6)) {
                     try {
-                        String pair = new String(Base64.getDecoder().decode(v.substring(6).strip()),
-                                StandardCharsets.UTF_8);
+                        String pair = new String(
+                                Base64.getDecoder().decode(v.substring(6).strip()), StandardCharsets.UTF_8);
                         int c = pair.indexOf(':');
                         if (c >= 0 && handler.options().accepts(pair.substring(0, c), pair.substring(c + 1))) {
                             return true;

@@ -12,8 +12,8 @@ import netkit.NetkitException;
 import netkit.engine.stream.Target;
 import netkit.engine.stream.Transport;
 import netkit.engine.stream.TransportLayer;
-import netkit.output.Durations;
 import netkit.net.Family;
+import netkit.output.Durations;
 
 /**
  * {@code tcp-connect --proxy URL…}: the connect phase through a chain of proxies, as one
@@ -84,8 +84,12 @@ public final class ProxyChain implements TransportLayer {
     }
 
     private NetkitException timedOut(int hop, Throwable cause) {
-        return new NetkitException(ExitCode.TIMEOUT, "ETIMEDOUT", hops.get(hop).name() + ": no answer within "
-                + Durations.text(timeout) + " (-w bounds the whole proxy chain)", cause);
+        return new NetkitException(
+                ExitCode.TIMEOUT,
+                "ETIMEDOUT",
+                hops.get(hop).name() + ": no answer within " + Durations.text(timeout)
+                        + " (-w bounds the whole proxy chain)",
+                cause);
     }
 
     /** Closes the socket when the timeout expires, which ends a read blocked on a silent proxy. */

@@ -8,11 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
-import netkit.engine.stream.Resolver;
 import netkit.NetkitException;
+import netkit.engine.stream.Resolver;
 import netkit.engine.stream.Target;
 import netkit.engine.stream.Transport;
-import netkit.engine.tcp.Connector;
 import netkit.net.Family;
 import netkit.net.IpLiteral;
 
@@ -70,14 +69,21 @@ final class ProxyClient {
         }
         int method = choice[1] & 0xff;
         if (method == 0xff) {
-            throw ProxyErrors.refused(hop, "no acceptable authentication method"
-                    + (creds ? "" : " (it wants credentials: socks5h://USER:PASSWORD@HOST:PORT)"));
+            throw ProxyErrors.refused(
+                    hop,
+                    "no acceptable authentication method"
+                            + (creds ? "" : " (it wants credentials: socks5h://USER:PASSWORD@HOST:PORT)"));
         }
         if (method == 2 && creds) {
             byte[] user = hop.user().getBytes(StandardCharsets.UTF_8);
             byte[] pass = (hop.password() == null ? "" : hop.password()).getBytes(StandardCharsets.UTF_8);
             ByteBuffer auth = ByteBuffer.allocate(3 + user.length + pass.length);
-            auth.put((byte) 1).put((byte) user.length).put(user).put((byte) pass.length).put(pass).flip();
+            auth.put((byte) 1)
+                    .put((byte) user.length)
+                    .put(user)
+                    .put((byte) pass.length)
+                    .put(pass)
+                    .flip();
             write(auth);
             byte[] status = read(2);
             if (status[1] != 0) {
@@ -158,7 +164,12 @@ final class ProxyClient {
         }
         byte[] user = hop.user() == null ? new byte[0] : hop.user().getBytes(StandardCharsets.UTF_8);
         ByteBuffer req = ByteBuffer.allocate(9 + user.length + (name == null ? 0 : name.length + 1));
-        req.put((byte) 4).put((byte) 1).putShort((short) next.port()).put(ip).put(user).put((byte) 0);
+        req.put((byte) 4)
+                .put((byte) 1)
+                .putShort((short) next.port())
+                .put(ip)
+                .put(user)
+                .put((byte) 0);
         if (name != null) {
             req.put(name).put((byte) 0);
         }
@@ -169,7 +180,7 @@ final class ProxyClient {
         }
         int cd = reply[1] & 0xff;
         switch (cd) {
-            case 90 -> { }
+            case 90 -> {}
             case 91 -> throw ProxyErrors.refused(hop, "request rejected or failed (SOCKS4 reply 91)");
             case 92 -> throw ProxyErrors.refused(hop, "cannot reach our identd (SOCKS4 reply 92)");
             case 93 -> throw ProxyErrors.refused(hop, "identd user id mismatch (SOCKS4 reply 93)");
@@ -182,12 +193,17 @@ final class ProxyClient {
     private void http() throws IOException {
         String authority = next.text();
         StringBuilder req = new StringBuilder()
-                .append("CONNECT ").append(authority).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(authority).append("\r\n");
+                .append("CONNECT ")
+                .append(authority)
+                .append(" HTTP/1.1\r\n")
+                .append("Host: ")
+                .append(authority)
+                .append("\r\n");
         if (hop.user() != null) {
             String pair = hop.user() + ":" + (hop.password() == null ? "" : hop.password());
             req.append("Proxy-Authorization: Basic ")
-                    .append(Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8))).append("\r\n");
+                    .append(Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)))
+                    .append("\r\n");
         }
         req.append("\r\n");
         write(req.toString().getBytes(StandardCharsets.ISO_8859_1));
@@ -195,7 +211,9 @@ final class ProxyClient {
         int eol = head.indexOf("\r\n");
         String status = (eol < 0 ? head : head.substring(0, eol)).strip();
         String[] parts = status.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/") || parts[1].length() != 3
+        if (parts.length < 2
+                || !parts[0].startsWith("HTTP/")
+                || parts[1].length() != 3
                 || !parts[1].chars().allMatch(Character::isDigit)) {
             throw ProxyErrors.protocol(hop, "is not an HTTP proxy (it answered '" + printable(status) + "')");
         }
@@ -232,19 +250,24 @@ final class ProxyClient {
                 if (head.isEmpty()) {
                     throw new EOFException();
                 }
-                throw ProxyErrors.protocol(hop, "closed the connection in the middle of its reply ('"
-                        + printable(head.toString().lines().findFirst().orElse("")) + "')");
+                throw ProxyErrors.protocol(
+                        hop,
+                        "closed the connection in the middle of its reply ('"
+                                + printable(head.toString().lines().findFirst().orElse("")) + "')");
             }
             if (n == 1) {
                 head.append((char) (one.get(0) & 0xff));
                 int len = head.length();
-                if (len >= 4 && head.charAt(len - 1) == '\n' && head.charAt(len - 2) == '\r'
-                        && head.charAt(len - 3) == '\n' && head.charAt(len - 4) == '\r') {
+                if (len >= 4
+                        && head.charAt(len - 1) == '\n'
+                        && head.charAt(len - 2) == '\r'
+                        && head.charAt(len - 3) == '\n'
+                        && head.charAt(len - 4) == '\r') {
                     return head.toString();
                 }
                 if (len >= 5 && !head.substring(0, 5).equals("HTTP/")) {
-                    throw ProxyErrors.protocol(hop, "is not an HTTP proxy (it answered '" + printable(head.toString())
-                            + "…')");
+                    throw ProxyErrors.protocol(
+                            hop, "is not an HTTP proxy (it answered '" + printable(head.toString()) + "…')");
                 }
             }
         }
@@ -262,7 +285,8 @@ final class ProxyClient {
     }
 
     private NetkitException notSpeaking(String protocol, byte[] got) {
-        String answer = got.length >= 2 && got[0] == 'H' && got[1] == 'T' ? " (it answered like an HTTP server)"
+        String answer = got.length >= 2 && got[0] == 'H' && got[1] == 'T'
+                ? " (it answered like an HTTP server)"
                 : " (it answered 0x" + hex(got) + ")";
         return ProxyErrors.protocol(hop, "is not a " + protocol + " proxy" + answer);
     }

@@ -26,8 +26,11 @@ final class ProxyErrors {
 
     /** The target behind the proxy refused the connection: exit 3, as if we had dialed it. */
     static NetkitException targetRefused(ProxyUrl hop, String target, String reply) {
-        return new NetkitException(ExitCode.REFUSED, "ECONNREFUSED",
-                hop.name() + ": connect to " + target + ": connection refused (" + reply + ")", null);
+        return new NetkitException(
+                ExitCode.REFUSED,
+                "ECONNREFUSED",
+                hop.name() + ": connect to " + target + ": connection refused (" + reply + ")",
+                null);
     }
 
     /** The proxy could not reach the target: exit 1 with the code of the reason. */
@@ -37,7 +40,10 @@ final class ProxyErrors {
 
     /** The proxy timed out reaching the target: exit 4. */
     static NetkitException targetTimedOut(ProxyUrl hop, String target, String reply) {
-        return new NetkitException(ExitCode.TIMEOUT, "ETIMEDOUT",
-                hop.name() + ": connect to " + target + ": timed out (" + reply + ")", null);
+        return new NetkitException(
+                ExitCode.TIMEOUT,
+                "ETIMEDOUT",
+                hop.name() + ": connect to " + target + ": timed out (" + reply + ")",
+                null);
     }
 }

@@ -66,8 +66,8 @@ public final class ProxyHandler implements ConnectionHandler {
                     if (first >= 'A' && first <= 'Z') {
                         yield new HttpProxy(this, client, in, first).open();
                     }
-                    yield Tunnel.failed("not a SOCKS or HTTP proxy request (first byte 0x"
-                            + Integer.toHexString(first) + ")");
+                    yield Tunnel.failed(
+                            "not a SOCKS or HTTP proxy request (first byte 0x" + Integer.toHexString(first) + ")");
                 }
             };
         } catch (RequestReader.TooLarge e) {
@@ -75,16 +75,21 @@ public final class ProxyHandler implements ConnectionHandler {
         } catch (EOFException e) {
             tunnel = Tunnel.failed("client closed before its request was complete");
         } catch (IOException | RuntimeException e) {
-            tunnel = Tunnel.failed(timedOut.get() ? "no complete request within "
-                    + netkit.output.Durations.text(options.handshakeTimeout()) : String.valueOf(e.getMessage()));
+            tunnel = Tunnel.failed(
+                    timedOut.get()
+                            ? "no complete request within " + netkit.output.Durations.text(options.handshakeTimeout())
+                            : String.valueOf(e.getMessage()));
         } finally {
             handshaking.countDown();
         }
         if (tunnel.upstream() == null) {
-            String why = timedOut.get() ? "no complete request within "
-                    + netkit.output.Durations.text(options.handshakeTimeout()) : tunnel.error();
-            return why == null ? Outcome.CLOSED : Outcome.error(new NetkitException(netkit.ExitCode.PROXY,
-                    timedOut.get() ? "ETIMEDOUT" : tunnel.code(), why, null));
+            String why = timedOut.get()
+                    ? "no complete request within " + netkit.output.Durations.text(options.handshakeTimeout())
+                    : tunnel.error();
+            return why == null
+                    ? Outcome.CLOSED
+                    : Outcome.error(new NetkitException(
+                            netkit.ExitCode.PROXY, timedOut.get() ? "ETIMEDOUT" : tunnel.code(), why, null));
         }
         return new Splice(client, tunnel.upstream(), TrafficTap.NONE, options.idleTimeout(), Splice.BULK_BUFFER)
                 .run(tunnel.first(), false);
@@ -129,8 +134,10 @@ public final class ProxyHandler implements ConnectionHandler {
         }
         if (!offered) {
             client.send(new byte[] {5, (byte) 0xff});
-            return Tunnel.failed(options.authenticates() ? "SOCKS5 client offered no username/password authentication"
-                    : "SOCKS5 client offered no method without authentication");
+            return Tunnel.failed(
+                    options.authenticates()
+                            ? "SOCKS5 client offered no username/password authentication"
+                            : "SOCKS5 client offered no method without authentication");
         }
         client.send(new byte[] {5, (byte) want});
         if (want == 2) {
@@ -179,8 +186,13 @@ public final class ProxyHandler implements ConnectionHandler {
         InetAddress a = bound == null ? null : bound.inetAddress();
         byte[] addr = a == null ? new byte[4] : a.getAddress();
         ByteBuffer b = ByteBuffer.allocate(6 + addr.length);
-        b.put((byte) 5).put((byte) rep).put((byte) 0).put((byte) (addr.length == 4 ? 1 : 4)).put(addr)
-                .putShort((short) (bound == null ? 0 : bound.port())).flip();
+        b.put((byte) 5)
+                .put((byte) rep)
+                .put((byte) 0)
+                .put((byte) (addr.length == 4 ? 1 : 4))
+                .put(addr)
+                .putShort((short) (bound == null ? 0 : bound.port()))
+                .flip();
         client.write(b);
     }
 
@@ -200,8 +212,8 @@ public final class ProxyHandler implements ConnectionHandler {
         }
         if (options.authenticates()) {
             socks4Reply(client, 91, null);
-            return Tunnel.failed("SOCKS4 has no passwords and --proxy-auth is set (user '"
-                    + ProxyClient.printable(user) + "')");
+            return Tunnel.failed(
+                    "SOCKS4 has no passwords and --proxy-auth is set (user '" + ProxyClient.printable(user) + "')");
         }
         try {
             Connection up = connect(client, host, port);
@@ -217,7 +229,11 @@ public final class ProxyHandler implements ConnectionHandler {
         InetAddress a = bound == null ? null : bound.inetAddress();
         byte[] addr = a instanceof Inet4Address ? a.getAddress() : new byte[4];
         ByteBuffer b = ByteBuffer.allocate(8);
-        b.put((byte) 0).put((byte) cd).putShort((short) (bound == null ? 0 : bound.port())).put(addr).flip();
+        b.put((byte) 0)
+                .put((byte) cd)
+                .putShort((short) (bound == null ? 0 : bound.port()))
+                .put(addr)
+                .flip();
         client.write(b);
     }
 }

@@ -12,8 +12,8 @@ import java.time.Duration;
  *                         upstream connect
  * @param idleTimeout      close a tunnel when no byte moved either way for this long; null = never
  */
-public record ProxyServerOptions(String user, String password, DestinationRules destinations,
-        Duration handshakeTimeout, Duration idleTimeout) {
+public record ProxyServerOptions(
+        String user, String password, DestinationRules destinations, Duration handshakeTimeout, Duration idleTimeout) {
 
     public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -27,8 +27,9 @@ public record ProxyServerOptions(String user, String password, DestinationRules 
 
     /** Whether {@code u}/{@code p} are the configured credentials (compared in constant time). */
     boolean accepts(String u, String p) {
-        return user != null && java.security.MessageDigest.isEqual(bytes(user), bytes(u))
-                & java.security.MessageDigest.isEqual(bytes(password), bytes(p));
+        return user != null
+                && java.security.MessageDigest.isEqual(bytes(user), bytes(u))
+                        & java.security.MessageDigest.isEqual(bytes(password), bytes(p));
     }
 
     private static byte[] bytes(String s) {

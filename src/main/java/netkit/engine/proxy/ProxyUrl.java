@@ -62,8 +62,11 @@ public record ProxyUrl(Scheme scheme, String host, int port, String user, String
     public static ProxyUrl parse(String value, String option) {
         int sep = value.indexOf("://");
         if (sep <= 0) {
-            throw bad(option, value, "expected SCHEME://[USER:PASSWORD@]HOST[:PORT] with SCHEME socks5, socks5h, "
-                    + "socks4, socks4a or http");
+            throw bad(
+                    option,
+                    value,
+                    "expected SCHEME://[USER:PASSWORD@]HOST[:PORT] with SCHEME socks5, socks5h, "
+                            + "socks4, socks4a or http");
         }
         String schemeText = value.substring(0, sep).toLowerCase(Locale.ROOT);
         Scheme scheme = null;
@@ -73,8 +76,10 @@ public record ProxyUrl(Scheme scheme, String host, int port, String user, String
             }
         }
         if (scheme == null) {
-            throw bad(option, value, "unknown scheme '" + schemeText + "': expected socks5, socks5h, socks4, socks4a "
-                    + "or http");
+            throw bad(
+                    option,
+                    value,
+                    "unknown scheme '" + schemeText + "': expected socks5, socks5h, socks4, socks4a " + "or http");
         }
         String rest = value.substring(sep + 3);
         if (rest.endsWith("/")) {
@@ -137,7 +142,9 @@ public record ProxyUrl(Scheme scheme, String host, int port, String user, String
         int port = scheme.defaultPort;
         if (portText != null) {
             port = -1;
-            if (!portText.isEmpty() && portText.length() <= 5 && portText.chars().allMatch(Character::isDigit)) {
+            if (!portText.isEmpty()
+                    && portText.length() <= 5
+                    && portText.chars().allMatch(Character::isDigit)) {
                 port = Integer.parseInt(portText);
             }
             if (port < 1 || port > 65535) {

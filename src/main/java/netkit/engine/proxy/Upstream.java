@@ -4,13 +4,13 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import netkit.engine.stream.Resolver;
 import netkit.NetkitException;
+import netkit.engine.stream.Resolver;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.Connector;
-import netkit.net.Family;
 import netkit.engine.tcp.SocketTuning;
 import netkit.net.AddressFormat;
+import netkit.net.Family;
 import netkit.net.IpLiteral;
 
 /**

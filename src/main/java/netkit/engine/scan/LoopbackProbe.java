@@ -46,8 +46,7 @@ final class LoopbackProbe implements AutoCloseable {
     /** Whether the fast probe can be used in this JVM. */
     static boolean available() {
         String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
-        return Os.LINUX && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))
-                && Libc.AVAILABLE;
+        return Os.LINUX && (arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64")) && Libc.AVAILABLE;
     }
 
     /** A probe of {@code address} (a loopback address) for one thread; close it when done, on that thread. */
@@ -139,5 +138,4 @@ final class LoopbackProbe implements AutoCloseable {
     public String toString() {
         return "LoopbackProbe[" + address.getHostAddress() + "]";
     }
-
 }

@@ -122,8 +122,11 @@ public final class PortScanner {
             if (failure != null) {
                 throw failure;
             }
-            return new Summary(counts[PortState.OPEN.ordinal()], counts[PortState.CLOSED.ordinal()],
-                    counts[PortState.FILTERED.ordinal()], System.nanoTime() - start);
+            return new Summary(
+                    counts[PortState.OPEN.ordinal()],
+                    counts[PortState.CLOSED.ordinal()],
+                    counts[PortState.FILTERED.ordinal()],
+                    System.nanoTime() - start);
         }
         Thread[] workers = new Thread[Math.min(concurrency, ports.length)];
         Runnable worker = this::probeUntilDone;
@@ -144,8 +147,11 @@ public final class PortScanner {
         if (failure != null) {
             throw failure;
         }
-        return new Summary(counts[PortState.OPEN.ordinal()], counts[PortState.CLOSED.ordinal()],
-                counts[PortState.FILTERED.ordinal()], System.nanoTime() - start);
+        return new Summary(
+                counts[PortState.OPEN.ordinal()],
+                counts[PortState.CLOSED.ordinal()],
+                counts[PortState.FILTERED.ordinal()],
+                System.nanoTime() - start);
     }
 
     private void probeUntilDone() {

@@ -37,8 +37,11 @@ public final class Resolver {
         }
         List<InetAddress> kept = all.stream().filter(family::accepts).toList();
         if (kept.isEmpty()) {
-            throw new NetkitException(ExitCode.UNRESOLVED, "ENOTFOUND",
-                    "'" + host + "' has no " + (family == Family.IPV4 ? "IPv4" : "IPv6") + " address", null);
+            throw new NetkitException(
+                    ExitCode.UNRESOLVED,
+                    "ENOTFOUND",
+                    "'" + host + "' has no " + (family == Family.IPV4 ? "IPv4" : "IPv6") + " address",
+                    null);
         }
         return kept;
     }
@@ -67,8 +70,8 @@ public final class Resolver {
                 throw NetkitException.unresolved(host);
             }
             if (!only.accepts(a)) {
-                throw NetkitException.usage(what + " '" + host + "' is " + (literal == 4 ? "IPv4" : "IPv6")
-                        + " but " + why);
+                throw NetkitException.usage(
+                        what + " '" + host + "' is " + (literal == 4 ? "IPv4" : "IPv6") + " but " + why);
             }
             return a;
         }
@@ -100,11 +103,10 @@ public final class Resolver {
                 } catch (SocketException e) {
                     known = "?";
                 }
-                throw NetkitException.bind("ENODEV", "no such interface: '" + zone + "' in '" + host + "' (known: "
-                        + known + ")", null);
+                throw NetkitException.bind(
+                        "ENODEV", "no such interface: '" + zone + "' in '" + host + "' (known: " + known + ")", null);
             }
         }
         return InetAddress.getByName(host);
     }
-
 }

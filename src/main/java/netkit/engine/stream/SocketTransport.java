@@ -22,10 +22,14 @@ public final class SocketTransport implements Transport {
         this.channel = channel;
         Endpoint l = Endpoint.of(channel.getLocalAddress());
         Endpoint r = Endpoint.of(channel.getRemoteAddress());
-        if (unixPath != null && r instanceof Endpoint.Unix u && u.path().toString().isEmpty()) {
+        if (unixPath != null
+                && r instanceof Endpoint.Unix u
+                && u.path().toString().isEmpty()) {
             r = unixPath;
         }
-        if (unixPath != null && l instanceof Endpoint.Unix u && u.path().toString().isEmpty()) {
+        if (unixPath != null
+                && l instanceof Endpoint.Unix u
+                && u.path().toString().isEmpty()) {
             l = unixPath;
         }
         this.local = l;

@@ -1,6 +1,5 @@
 package netkit.engine.tcp;
 
-import netkit.output.Durations;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import netkit.NetkitException;
 import netkit.engine.chat.Outbox;
+import netkit.output.Durations;
 
 /**
  * {@code --broker}: every client's bytes go to every other client (never back to the sender), and
@@ -30,8 +30,10 @@ public final class BrokerHandler extends FanOutHandler {
 
     public BrokerHandler(ReadableByteChannel input, SessionOptions options, TrafficTap tap, TcpEvents events) {
         // Stdin's end must not half-close the clients: they go on talking to each other.
-        super(options.traffic().sends() ? input : null,
-                new SessionOptions(options.idleTimeout(), StdinEofPolicy.KEEP, null, false, Traffic.BOTH, options.crlf()),
+        super(
+                options.traffic().sends() ? input : null,
+                new SessionOptions(
+                        options.idleTimeout(), StdinEofPolicy.KEEP, null, false, Traffic.BOTH, options.crlf()),
                 events);
         this.tap = tap;
         this.warnings = new WarningThrottle(events::warning, Duration.ofSeconds(10));
@@ -66,8 +68,8 @@ public final class BrokerHandler extends FanOutHandler {
                     box.abort();
                     warnings.warn("--broker: disconnected a client that did not read for " + Durations.text(STALL)
                             + " (" + (QUEUE_LIMIT >> 20) + " MiB waiting for it)");
-                    other.finish(Outcome.error(NetkitException.failure("ENOBUFS",
-                            "not reading: " + (QUEUE_LIMIT >> 20) + " MiB waiting for it", null)));
+                    other.finish(Outcome.error(NetkitException.failure(
+                            "ENOBUFS", "not reading: " + (QUEUE_LIMIT >> 20) + " MiB waiting for it", null)));
                 }
             }
         };

@@ -5,21 +5,18 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import netkit.engine.stream.Resolver;
 import netkit.NetkitException;
 import netkit.engine.scan.PortProbe;
 import netkit.engine.scan.PortState;
+import netkit.engine.stream.Resolver;
 import netkit.engine.stream.SocketTransport;
 import netkit.engine.stream.Target;
 import netkit.engine.stream.Transport;
 import netkit.engine.stream.TransportLayer;
 import netkit.net.AddressFormat;
-import netkit.net.IpLiteral;
 import netkit.net.Family;
 import netkit.output.Durations;
 
@@ -40,13 +37,33 @@ import netkit.output.Durations;
  * @param layer      what runs over the dialed socket ({@link TransportLayer#NONE} for plain)
  * @param finalTarget where the whole stream goes (differs from {@code target} behind proxies)
  */
-public record Connector(Target target, Family family, String source, int sourcePort, Duration timeout,
-        SocketTuning tuning, TransportLayer layer, Target finalTarget) {
+public record Connector(
+        Target target,
+        Family family,
+        String source,
+        int sourcePort,
+        Duration timeout,
+        SocketTuning tuning,
+        TransportLayer layer,
+        Target finalTarget) {
 
     /** A plain connection to HOST:PORT. */
-    public Connector(String host, int port, Family family, String source, int sourcePort, Duration timeout,
+    public Connector(
+            String host,
+            int port,
+            Family family,
+            String source,
+            int sourcePort,
+            Duration timeout,
             SocketTuning tuning) {
-        this(new Target.HostPort(host, port), family, source, sourcePort, timeout, tuning, TransportLayer.NONE,
+        this(
+                new Target.HostPort(host, port),
+                family,
+                source,
+                sourcePort,
+                timeout,
+                tuning,
+                TransportLayer.NONE,
                 new Target.HostPort(host, port));
     }
 
@@ -116,7 +133,9 @@ public record Connector(Target target, Family family, String source, int sourceP
             return ch;
         } catch (IOException e) {
             closeQuietly(ch);
-            if (String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("no such file")) {
+            if (String.valueOf(e.getMessage())
+                    .toLowerCase(java.util.Locale.ROOT)
+                    .contains("no such file")) {
                 throw NetkitException.failure("ENOENT", "connect to " + u.text() + ": no such socket file", e);
             }
             throw NetkitException.from(e, "connect to " + u.text());
@@ -127,7 +146,8 @@ public record Connector(Target target, Family family, String source, int sourceP
         String host = hp.host();
         int port = hp.port();
         List<InetAddress> candidates = Resolver.all(host, family);
-        InetAddress sourceAddress = source == null ? null : Resolver.all(source, family).get(0);
+        InetAddress sourceAddress =
+                source == null ? null : Resolver.all(source, family).get(0);
         Exception last = null;
         InetSocketAddress lastTarget = null;
         for (InetAddress address : candidates) {
@@ -138,12 +158,15 @@ public record Connector(Target target, Family family, String source, int sourceP
             lastTarget = to;
             SocketChannel ch = null;
             try {
-                ch = SocketChannel.open(address instanceof java.net.Inet4Address
-                        ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+                ch = SocketChannel.open(
+                        address instanceof java.net.Inet4Address
+                                ? StandardProtocolFamily.INET
+                                : StandardProtocolFamily.INET6);
                 tuning.apply(ch);
                 if (sourceAddress != null || sourcePort != 0) {
                     InetSocketAddress local = sourceAddress == null
-                            ? new InetSocketAddress(sourcePort) : new InetSocketAddress(sourceAddress, sourcePort);
+                            ? new InetSocketAddress(sourcePort)
+                            : new InetSocketAddress(sourceAddress, sourcePort);
                     try {
                         ch.bind(local);
                     } catch (IOException e) {
@@ -167,8 +190,11 @@ public record Connector(Target target, Family family, String source, int sourceP
         String context = "connect to " + AddressFormat.hostPort(lastTarget);
         NetkitException e = NetkitException.from(last, context);
         if (e.exitCode() == netkit.ExitCode.TIMEOUT && timeout != null) {
-            e = new NetkitException(netkit.ExitCode.TIMEOUT, "ETIMEDOUT",
-                    context + ": timed out after " + Durations.text(timeout), last);
+            e = new NetkitException(
+                    netkit.ExitCode.TIMEOUT,
+                    "ETIMEDOUT",
+                    context + ": timed out after " + Durations.text(timeout),
+                    last);
         }
         throw e;
     }

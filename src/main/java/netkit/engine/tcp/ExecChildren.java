@@ -40,6 +40,7 @@ final class ExecChildren implements Closeable {
      * ({@link ExecHandler#descriptorsPerClient}), so accepts cannot take these while a child starts.
      */
     static final int FD_RESERVE = 16;
+
     private static final int FD_COST = 16;
 
     private static final String SETSID = findSetsid();
@@ -85,15 +86,16 @@ final class ExecChildren implements Closeable {
         synchronized (this) { // one start at a time: the headroom counted is the headroom used
             String full = fds.refuse(FD_COST, true); // exact: a start costs far more than a count
             if (full != null) {
-                throw new StartFailure("EMFILE", "cannot run " + command.get(0) + ": too many open files, " + full, null);
+                throw new StartFailure(
+                        "EMFILE", "cannot run " + command.get(0) + ": too many open files, " + full, null);
             }
             try {
                 p = pb.start();
             } catch (IOException e) {
                 Posix.keepFdZeroTaken();
                 String reason = ExecHandler.startFailure(e);
-                String code = reason.contains("ermission") ? "EACCES"
-                        : reason.contains("open files") ? "EMFILE" : "ENOENT";
+                String code =
+                        reason.contains("ermission") ? "EACCES" : reason.contains("open files") ? "EMFILE" : "ENOENT";
                 throw new StartFailure(code, "cannot run " + command.get(0) + ": " + reason, e);
             }
         }
@@ -133,8 +135,10 @@ final class ExecChildren implements Closeable {
                 denied = true;
             }
         }
-        throw new StartFailure(denied ? "EACCES" : "ENOENT",
-                "cannot run " + name + ": " + (denied ? "Permission denied" : "No such file or directory"), null);
+        throw new StartFailure(
+                denied ? "EACCES" : "ENOENT",
+                "cannot run " + name + ": " + (denied ? "Permission denied" : "No such file or directory"),
+                null);
     }
 
     private static String findSetsid() {

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import netkit.NetkitException;
-import netkit.net.AddressFormat;
 
 /**
  * {@code -e/--exec} and {@code --sh-exec}: per connection a child process whose stdin is what the
@@ -32,6 +31,7 @@ public final class ExecHandler implements ConnectionHandler {
     public static final int DEFAULT_MAX_CHILDREN = 100;
     /** How long a child may stay silent after its client stopped sending, and may linger after its output ended. */
     public static final Duration GRACE = Duration.ofSeconds(5);
+
     private static final int PIPE_CHUNK = 16 * 1024;
 
     private final List<String> command;
@@ -53,8 +53,8 @@ public final class ExecHandler implements ConnectionHandler {
      * {@code events} (null = none) gets the one-line reason of each distinct failure to start a
      * child, once: a listener serving many clients would otherwise drop them all in silence.
      */
-    public ExecHandler(List<String> command, OutputStream childErrors, TrafficTap tap, Duration idleTimeout,
-            TcpEvents events) {
+    public ExecHandler(
+            List<String> command, OutputStream childErrors, TrafficTap tap, Duration idleTimeout, TcpEvents events) {
         this.command = List.copyOf(command);
         this.childErrors = childErrors;
         this.tap = tap;
@@ -108,6 +108,7 @@ public final class ExecHandler implements ConnectionHandler {
         private volatile long lastOutputNanos = System.nanoTime();
         /** When the client stopped sending (FIN, reset, close); 0 while it still may send. */
         private volatile long clientDoneNanos;
+
         private volatile boolean idled;
         private volatile Outcome failed;
         volatile boolean finished;
@@ -139,8 +140,8 @@ public final class ExecHandler implements ConnectionHandler {
                 connection.shutdownOutput();
             } catch (IOException e) {
                 if (connection.isOpen() && !idled) {
-                    failed = Outcome.error(NetkitException.from(e, "send to "
-                            + connection.remote().text()));
+                    failed = Outcome.error(NetkitException.from(
+                            e, "send to " + connection.remote().text()));
                 }
                 clientGone();
             }
@@ -272,7 +273,9 @@ public final class ExecHandler implements ConnectionHandler {
      * JDK 22+ text goes on for ten more lines of "Possible reasons": only the first line counts.
      */
     static String startFailure(IOException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip();
+        String m = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getMessage().strip();
         int nl = m.indexOf('\n');
         if (nl >= 0) {
             m = m.substring(0, nl).strip();

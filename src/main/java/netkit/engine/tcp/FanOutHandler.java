@@ -15,6 +15,7 @@ import java.util.Map;
 abstract class FanOutHandler implements ConnectionHandler {
     /** Null when clients get nothing from us (as with {@code --recv-only}). */
     private final ReadableByteChannel input;
+
     protected final SessionOptions options;
     protected final TcpEvents events;
     private final Map<Long, Session> sessions = new LinkedHashMap<>();
@@ -84,9 +85,10 @@ abstract class FanOutHandler implements ConnectionHandler {
         if (input != null && !inputStarted) {
             inputStarted = true;
             new InputPump(input, fanOut, options.crlf(), e -> {
-                events.warning("read stdin: " + e.getMessage());
-                fanOut.endOfInput();
-            }).start();
+                        events.warning("read stdin: " + e.getMessage());
+                        fanOut.endOfInput();
+                    })
+                    .start();
         }
     }
 

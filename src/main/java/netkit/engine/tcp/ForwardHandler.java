@@ -53,7 +53,8 @@ public final class ForwardHandler implements ConnectionHandler {
         try {
             up = upstream.connect(null);
         } catch (RuntimeException e) {
-            return Outcome.error(NetkitException.from(e, "connect to " + upstream.finalTarget().text()));
+            return Outcome.error(NetkitException.from(
+                    e, "connect to " + upstream.finalTarget().text()));
         }
         Listener l = listener;
         boolean few = l == null || l.connectionCount() <= BULK_CLIENTS;

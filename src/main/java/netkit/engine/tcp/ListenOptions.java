@@ -44,8 +44,17 @@ public final class ListenOptions {
 
     /** A builder holding these options, to change some of them. */
     public Builder toBuilder() {
-        return new Builder().address(address).port(port).family(family).backlog(backlog).keepOpen(keepOpen)
-                .maxConns(maxConns).count(count).acceptTimeout(acceptTimeout).access(access).tuning(tuning);
+        return new Builder()
+                .address(address)
+                .port(port)
+                .family(family)
+                .backlog(backlog)
+                .keepOpen(keepOpen)
+                .maxConns(maxConns)
+                .count(count)
+                .acceptTimeout(acceptTimeout)
+                .access(access)
+                .tuning(tuning);
     }
 
     public ListenOptions withKeepOpen(boolean k) {

@@ -14,10 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import netkit.NetkitException;
 import netkit.engine.stream.Endpoint;
 import netkit.engine.stream.SocketTransport;
@@ -45,6 +45,7 @@ public final class Listener implements Closeable {
     private final Endpoint local;
     /** The socket file of a Unix-domain listener (removed when it stops listening); null for TCP. */
     private final UnixSocketFile unixFile;
+
     private final ConcurrentSkipListMap<Long, Connection> open = new ConcurrentSkipListMap<>();
     // open.size() walks the whole map: the count is kept beside it, since every accept reports it
     private final AtomicInteger openCount = new AtomicInteger();
@@ -53,19 +54,28 @@ public final class Listener implements Closeable {
     private final Object idle = new Object();
     /** Descriptors kept free for what else the process opens; clients beyond them are turned away. */
     private netkit.sys.FdBudget fds;
+
     private int fdsPerClient = 1;
     /** An accept failing for a lack of descriptors repeats 20 times a second: one line per 10 s. */
     private final WarningThrottle warnings;
+
     private long nextId = 1;
     private volatile boolean acceptTimedOut;
 
-    private Listener(ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals,
-            ServerSocketChannel server) throws IOException {
+    private Listener(
+            ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals, ServerSocketChannel server)
+            throws IOException {
         this(options, layer, events, totals, server, null);
     }
 
-    private Listener(ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals,
-            ServerSocketChannel server, UnixSocketFile unixFile) throws IOException {
+    private Listener(
+            ListenOptions options,
+            TransportLayer layer,
+            TcpEvents events,
+            Totals totals,
+            ServerSocketChannel server,
+            UnixSocketFile unixFile)
+            throws IOException {
         this.unixFile = unixFile;
         this.options = options;
         this.layer = layer;
@@ -104,8 +114,10 @@ public final class Listener implements Closeable {
         }
         ServerSocketChannel ch = null;
         try {
-            ch = ServerSocketChannel.open(where.getAddress() instanceof Inet4Address
-                    ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+            ch = ServerSocketChannel.open(
+                    where.getAddress() instanceof Inet4Address
+                            ? StandardProtocolFamily.INET
+                            : StandardProtocolFamily.INET6);
             if (options.family() == Family.IPV6 && where.getAddress().isAnyLocalAddress()) {
                 v6Only(ch);
             }
@@ -114,7 +126,8 @@ public final class Listener implements Closeable {
         } catch (UnsupportedOperationException e) {
             if (address == null && options.family() == Family.ANY) {
                 // no IPv6 on this host: every interface means every IPv4 interface
-                return bind(options.toBuilder().address(null).family(Family.IPV4).build(), layer, events, totals);
+                return bind(
+                        options.toBuilder().address(null).family(Family.IPV4).build(), layer, events, totals);
             }
             throw NetkitException.from(e, "bind " + AddressFormat.hostPort(where));
         } catch (IOException | RuntimeException e) {
@@ -136,8 +149,8 @@ public final class Listener implements Closeable {
      * JVM shuts down (Ctrl-C, SIGTERM). The address, port, family, access rules and socket tuning of
      * {@code options} do not apply; limits, counts and timeouts do.
      */
-    public static Listener bindUnix(UnixListen unix, ListenOptions options, TransportLayer layer, TcpEvents events,
-            Totals totals) {
+    public static Listener bindUnix(
+            UnixListen unix, ListenOptions options, TransportLayer layer, TcpEvents events, Totals totals) {
         UnixSocketFile file = UnixSocketFile.bind(unix, options.backlog());
         try {
             return new Listener(options, layer, events, totals, file.channel(), file);
@@ -240,8 +253,10 @@ public final class Listener implements Closeable {
                 Connection c;
                 try {
                     // an accepted Unix client is unnamed: it is known by the path it came through
-                    c = new Connection(nextId++, layer.apply(new SocketTransport(ch, unixFile == null ? null : local),
-                            null), totals);
+                    c = new Connection(
+                            nextId++,
+                            layer.apply(new SocketTransport(ch, unixFile == null ? null : local), null),
+                            totals);
                 } catch (IOException | RuntimeException e) {
                     closeQuietly(ch);
                     events.warning("accept: " + e.getMessage());
@@ -327,7 +342,8 @@ public final class Listener implements Closeable {
                 events.handshaken(c);
                 outcome = handler.serve(c);
             } catch (IOException e) {
-                outcome = Outcome.error(NetkitException.from(e, "handshake with " + c.remote().text()));
+                outcome = Outcome.error(
+                        NetkitException.from(e, "handshake with " + c.remote().text()));
             } catch (RuntimeException e) {
                 outcome = Outcome.error(e);
             } finally {

@@ -6,7 +6,11 @@ package netkit.engine.tcp;
  * can report both sides' bytes.
  */
 public record Outcome(Kind kind, Throwable error, Connection upstream) {
-    public enum Kind { CLOSED, IDLE_TIMEOUT, ERROR }
+    public enum Kind {
+        CLOSED,
+        IDLE_TIMEOUT,
+        ERROR
+    }
 
     public static final Outcome CLOSED = new Outcome(Kind.CLOSED, null);
     public static final Outcome IDLE_TIMEOUT = new Outcome(Kind.IDLE_TIMEOUT, null);

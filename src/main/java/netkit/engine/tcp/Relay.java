@@ -15,8 +15,8 @@ public final class Relay {
      * Runs a session until it ends. {@code input} may be null (recv-only, or a REPL that pushes into
      * the returned session itself through {@link #start}).
      */
-    public static Outcome run(Connection connection, ReadableByteChannel input, SessionOptions options,
-            DataSink sink, TrafficTap tap) {
+    public static Outcome run(
+            Connection connection, ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap) {
         return run(connection, input, -1, options, sink, tap);
     }
 
@@ -26,27 +26,42 @@ public final class Relay {
      * zero-copy ({@link SplicePump}) when nothing needs to see the bytes; likewise a sink with a
      * {@link DataSink#descriptor}.
      */
-    public static Outcome run(Connection connection, ReadableByteChannel input, int inputFd, SessionOptions options,
-            DataSink sink, TrafficTap tap) {
+    public static Outcome run(
+            Connection connection,
+            ReadableByteChannel input,
+            int inputFd,
+            SessionOptions options,
+            DataSink sink,
+            TrafficTap tap) {
         return start(connection, input, inputFd, options, sink, tap).done().join();
     }
 
     /** Starts a session and, when there is input to send, the pump that feeds it. */
-    public static Session start(Connection connection, ReadableByteChannel input, SessionOptions options,
-            DataSink sink, TrafficTap tap) {
+    public static Session start(
+            Connection connection, ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap) {
         return start(connection, input, -1, options, sink, tap);
     }
 
     /** {@link #start(Connection, ReadableByteChannel, SessionOptions, DataSink, TrafficTap)} with {@code input}'s descriptor. */
-    public static Session start(Connection connection, ReadableByteChannel input, int inputFd, SessionOptions options,
-            DataSink sink, TrafficTap tap) {
+    public static Session start(
+            Connection connection,
+            ReadableByteChannel input,
+            int inputFd,
+            SessionOptions options,
+            DataSink sink,
+            TrafficTap tap) {
         boolean sends = options.traffic().sends() && input != null;
         Session session = new Session(connection, options, sink, tap, sends, true);
         session.start();
         if (sends) {
-            InputPump buffered = new InputPump(input, session, options.crlf(),
+            InputPump buffered = new InputPump(
+                    input,
+                    session,
+                    options.crlf(),
                     e -> session.finish(Outcome.error(NetkitException.from(e, "read stdin"))));
-            if (inputFd >= 0 && !options.crlf() && tap == TrafficTap.NONE
+            if (inputFd >= 0
+                    && !options.crlf()
+                    && tap == TrafficTap.NONE
                     && SplicePump.usable(connection.transport())) {
                 Threads.startBulk("stdin", () -> sendZeroCopy(connection, inputFd, session, buffered));
             } else {

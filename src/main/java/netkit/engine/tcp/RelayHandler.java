@@ -12,8 +12,8 @@ public final class RelayHandler extends FanOutHandler {
     private final boolean bulk;
 
     /** A handler for a listener with any number of clients (virtual threads, small buffers). */
-    public RelayHandler(ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap,
-            TcpEvents events) {
+    public RelayHandler(
+            ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap, TcpEvents events) {
         this(input, options, sink, tap, events, false);
     }
 
@@ -22,8 +22,13 @@ public final class RelayHandler extends FanOutHandler {
      * {@code oneClient}: the listener serves a single client, whose session is then tuned for bulk
      * throughput (see {@link Session}).
      */
-    public RelayHandler(ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap,
-            TcpEvents events, boolean oneClient) {
+    public RelayHandler(
+            ReadableByteChannel input,
+            SessionOptions options,
+            DataSink sink,
+            TrafficTap tap,
+            TcpEvents events,
+            boolean oneClient) {
         super(options.traffic().sends() ? input : null, options, events);
         this.bulk = oneClient;
         this.sink = sink;

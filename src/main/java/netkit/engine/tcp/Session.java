@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import netkit.NetkitException;
-import netkit.net.AddressFormat;
 
 /**
  * One relay over one connection: a pump from the socket to a {@link DataSink} on its own virtual
@@ -47,7 +46,12 @@ public final class Session implements InputTarget {
      *             large buffer on a platform thread, for throughput; otherwise a small buffer on a
      *             virtual thread, so thousands of clients stay cheap
      */
-    public Session(Connection connection, SessionOptions options, DataSink sink, TrafficTap tap, boolean hasInput,
+    public Session(
+            Connection connection,
+            SessionOptions options,
+            DataSink sink,
+            TrafficTap tap,
+            boolean hasInput,
             boolean bulk) {
         this.bulk = bulk;
         this.connection = connection;
@@ -169,8 +173,10 @@ public final class Session implements InputTarget {
                     }
                 }
             } catch (SplicePump.OutputFailed e) {
-                finish(Outcome.error(e.getCause() instanceof IOException io ? sink.failure(io)
-                        : NetkitException.from(e.getCause(), "write received data")));
+                finish(Outcome.error(
+                        e.getCause() instanceof IOException io
+                                ? sink.failure(io)
+                                : NetkitException.from(e.getCause(), "write received data")));
                 return;
             } catch (IOException | RuntimeException e) {
                 fail(e, "receive from ");

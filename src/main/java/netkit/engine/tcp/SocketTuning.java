@@ -21,10 +21,13 @@ public record SocketTuning(Keepalive keepalive, boolean noDelay) {
         }
         ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
         if (keepalive.idle() != null && ch.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
-            ch.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, seconds(keepalive.idle().toMillis()));
+            ch.setOption(
+                    ExtendedSocketOptions.TCP_KEEPIDLE, seconds(keepalive.idle().toMillis()));
         }
         if (keepalive.interval() != null && ch.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPINTERVAL)) {
-            ch.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, seconds(keepalive.interval().toMillis()));
+            ch.setOption(
+                    ExtendedSocketOptions.TCP_KEEPINTERVAL,
+                    seconds(keepalive.interval().toMillis()));
         }
         if (keepalive.count() != null && ch.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPCOUNT)) {
             ch.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, keepalive.count());

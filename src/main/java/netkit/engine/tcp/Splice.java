@@ -40,6 +40,7 @@ public final class Splice {
     public static final int SHARED_BUFFER = 32 * 1024;
     /** How many splices not run on platform threads by their caller may still go zero-copy at once. */
     static final int ZERO_COPY_SLOTS = 4;
+
     private static final Semaphore SLOTS = new Semaphore(ZERO_COPY_SLOTS);
 
     private final Connection client;
@@ -77,7 +78,8 @@ public final class Splice {
             } catch (IOException e) {
                 client.close();
                 upstream.close();
-                return Outcome.error(NetkitException.from(e, "send to " + upstream.remote().text()));
+                return Outcome.error(
+                        NetkitException.from(e, "send to " + upstream.remote().text()));
             }
         }
         return run(platform);

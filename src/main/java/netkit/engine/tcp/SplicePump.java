@@ -100,7 +100,8 @@ final class SplicePump {
         } catch (UnsupportedOperationException e) {
             return End.FALLBACK;
         }
-        try (ZeroCopy z = new ZeroCopy(); ZeroCopy.Waker waker = new ZeroCopy.Waker()) {
+        try (ZeroCopy z = new ZeroCopy();
+                ZeroCopy.Waker waker = new ZeroCopy.Waker()) {
             Runnable wake = waker::wake;
             int sock = z.dup(socketFd);
             try {
@@ -125,8 +126,7 @@ final class SplicePump {
                     }
                     if (errno == ZeroCopy.EAGAIN) {
                         // stdin empty or the socket's buffer full: wait for both, or for the close
-                        if (pipe && !z.await(in, ZeroCopy.POLLIN, waker)
-                                || !z.await(sock, ZeroCopy.POLLOUT, waker)) {
+                        if (pipe && !z.await(in, ZeroCopy.POLLIN, waker) || !z.await(sock, ZeroCopy.POLLOUT, waker)) {
                             return End.CLOSED;
                         }
                         continue;
@@ -159,7 +159,8 @@ final class SplicePump {
         } catch (UnsupportedOperationException e) {
             return End.FALLBACK;
         }
-        try (ZeroCopy z = new ZeroCopy(); ZeroCopy.Waker waker = new ZeroCopy.Waker()) {
+        try (ZeroCopy z = new ZeroCopy();
+                ZeroCopy.Waker waker = new ZeroCopy.Waker()) {
             Runnable wake = waker::wake;
             int sock = z.dup(socketFd);
             Pipe pipe = null;
@@ -265,7 +266,8 @@ final class SplicePump {
         } catch (UnsupportedOperationException e) {
             return End.FALLBACK;
         }
-        try (ZeroCopy z = new ZeroCopy(); ZeroCopy.Waker waker = new ZeroCopy.Waker()) {
+        try (ZeroCopy z = new ZeroCopy();
+                ZeroCopy.Waker waker = new ZeroCopy.Waker()) {
             Runnable wake = waker::wake;
             int in = -1;
             int out = -1;
@@ -379,8 +381,15 @@ final class SplicePump {
     /** Errors that come from the socket, not from a pipe or file. */
     private static boolean socketError(int errno) {
         return switch (errno) {
-            case EPIPE, ECONNRESET, 107 /* ENOTCONN */, 110 /* ETIMEDOUT */, 103 /* ECONNABORTED */,
-                 113 /* EHOSTUNREACH */, 101 /* ENETUNREACH */, 100 /* ENETDOWN */, 112 /* EHOSTDOWN */ -> true;
+            case EPIPE,
+                    ECONNRESET,
+                    107 /* ENOTCONN */,
+                    110 /* ETIMEDOUT */,
+                    103 /* ECONNABORTED */,
+                    113 /* EHOSTUNREACH */,
+                    101 /* ENETUNREACH */,
+                    100 /* ENETDOWN */,
+                    112 /* EHOSTDOWN */ -> true;
             default -> false;
         };
     }

@@ -26,6 +26,7 @@ import netkit.NetkitException;
 final class UnixSocketFile implements Closeable {
     /** S_IFMT and S_IFSOCK of st_mode, as the JDK's "unix:mode" attribute reports them. */
     private static final int S_IFMT = 0170000;
+
     private static final int S_IFSOCK = 0140000;
 
     private final Path path;
@@ -69,8 +70,11 @@ final class UnixSocketFile implements Closeable {
         }
         UnixSocketFile file;
         try {
-            file = new UnixSocketFile(path, ch, Files.readAttributes(path, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS).fileKey());
+            file = new UnixSocketFile(
+                    path,
+                    ch,
+                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                            .fileKey());
         } catch (IOException e) {
             closeQuietly(ch);
             throw mapped(e, where);
@@ -81,7 +85,8 @@ final class UnixSocketFile implements Closeable {
     /** A private name beside {@code path} (same file system, so the rename is atomic). */
     private static Path staging(Path path) {
         Path name = path.getFileName();
-        Path tmp = path.resolveSibling("." + name + "." + ProcessHandle.current().pid() + ".tmp");
+        Path tmp =
+                path.resolveSibling("." + name + "." + ProcessHandle.current().pid() + ".tmp");
         // a Unix socket path holds at most 107 bytes: fall back to the name itself (chmod right after bind)
         return tmp.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 108 ? tmp : null;
     }
@@ -101,14 +106,18 @@ final class UnixSocketFile implements Closeable {
             return;
         }
         if (!isSocket(path)) {
-            throw NetkitException.bind("EADDRINUSE", where + ": the path exists and is not a socket (not removed)", null);
+            throw NetkitException.bind(
+                    "EADDRINUSE", where + ": the path exists and is not a socket (not removed)", null);
         }
         if (someoneListens(path)) {
-            throw NetkitException.bind("EADDRINUSE", where + ": address already in use (a server is listening there)", null);
+            throw NetkitException.bind(
+                    "EADDRINUSE", where + ": address already in use (a server is listening there)", null);
         }
         if (!unix.unlink()) {
-            throw NetkitException.bind("EADDRINUSE", where + ": a stale socket file is in the way (no server "
-                    + "listens there); --unlink replaces it", null);
+            throw NetkitException.bind(
+                    "EADDRINUSE",
+                    where + ": a stale socket file is in the way (no server " + "listens there); --unlink replaces it",
+                    null);
         }
         try {
             Files.deleteIfExists(path);
@@ -164,7 +173,8 @@ final class UnixSocketFile implements Closeable {
             return;
         }
         try {
-            Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey();
             if (Objects.equals(now, fileKey)) {
                 Files.deleteIfExists(path);
             }

@@ -1,10 +1,10 @@
 package netkit.engine.tcp;
 
-import netkit.output.Durations;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import netkit.output.Durations;
 
 /**
  * Warnings that an attack or a broken setup could repeat thousands of times a second (an accept
@@ -38,8 +38,10 @@ public final class WarningThrottle {
                 seen.put(text, new long[] {now, 0});
                 line = text;
             } else if (interval != null && now - s[0] >= interval.toNanos()) {
-                line = s[1] == 0 ? text : text + " (" + s[1] + " more like it in the last "
-                        + Durations.text(Duration.ofNanos(now - s[0]).withNanos(0)) + ")";
+                line = s[1] == 0
+                        ? text
+                        : text + " (" + s[1] + " more like it in the last "
+                                + Durations.text(Duration.ofNanos(now - s[0]).withNanos(0)) + ")";
                 s[0] = now;
                 s[1] = 0;
             } else {

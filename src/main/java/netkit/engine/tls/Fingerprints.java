@@ -28,7 +28,8 @@ public final class Fingerprints {
 
     /** {@code sha256:BASE64}: SHA-256 of the certificate's SubjectPublicKeyInfo. */
     public static String publicKey(X509Certificate cert) {
-        return "sha256:" + Base64.getEncoder().encodeToString(sha256(cert.getPublicKey().getEncoded()));
+        return "sha256:"
+                + Base64.getEncoder().encodeToString(sha256(cert.getPublicKey().getEncoded()));
     }
 
     /**

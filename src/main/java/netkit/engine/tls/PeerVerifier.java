@@ -59,8 +59,11 @@ final class PeerVerifier extends X509ExtendedTrustManager {
                     return;
                 }
             }
-            throw new TlsFailure("certificate " + leaf.getSubjectX500Principal().getName() + " matches no --pin: its key is "
-                    + Fingerprints.publicKey(leaf) + ", its fingerprint sha256 " + Fingerprints.certificate(leaf), null);
+            throw new TlsFailure(
+                    "certificate " + leaf.getSubjectX500Principal().getName() + " matches no --pin: its key is "
+                            + Fingerprints.publicKey(leaf) + ", its fingerprint sha256 "
+                            + Fingerprints.certificate(leaf),
+                    null);
         }
         CertificateException best = null;
         for (X509ExtendedTrustManager store : stores) {
@@ -81,7 +84,8 @@ final class PeerVerifier extends X509ExtendedTrustManager {
     }
 
     private static boolean isUnknownIssuer(CertificateException e) {
-        return !isNameMismatch(e) && find(e, CertificateExpiredException.class) == null
+        return !isNameMismatch(e)
+                && find(e, CertificateExpiredException.class) == null
                 && find(e, CertificateNotYetValidException.class) == null;
     }
 
@@ -101,25 +105,34 @@ final class PeerVerifier extends X509ExtendedTrustManager {
             try {
                 c.checkValidity();
             } catch (CertificateExpiredException x) {
-                return new TlsFailure(whose + " " + c.getSubjectX500Principal().getName() + " expired on "
-                        + c.getNotAfter().toInstant() + (server ? " (renew it; --insecure connects anyway)" : ""), e);
+                return new TlsFailure(
+                        whose + " " + c.getSubjectX500Principal().getName() + " expired on "
+                                + c.getNotAfter().toInstant()
+                                + (server ? " (renew it; --insecure connects anyway)" : ""),
+                        e);
             } catch (CertificateNotYetValidException x) {
-                return new TlsFailure(whose + " " + c.getSubjectX500Principal().getName() + " is not valid before "
-                        + c.getNotBefore().toInstant() + " (check the clocks)", e);
+                return new TlsFailure(
+                        whose + " " + c.getSubjectX500Principal().getName() + " is not valid before "
+                                + c.getNotBefore().toInstant() + " (check the clocks)",
+                        e);
             }
         }
         if (isNameMismatch(e) && engine != null) {
-            return new TlsFailure("certificate for " + names(leaf) + " does not match " + engine.getPeerHost()
-                    + " (connect by one of its names, or --sni NAME to check another name)", e);
+            return new TlsFailure(
+                    "certificate for " + names(leaf) + " does not match " + engine.getPeerHost()
+                            + " (connect by one of its names, or --sni NAME to check another name)",
+                    e);
         }
         String issuer = leaf.getIssuerX500Principal().getName();
         if (server) {
-            return new TlsFailure("unknown certificate authority: " + subject + " issued by " + issuer
-                    + " (use --cafile FILE with that CA, or --pin " + Fingerprints.publicKey(leaf)
-                    + " to trust exactly this certificate)", e);
+            return new TlsFailure(
+                    "unknown certificate authority: " + subject + " issued by " + issuer
+                            + " (use --cafile FILE with that CA, or --pin " + Fingerprints.publicKey(leaf)
+                            + " to trust exactly this certificate)",
+                    e);
         }
-        return new TlsFailure("client certificate " + subject + " issued by " + issuer
-                + " is not from a CA of --cafile", e);
+        return new TlsFailure(
+                "client certificate " + subject + " issued by " + issuer + " is not from a CA of --cafile", e);
     }
 
     /** The certificate's DNS and IP names, or its subject when it has none. */
@@ -183,7 +196,6 @@ final class PeerVerifier extends X509ExtendedTrustManager {
 
     @Override
     public String toString() {
-        return "PeerVerifier" + (insecure ? "(insecure)" : pins.isEmpty() ? "" : "(pinned)")
-                .toLowerCase(Locale.ROOT);
+        return "PeerVerifier" + (insecure ? "(insecure)" : pins.isEmpty() ? "" : "(pinned)").toLowerCase(Locale.ROOT);
     }
 }

@@ -30,10 +30,12 @@ final class PemCertificates {
         } catch (NoSuchFileException e) {
             throw NetkitException.invalidValue(option, file.toString(), "no such file");
         } catch (IOException | CertificateException e) {
-            throw NetkitException.invalidValue(option, file.toString(), "not a PEM certificate file: " + e.getMessage());
+            throw NetkitException.invalidValue(
+                    option, file.toString(), "not a PEM certificate file: " + e.getMessage());
         }
         if (out.isEmpty()) {
-            throw NetkitException.invalidValue(option, file.toString(), "no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
+            throw NetkitException.invalidValue(
+                    option, file.toString(), "no PEM certificate (-----BEGIN CERTIFICATE-----) in it");
         }
         return out;
     }

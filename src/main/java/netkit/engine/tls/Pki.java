@@ -52,10 +52,16 @@ public interface Pki {
             try {
                 ClassLoader app = Pki.class.getClassLoader();
                 ClassLoader loader = visible(app) ? app : isolated(app);
-                return (Pki) Class.forName(IMPLEMENTATION, true, loader).getDeclaredConstructor().newInstance();
+                return (Pki) Class.forName(IMPLEMENTATION, true, loader)
+                        .getDeclaredConstructor()
+                        .newInstance();
             } catch (ReflectiveOperationException | IOException | LinkageError e) {
-                throw new NetkitException(ExitCode.TLS, "ETLS", "TLS needs the Bouncy Castle jars (bcprov, bcutil, "
-                        + "bcpkix) in the lib folder beside netkit.jar: " + e, e);
+                throw new NetkitException(
+                        ExitCode.TLS,
+                        "ETLS",
+                        "TLS needs the Bouncy Castle jars (bcprov, bcutil, "
+                                + "bcpkix) in the lib folder beside netkit.jar: " + e,
+                        e);
             }
         }
 
@@ -82,7 +88,9 @@ public interface Pki {
             urls.add(self);
             try (Stream<Path> files = Files.list(lib)) {
                 for (Path p : files.filter(p -> p.getFileName().toString().startsWith("bc")
-                        && p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                                && p.getFileName().toString().endsWith(".jar"))
+                        .sorted()
+                        .toList()) {
                     urls.add(url(p.toFile()));
                 }
             }

@@ -59,15 +59,20 @@ final class TlsErrors {
             String alert = m.substring("received fatal alert: ".length()).trim();
             return switch (alert) {
                 case "certificate_required" -> "the server requires a client certificate (use --cert FILE --key FILE)";
-                case "bad_certificate", "certificate_unknown", "unknown_ca", "unsupported_certificate",
-                        "certificate_expired", "certificate_revoked" -> client
-                        ? "the server rejected our client certificate (alert " + alert + ")"
-                        : "the client rejected our certificate (alert " + alert + "): it does not trust it; "
-                                + "give it our CA (--cafile) or our fingerprint (--pin)";
+                case "bad_certificate",
+                        "certificate_unknown",
+                        "unknown_ca",
+                        "unsupported_certificate",
+                        "certificate_expired",
+                        "certificate_revoked" ->
+                    client
+                            ? "the server rejected our client certificate (alert " + alert + ")"
+                            : "the client rejected our certificate (alert " + alert + "): it does not trust it; "
+                                    + "give it our CA (--cafile) or our fingerprint (--pin)";
                 case "protocol_version" -> "handshake failed: no TLS version in common (see --tls-min)";
                 case "no_application_protocol" -> "handshake failed: no ALPN protocol in common (see --alpn)";
                 case "handshake_failure", "insufficient_security" ->
-                        "handshake failed: the peer found nothing in common with us (alert " + alert + ")";
+                    "handshake failed: the peer found nothing in common with us (alert " + alert + ")";
                 case "unrecognized_name" -> "the server does not know the name we asked for (SNI; see --sni)";
                 default -> "handshake failed: the peer sent alert " + alert;
             };
@@ -81,8 +86,10 @@ final class TlsErrors {
         if (lower.contains("empty client certificate chain")) {
             return "the client sent no certificate (--require-client-cert)";
         }
-        if (lower.contains("protocol version") || lower.contains("no appropriate protocol")
-                || lower.contains("client requested protocol") || lower.contains("not accepted by client preferences")) {
+        if (lower.contains("protocol version")
+                || lower.contains("no appropriate protocol")
+                || lower.contains("client requested protocol")
+                || lower.contains("not accepted by client preferences")) {
             return "handshake failed: no TLS version in common (see --tls-min)";
         }
         if (lower.contains("no application protocol") || lower.contains("application protocol")) {

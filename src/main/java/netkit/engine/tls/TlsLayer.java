@@ -105,12 +105,16 @@ public final class TlsLayer implements TransportLayer {
     public Transport apply(Transport inner, Target target) throws IOException {
         SSLEngine engine;
         if (client) {
-            String host = settings.sni() != null ? settings.sni()
-                    : target instanceof Target.HostPort hp ? hp.host() : null;
+            String host =
+                    settings.sni() != null ? settings.sni() : target instanceof Target.HostPort hp ? hp.host() : null;
             int port = target instanceof Target.HostPort hp ? hp.port() : -1;
             if (host == null && !settings.insecure() && !settings.pinned()) {
-                throw TlsErrors.named(TlsErrors.tls("TLS to " + target.text() + ": no name to check the certificate "
-                        + "against (give --sni NAME, --pin or --insecure)", null), optionPrefix);
+                throw TlsErrors.named(
+                        TlsErrors.tls(
+                                "TLS to " + target.text() + ": no name to check the certificate "
+                                        + "against (give --sni NAME, --pin or --insecure)",
+                                null),
+                        optionPrefix);
             }
             engine = host == null ? context.createSSLEngine() : context.createSSLEngine(stripZone(host), port);
             engine.setUseClientMode(true);
@@ -232,7 +236,9 @@ public final class TlsLayer implements TransportLayer {
         } catch (GeneralSecurityException e) {
             // a key of another type than the certificate's: not a pair either
         }
-        throw NetkitException.invalidValue("--key", settings.key().toString(),
+        throw NetkitException.invalidValue(
+                "--key",
+                settings.key().toString(),
                 "it is not the key of the certificate in --cert " + settings.cert());
     }
 

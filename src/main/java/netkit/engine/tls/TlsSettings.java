@@ -21,8 +21,18 @@ import java.util.List;
  * @param handshakeTimeout  give up a handshake after this long (null: never)
  * @param listenNames       server: extra names of the ephemeral certificate (the listen address)
  */
-public record TlsSettings(Path caFile, boolean systemCa, String sni, boolean insecure, List<String> pins, Path cert,
-        Path key, List<String> alpn, String minVersion, boolean requireClientCert, Duration handshakeTimeout,
+public record TlsSettings(
+        Path caFile,
+        boolean systemCa,
+        String sni,
+        boolean insecure,
+        List<String> pins,
+        Path cert,
+        Path key,
+        List<String> alpn,
+        String minVersion,
+        boolean requireClientCert,
+        Duration handshakeTimeout,
         List<String> listenNames) {
 
     public TlsSettings {

@@ -69,17 +69,16 @@ public final class TlsTransport implements Transport {
     private boolean inboundDone; // guarded by readLock
     private volatile Map<String, Object> details = Map.of();
 
-    private ByteBuffer netIn;  // ciphertext received, write mode; guarded by readLock (handshake: both)
-    private final ByteBuffer appIn;   // plaintext decrypted, not yet returned, write mode; guarded by readLock
-    private ByteBuffer netOut;  // ciphertext to send; guarded by writeLock
+    private ByteBuffer netIn; // ciphertext received, write mode; guarded by readLock (handshake: both)
+    private final ByteBuffer appIn; // plaintext decrypted, not yet returned, write mode; guarded by readLock
+    private ByteBuffer netOut; // ciphertext to send; guarded by writeLock
 
     /**
      * @param verified whether the peer's certificate is checked (false under {@code --insecure}, or a
      *                 server that does not ask for client certificates)
      * @param optionPrefix what this side's options are prefixed with in error messages ("" or "forward-")
      */
-    TlsTransport(Transport inner, SSLEngine engine, boolean verified, Duration handshakeTimeout,
-            String optionPrefix) {
+    TlsTransport(Transport inner, SSLEngine engine, boolean verified, Duration handshakeTimeout, String optionPrefix) {
         this.optionPrefix = optionPrefix;
         this.inner = inner;
         this.engine = engine;
@@ -143,16 +142,24 @@ public final class TlsTransport implements Transport {
 
     private NetkitException failure(Exception e) {
         if (timedOut) {
-            return new NetkitException(ExitCode.TIMEOUT, "ETIMEDOUT", "TLS handshake with " + peerText
-                    + " timed out after " + netkit.output.Durations.text(handshakeTimeout)
-                    + " (is it a TLS " + (client ? "server" : "client") + "?)", e);
+            return new NetkitException(
+                    ExitCode.TIMEOUT,
+                    "ETIMEDOUT",
+                    "TLS handshake with " + peerText
+                            + " timed out after " + netkit.output.Durations.text(handshakeTimeout)
+                            + " (is it a TLS " + (client ? "server" : "client") + "?)",
+                    e);
         }
         if (e instanceof SSLException) {
             return TlsErrors.map(e, "TLS with " + peerText, client);
         }
         if (e instanceof EndOfHandshake) {
-            return TlsErrors.tls("TLS with " + peerText + ": handshake failed: the peer closed the connection"
-                    + (client ? " (not a TLS server, or it rejected us)" : " (not a TLS client, or it rejected us)"), e);
+            return TlsErrors.tls(
+                    "TLS with " + peerText + ": handshake failed: the peer closed the connection"
+                            + (client
+                                    ? " (not a TLS server, or it rejected us)"
+                                    : " (not a TLS client, or it rejected us)"),
+                    e);
         }
         return NetkitException.from(e, "TLS handshake with " + peerText);
     }
@@ -292,7 +299,9 @@ public final class TlsTransport implements Transport {
         } catch (SSLPeerUnverifiedException e) {
             // a client without certificate
         }
-        d.put("peerSubject", peer == null ? null : peer.getSubjectX500Principal().getName());
+        d.put(
+                "peerSubject",
+                peer == null ? null : peer.getSubjectX500Principal().getName());
         d.put("peerFingerprint", peer == null ? null : Fingerprints.certificate(peer));
         String alpn = engine.getApplicationProtocol();
         d.put("alpn", alpn == null || alpn.isEmpty() ? null : alpn);
@@ -330,8 +339,11 @@ public final class TlsTransport implements Transport {
                 int n = fill();
                 if (n < 0) {
                     inboundDone = true;
-                    throw new NetkitException(ExitCode.FAILURE, "EPROTO", peerText
-                            + " closed the connection without TLS close_notify: what was received may be truncated",
+                    throw new NetkitException(
+                            ExitCode.FAILURE,
+                            "EPROTO",
+                            peerText
+                                    + " closed the connection without TLS close_notify: what was received may be truncated",
                             null);
                 }
             }
@@ -384,7 +396,9 @@ public final class TlsTransport implements Transport {
                     throw new IOException("TLS record larger than the session's buffer");
                 }
             }
-            if (r.bytesConsumed() == 0 && r.bytesProduced() == 0 && r.getHandshakeStatus() != HandshakeStatus.NEED_TASK) {
+            if (r.bytesConsumed() == 0
+                    && r.bytesProduced() == 0
+                    && r.getHandshakeStatus() != HandshakeStatus.NEED_TASK) {
                 return dst.position() - start;
             }
         }
@@ -401,8 +415,9 @@ public final class TlsTransport implements Transport {
         if (hs == HandshakeStatus.NEED_WRAP) {
             writeLock.lock();
             try {
-                for (int i = 0; i < 4 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
-                        && !engine.isOutboundDone(); i++) {
+                for (int i = 0;
+                        i < 4 && engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP && !engine.isOutboundDone();
+                        i++) {
                     netOut.clear();
                     engine.wrap(EMPTY, netOut);
                     flush();

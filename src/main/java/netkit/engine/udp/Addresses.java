@@ -11,7 +11,6 @@ import java.nio.channels.DatagramChannel;
 import java.util.Collections;
 import netkit.NetkitException;
 import netkit.net.AddressFormat;
-import netkit.net.Family;
 import netkit.net.IpLiteral;
 
 /** Host and interface look-ups for the datagram commands. Literals never touch DNS. */
@@ -29,8 +28,10 @@ public final class Addresses {
                 nif = NetworkInterface.getByInetAddress(InetAddress.getByName(nameOrAddress));
             }
             if (nif == null) {
-                throw NetkitException.bind("ENODEV", "no such interface: '" + nameOrAddress + "' (known: "
-                        + String.join(", ", names()) + ")", null);
+                throw NetkitException.bind(
+                        "ENODEV",
+                        "no such interface: '" + nameOrAddress + "' (known: " + String.join(", ", names()) + ")",
+                        null);
             }
             return nif;
         } catch (SocketException | UnknownHostException e) {
@@ -39,7 +40,9 @@ public final class Addresses {
     }
 
     public static java.util.List<String> names() throws SocketException {
-        return Collections.list(NetworkInterface.getNetworkInterfaces()).stream().map(NetworkInterface::getName).sorted()
+        return Collections.list(NetworkInterface.getNetworkInterfaces()).stream()
+                .map(NetworkInterface::getName)
+                .sorted()
                 .toList();
     }
 
@@ -58,8 +61,11 @@ public final class Addresses {
             }
             return nif;
         } catch (IOException e) {
-            throw NetkitException.bind("ENODEV", "no interface for group " + AddressFormat.text(group)
-                    + " (no route: " + e.getMessage() + "); name one with --interface", e);
+            throw NetkitException.bind(
+                    "ENODEV",
+                    "no interface for group " + AddressFormat.text(group) + " (no route: " + e.getMessage()
+                            + "); name one with --interface",
+                    e);
         }
     }
 
@@ -70,7 +76,10 @@ public final class Addresses {
                 return a.getBroadcast();
             }
         }
-        throw NetkitException.bind("EADDRNOTAVAIL", "interface '" + nif.getName() + "' has no IPv4 broadcast address"
-                + " (loopback and point-to-point links have none); give --address, e.g. 127.255.255.255 on lo", null);
+        throw NetkitException.bind(
+                "EADDRNOTAVAIL",
+                "interface '" + nif.getName() + "' has no IPv4 broadcast address"
+                        + " (loopback and point-to-point links have none); give --address, e.g. 127.255.255.255 on lo",
+                null);
     }
 }

@@ -1,7 +1,5 @@
 package netkit.engine.udp;
 
-import netkit.sys.SocketOptions;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -25,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import netkit.NetkitException;
 import netkit.net.AddressFormat;
+import netkit.sys.SocketOptions;
 
 /**
  * The one datagram socket behind udp-send, udp-listen, broadcast and multicast-join: Node's
@@ -79,7 +78,8 @@ public final class DatagramEndpoint implements Closeable {
                 try {
                     SocketOptions.setInt(ch, SocketOptions.IPV6_V6ONLY, 1);
                 } catch (UnsupportedOperationException e) {
-                    throw NetkitException.failure("EINVAL", "cannot make the socket IPv6-only (-6): " + e.getMessage(), e);
+                    throw NetkitException.failure(
+                            "EINVAL", "cannot make the socket IPv6-only (-6): " + e.getMessage(), e);
                 }
             }
             if (config.reuseAddress()) {
@@ -193,8 +193,7 @@ public final class DatagramEndpoint implements Closeable {
     /** The unicast TTL / hop limit in force, read back with getsockopt. */
     public int ttl() {
         try {
-            return SocketOptions.getInt(channel,
-                    isIpv6() ? SocketOptions.IPV6_UNICAST_HOPS : SocketOptions.IP_TTL);
+            return SocketOptions.getInt(channel, isIpv6() ? SocketOptions.IPV6_UNICAST_HOPS : SocketOptions.IP_TTL);
         } catch (UnsupportedOperationException e) {
             throw NetkitException.failure("EINVAL", "cannot read TTL: " + e.getMessage(), e);
         }
@@ -250,7 +249,9 @@ public final class DatagramEndpoint implements Closeable {
      * Only one thread may receive at a time.
      */
     public Datagram receive(Duration timeout) throws IOException {
-        int millis = timeout == null || timeout.isZero() ? 0 : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+        int millis = timeout == null || timeout.isZero()
+                ? 0
+                : (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         try {
             if (millis != timeoutMillis) {
                 socket.setSoTimeout(millis);
@@ -280,8 +281,8 @@ public final class DatagramEndpoint implements Closeable {
      */
     public MembershipKey join(InetAddress group, NetworkInterface nif, InetAddress source) {
         Objects.requireNonNull(nif, "interface");
-        String what = "join " + AddressFormat.text(group) + (source != null ? " from " + AddressFormat.text(source) : "")
-                + " on " + nif.getName();
+        String what = "join " + AddressFormat.text(group)
+                + (source != null ? " from " + AddressFormat.text(source) : "") + " on " + nif.getName();
         try {
             MembershipKey key = source == null ? channel.join(group, nif) : channel.join(group, nif, source);
             synchronized (memberships) {
@@ -295,8 +296,10 @@ public final class DatagramEndpoint implements Closeable {
             if (n.exitCode() == netkit.ExitCode.BIND) {
                 throw n;
             }
-            throw NetkitException.bind(e instanceof UnsupportedOperationException ? "EINVAL" : "EADDRNOTAVAIL",
-                    what + ": " + reason(e), e);
+            throw NetkitException.bind(
+                    e instanceof UnsupportedOperationException ? "EINVAL" : "EADDRNOTAVAIL",
+                    what + ": " + reason(e),
+                    e);
         }
     }
 

@@ -36,8 +36,14 @@ public final class DatagramExchange {
      * @param oneReplyEach stop waiting once every datagram sent got a reply (a unicast
      *                     request/response); false = wait the whole time (discovery)
      */
-    public record Request(InetSocketAddress target, byte[] message, int count, Duration interval, Integer chunk,
-            Duration waitReply, boolean oneReplyEach) {}
+    public record Request(
+            InetSocketAddress target,
+            byte[] message,
+            int count,
+            Duration interval,
+            Integer chunk,
+            Duration waitReply,
+            boolean oneReplyEach) {}
 
     /**
      * Sends, handing replies to {@code replies} as they come while stdin is sent or the reply wait
@@ -64,8 +70,11 @@ public final class DatagramExchange {
             long sent;
             try {
                 if (x.message() == null) {
-                    DatagramSource src = x.chunk() != null ? DatagramSource.chunks(stdin, x.chunk())
-                            : DatagramSource.lines(stdin, DatagramEndpoint.maxPayload(x.target().getAddress()));
+                    DatagramSource src = x.chunk() != null
+                            ? DatagramSource.chunks(stdin, x.chunk())
+                            : DatagramSource.lines(
+                                    stdin,
+                                    DatagramEndpoint.maxPayload(x.target().getAddress()));
                     sent = SendLoop.run(src, p -> endpoint.send(p, x.target()), x.interval());
                 } else {
                     SendLoop.repeat(x.message(), x.count(), x.interval(), p -> endpoint.send(p, x.target()));
@@ -81,8 +90,8 @@ public final class DatagramExchange {
             // nothing sent (empty stdin) still waits the whole DUR: the timeout message says it did
             long got = counter.awaitAtLeast(x.oneReplyEach() ? Math.max(sent, 1) : Long.MAX_VALUE, deadline);
             if (got == 0) {
-                throw NetkitException.timeout("no reply from " + to + " within " + Durations.text(x.waitReply())
-                        + " (--wait-reply)");
+                throw NetkitException.timeout(
+                        "no reply from " + to + " within " + Durations.text(x.waitReply()) + " (--wait-reply)");
             }
         });
         try {
@@ -124,8 +133,8 @@ public final class DatagramExchange {
      * A sink that passes each datagram to {@code printer} and then sends {@code answer(datagram)} back to
      * its sender (udp-listen --echo, broadcast --reply); a failed answer is a warning, not the end.
      */
-    public static DatagramSink answering(DatagramEndpoint endpoint, DatagramSink printer,
-            Function<Datagram, byte[]> answer, Consumer<String> warn) {
+    public static DatagramSink answering(
+            DatagramEndpoint endpoint, DatagramSink printer, Function<Datagram, byte[]> answer, Consumer<String> warn) {
         return d -> {
             printer.accept(d);
             try {

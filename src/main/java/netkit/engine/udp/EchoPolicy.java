@@ -21,6 +21,7 @@ import java.util.Set;
 public final class EchoPolicy {
     /** The services that answer any datagram: echoing to them starts a loop. */
     public static final Set<Integer> ANSWERING_PORTS = Set.of(7, 13, 17, 19, 37);
+
     public static final int PER_PEER_RATE = 100;
     public static final int PER_PEER_BURST = 200;
     public static final int TOTAL_RATE = 2000;

@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 public final class PayloadWriter implements Closeable {
     /** Bytes that may wait in the queue: a few seconds of a fast sender. */
     static final int BUDGET = 32 << 20;
+
     private static final byte[] END = new byte[0];
 
     private final OutputStream out;

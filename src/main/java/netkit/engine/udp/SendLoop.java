@@ -21,7 +21,8 @@ public final class SendLoop {
      *
      * @param interval pause between two datagrams; null or zero = none
      */
-    public static long run(DatagramSource source, Send send, Duration interval) throws IOException, InterruptedException {
+    public static long run(DatagramSource source, Send send, Duration interval)
+            throws IOException, InterruptedException {
         long n = 0;
         byte[] payload;
         while ((payload = source.next()) != null) {

@@ -36,7 +36,11 @@ public final class UdpForwarder implements Closeable {
      * @param idle        a mapping ends after this long without traffic either way (must be positive)
      * @param maxMappings at most this many clients at once; 0 = no limit
      */
-    public UdpForwarder(DatagramEndpoint listener, InetSocketAddress upstream, Duration idle, int maxMappings,
+    public UdpForwarder(
+            DatagramEndpoint listener,
+            InetSocketAddress upstream,
+            Duration idle,
+            int maxMappings,
             UdpForwardEvents events) {
         if (idle == null || idle.isZero() || idle.isNegative()) {
             throw new IllegalArgumentException("idle expiry must be positive");
@@ -155,8 +159,9 @@ public final class UdpForwarder implements Closeable {
                     listener.send(d.payload(), client);
                 }
             } catch (IOException | RuntimeException e) {
-                error = closed.get() ? null : NetkitException.from(e, "upstream "
-                        + netkit.net.AddressFormat.hostPort(upstream));
+                error = closed.get()
+                        ? null
+                        : NetkitException.from(e, "upstream " + netkit.net.AddressFormat.hostPort(upstream));
             }
             end(expired, error);
         }

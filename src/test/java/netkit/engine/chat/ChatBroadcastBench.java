@@ -3,9 +3,9 @@ package netkit.engine.chat;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Path;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -49,16 +49,25 @@ public final class ChatBroadcastBench {
                 all.computeIfAbsent(variant, k -> new ArrayList<>());
                 joins.computeIfAbsent(variant, k -> new ArrayList<>()).add(res[0]);
                 for (int i = 1; i < res.length; i++) all.get(variant).add(res[i]);
-                System.out.printf("round %d %s join %.0f ms, broadcasts %s%n", r, variant == 0 ? "A" : "B", res[0],
-                        Arrays.toString(Arrays.copyOfRange(res, 1, res.length)));
+                System.out.printf(
+                        "round %d %s join %.0f ms, broadcasts %s%n",
+                        r, variant == 0 ? "A" : "B", res[0], Arrays.toString(Arrays.copyOfRange(res, 1, res.length)));
                 System.gc();
             }
         }
         for (int v = 0; v < 2; v++) {
-            List<Double> l = new ArrayList<>(all.get(v)); Collections.sort(l);
-            List<Double> j = new ArrayList<>(joins.get(v)); Collections.sort(j);
-            System.out.printf("%s N=%d: broadcast median %.2f ms (p25 %.2f, p75 %.2f, n=%d); join of N median %.0f ms%n",
-                    v == 0 ? "A" : "B", n, l.get(l.size() / 2), l.get(l.size() / 4), l.get(l.size() * 3 / 4), l.size(),
+            List<Double> l = new ArrayList<>(all.get(v));
+            Collections.sort(l);
+            List<Double> j = new ArrayList<>(joins.get(v));
+            Collections.sort(j);
+            System.out.printf(
+                    "%s N=%d: broadcast median %.2f ms (p25 %.2f, p75 %.2f, n=%d); join of N median %.0f ms%n",
+                    v == 0 ? "A" : "B",
+                    n,
+                    l.get(l.size() / 2),
+                    l.get(l.size() / 4),
+                    l.get(l.size() * 3 / 4),
+                    l.size(),
                     j.get(j.size() / 2));
         }
     }
@@ -71,13 +80,15 @@ public final class ChatBroadcastBench {
     }
 
     static double[] run(String dir, int n, int bc) throws Exception {
-        URLClassLoader cl = new URLClassLoader(new URL[] {Path.of(dir).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        URLClassLoader cl =
+                new URLClassLoader(new URL[] {Path.of(dir).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
         Class<?> optionsC = cl.loadClass("netkit.engine.chat.ChatOptions");
         Class<?> roomC = cl.loadClass("netkit.engine.chat.ChatRoom");
         Class<?> transportC = cl.loadClass("netkit.engine.chat.ChatTransport");
         Class<?> eventsC = cl.loadClass("netkit.engine.chat.RoomEvents");
         Object options = optionsC.getMethod("defaults").invoke(null);
-        Object room = roomC.getConstructor(optionsC, java.io.OutputStream.class, eventsC).newInstance(options, null, null);
+        Object room = roomC.getConstructor(optionsC, java.io.OutputStream.class, eventsC)
+                .newInstance(options, null, null);
         Method serve = roomC.getMethod("serve", transportC);
         Peer[] peers = new Peer[n];
         CountDownLatch welcomed = new CountDownLatch(n);
@@ -87,38 +98,50 @@ public final class ChatBroadcastBench {
             Peer p = peers[i] = new Peer();
             p.want = "welcome, u" + i + " ";
             p.in.add(("u" + i + "\n").getBytes(StandardCharsets.US_ASCII));
-            Object t = java.lang.reflect.Proxy.newProxyInstance(cl, new Class<?>[] {transportC}, (proxy, m, args) -> switch (m.getName()) {
-                case "read" -> {
-                    byte[] b = p.in.take();
-                    if (b == EOF) { p.in.add(EOF); yield -1; }
-                    ((ByteBuffer) args[0]).put(b);
-                    yield b.length;
-                }
-                case "write" -> {
-                    for (ByteBuffer src : (ByteBuffer[]) args[0]) {
-                        byte[] b = new byte[src.remaining()];
-                        src.get(b);
-                        String w = p.want;
-                        if (w != null && !p.seen) {
-                            p.tail.append(new String(b, StandardCharsets.ISO_8859_1));
-                            if (p.tail.indexOf(w) >= 0) {
-                                p.seen = true;
-                                if (w.startsWith("welcome")) welcomed.countDown(); else reached.get().countDown();
+            Object t = java.lang.reflect.Proxy.newProxyInstance(
+                    cl, new Class<?>[] {transportC}, (proxy, m, args) -> switch (m.getName()) {
+                        case "read" -> {
+                            byte[] b = p.in.take();
+                            if (b == EOF) {
+                                p.in.add(EOF);
+                                yield -1;
                             }
-                            if (p.tail.length() > 256) p.tail.delete(0, p.tail.length() - 64);
+                            ((ByteBuffer) args[0]).put(b);
+                            yield b.length;
                         }
-                    }
-                    yield null;
-                }
-                case "close" -> { p.in.add(EOF); yield null; }
-                case "remote" -> null;
-                case "hashCode" -> System.identityHashCode(proxy);
-                case "equals" -> proxy == args[0];
-                case "toString" -> "peer";
-                default -> throw new UnsupportedOperationException(m.getName());
-            });
+                        case "write" -> {
+                            for (ByteBuffer src : (ByteBuffer[]) args[0]) {
+                                byte[] b = new byte[src.remaining()];
+                                src.get(b);
+                                String w = p.want;
+                                if (w != null && !p.seen) {
+                                    p.tail.append(new String(b, StandardCharsets.ISO_8859_1));
+                                    if (p.tail.indexOf(w) >= 0) {
+                                        p.seen = true;
+                                        if (w.startsWith("welcome")) welcomed.countDown();
+                                        else reached.get().countDown();
+                                    }
+                                    if (p.tail.length() > 256) p.tail.delete(0, p.tail.length() - 64);
+                                }
+                            }
+                            yield null;
+                        }
+                        case "close" -> {
+                            p.in.add(EOF);
+                            yield null;
+                        }
+                        case "remote" -> null;
+                        case "hashCode" -> System.identityHashCode(proxy);
+                        case "equals" -> proxy == args[0];
+                        case "toString" -> "peer";
+                        default -> throw new UnsupportedOperationException(m.getName());
+                    });
             Thread.ofVirtual().start(() -> {
-                try { serve.invoke(room, t); } catch (Exception e) { e.printStackTrace(); }
+                try {
+                    serve.invoke(room, t);
+                } catch (Exception e) {
+                    e.printStackTrace();
+                }
             });
         }
         if (!welcomed.await(120, TimeUnit.SECONDS)) throw new IllegalStateException("join did not finish");

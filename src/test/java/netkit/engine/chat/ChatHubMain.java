@@ -3,11 +3,9 @@ package netkit.engine.chat;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.net.InetAddress;
-import netkit.engine.tcp.AccessRules;
 import netkit.engine.tcp.ChatHandler;
 import netkit.engine.tcp.ListenOptions;
 import netkit.engine.tcp.Listener;
-import netkit.engine.tcp.SocketTuning;
 import netkit.engine.tcp.TcpEvents;
 import netkit.engine.tcp.Totals;
 
@@ -21,10 +19,19 @@ public final class ChatHubMain {
 
     public static void main(String[] args) throws Exception {
         int max = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-        ChatRoom room = new ChatRoom(ChatOptions.defaults().withMaxConnections(max),
-                new FileOutputStream(FileDescriptor.out), RoomEvents.NONE);
-        Listener listener = Listener.bind(ListenOptions.builder().address(InetAddress.getByName(args[0]))
-                .port(Integer.parseInt(args[1])).keepOpen(true).maxConns(max).build(), TcpEvents.NONE, new Totals());
+        ChatRoom room = new ChatRoom(
+                ChatOptions.defaults().withMaxConnections(max),
+                new FileOutputStream(FileDescriptor.out),
+                RoomEvents.NONE);
+        Listener listener = Listener.bind(
+                ListenOptions.builder()
+                        .address(InetAddress.getByName(args[0]))
+                        .port(Integer.parseInt(args[1]))
+                        .keepOpen(true)
+                        .maxConns(max)
+                        .build(),
+                TcpEvents.NONE,
+                new Totals());
         if (Boolean.getBoolean("chat.monitor")) {
             Thread.ofPlatform().daemon().start(() -> {
                 long t0 = System.nanoTime();
@@ -34,8 +41,8 @@ public final class ChatHubMain {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    System.err.printf("%.1fs connections=%d%n", (System.nanoTime() - t0) / 1e9,
-                            listener.connectionCount());
+                    System.err.printf(
+                            "%.1fs connections=%d%n", (System.nanoTime() - t0) / 1e9, listener.connectionCount());
                 }
             });
         }

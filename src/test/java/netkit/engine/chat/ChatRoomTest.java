@@ -18,8 +18,7 @@ class ChatRoomTest {
         try (RoomFixture f = new RoomFixture()) {
             // greeting with the online count (the console user) and the nickname prompt
             ChatClient alice = f.connect();
-            alice.expect("* welcome to netkit chat (1 online)",
-                    "* choose a nickname (1-32 letters, digits, _ - .):");
+            alice.expect("* welcome to netkit chat (1 online)", "* choose a nickname (1-32 letters, digits, _ - .):");
             // nickname rules, each with its reason, asked again
             alice.send("al ice");
             alice.expect("! ' ' is not allowed (use letters, digits, _ - .); choose another nickname:");
@@ -38,10 +37,12 @@ class ChatRoomTest {
             alice.sendRaw(new byte[] {'a', 0x1b, '[', '2', 'J', '\n'});
             alice.expect("! U+001B ESCAPE is not allowed (use letters, digits, _ - .); choose another nickname:");
             alice.sendRaw(new byte[] {'a', (byte) 0xff, '\n'});
-            alice.expect("! byte 0xff (not UTF-8) is not allowed (use letters, digits, _ - .); choose another nickname:");
+            alice.expect(
+                    "! byte 0xff (not UTF-8) is not allowed (use letters, digits, _ - .); choose another nickname:");
             alice.send("jos\u00e9");
-            alice.expect("! '\u00e9' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) is not allowed (use letters, digits, _ - .); "
-                    + "choose another nickname:");
+            alice.expect(
+                    "! '\u00e9' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) is not allowed (use letters, digits, _ - .); "
+                            + "choose another nickname:");
             alice.send("");
             alice.expect("* choose a nickname (1-32 letters, digits, _ - .):");
             alice.send("alice");
@@ -162,7 +163,8 @@ class ChatRoomTest {
             crlf.sendRaw("crlf\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("* welcome, crlf (2 online). /help lists the commands\r\n", crlf.next());
             crlf.sendRaw(("x".repeat(5000) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-            assertEquals("! your line was longer than 4096 bytes: only its first 4096 bytes were used\r\n", crlf.next());
+            assertEquals(
+                    "! your line was longer than 4096 bytes: only its first 4096 bytes were used\r\n", crlf.next());
             crlf.sendRaw("/list\r\n".getBytes(StandardCharsets.US_ASCII));
             assertEquals("* 2 online: crlf, server\r\n", crlf.next());
             crlf.close();
@@ -200,7 +202,8 @@ class ChatRoomTest {
             b.expect("<a> \\x1b[2Jhi\tx\\x07\\x7f\\x0dz");
             a.sendRaw("c1 \u009b bidi \u202e end\n".getBytes(StandardCharsets.UTF_8));
             b.expect("<a> c1 \\u009b bidi \\u202e end");
-            a.sendRaw(new byte[] {'b', 'a', 'd', ' ', (byte) 0xff, (byte) 0xc3, '(', ' ', (byte) 0xc3, (byte) 0xa9, '\n'});
+            a.sendRaw(new byte[] {'b', 'a', 'd', ' ', (byte) 0xff, (byte) 0xc3, '(', ' ', (byte) 0xc3, (byte) 0xa9, '\n'
+            });
             b.expect("<a> bad \\xff\\xc3( é");
             f.awaitLog(l -> l.startsWith("<a> bad"));
         }
@@ -208,8 +211,8 @@ class ChatRoomTest {
 
     @Test
     void nonReadingClientIsDisconnectedWhileOthersStillGetEveryMessage() throws Exception {
-        ChatOptions small = new ChatOptions(ChatOptions.DEFAULT_MAX_LINE_BYTES, 64 * 1024, 0,
-                ChatOptions.DEFAULT_CONSOLE_NAME);
+        ChatOptions small =
+                new ChatOptions(ChatOptions.DEFAULT_MAX_LINE_BYTES, 64 * 1024, 0, ChatOptions.DEFAULT_CONSOLE_NAME);
         try (RoomFixture f = new RoomFixture(small)) {
             ChatClient talker = f.join("talker");
             ChatClient listener = f.join("listener");
@@ -262,8 +265,13 @@ class ChatRoomTest {
         try (RoomFixture f = new RoomFixture()) {
             ChatClient a = f.join("a");
             String java = ProcessHandle.current().info().command().orElse("java");
-            Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    KillableChatClient.class.getName(), String.valueOf(f.port), "doomed")
+            Process p = new ProcessBuilder(
+                            java,
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            KillableChatClient.class.getName(),
+                            String.valueOf(f.port),
+                            "doomed")
                     .redirectErrorStream(true)
                     .start();
             try {
@@ -374,7 +382,8 @@ class ChatRoomTest {
                         String tail = names.remove(names.size() - 1);
                         if (tail.contains(" and ")) {
                             names.add(tail.substring(0, tail.indexOf(" and ")));
-                            covered += Integer.parseInt(tail.substring(tail.indexOf(" and ") + 5, tail.indexOf(" others")));
+                            covered += Integer.parseInt(
+                                    tail.substring(tail.indexOf(" and ") + 5, tail.indexOf(" others")));
                             merged++;
                         } else {
                             names.add(tail);

@@ -50,10 +50,11 @@ class LineProtocolTest {
         assertNull(ChatText.nicknameProblem("a"));
         assertNull(ChatText.nicknameProblem("Az09_-." + "b".repeat(25)));
         assertEquals("a nickname cannot be empty", ChatText.nicknameProblem(""));
-        assertEquals("a nickname has at most 32 characters (this one has 33)",
-                ChatText.nicknameProblem("b".repeat(33)));
+        assertEquals(
+                "a nickname has at most 32 characters (this one has 33)", ChatText.nicknameProblem("b".repeat(33)));
         assertEquals("' ' is not allowed (use letters, digits, _ - .)", ChatText.nicknameProblem("a b"));
-        assertEquals("'\u00e9' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) is not allowed (use letters, digits, _ - .)",
+        assertEquals(
+                "'\u00e9' (U+00E9 LATIN SMALL LETTER E WITH ACUTE) is not allowed (use letters, digits, _ - .)",
                 ChatText.nicknameProblem("jos\u00e9"));
         assertEquals("U+001B ESCAPE is not allowed (use letters, digits, _ - .)", ChatText.nicknameProblem("a\u001bb"));
         assertEquals(ChatText.key("Bob"), ChatText.key("bOB"));
@@ -76,17 +77,20 @@ class LineProtocolTest {
     void decodeKeepsEveryCharacterAndMarksBytesThatAreNotUtf8() {
         byte[] b = {'a', (byte) 0xe2, (byte) 0x80, (byte) 0xae, (byte) 0xff, (byte) 0xc3, '(', 0x1b};
         assertEquals("a\u202e\udcff\udcc3(\u001b", ChatText.decode(b, 0, b.length));
-        assertEquals("U+202E RIGHT-TO-LEFT OVERRIDE is not allowed (use letters, digits, _ - .)",
+        assertEquals(
+                "U+202E RIGHT-TO-LEFT OVERRIDE is not allowed (use letters, digits, _ - .)",
                 ChatText.nicknameProblem(ChatText.decode(b, 0, b.length)));
         byte[] bad = {'o', 'k', (byte) 0xc0, (byte) 0xaf};
-        assertEquals("byte 0xc0 (not UTF-8) is not allowed (use letters, digits, _ - .)",
+        assertEquals(
+                "byte 0xc0 (not UTF-8) is not allowed (use letters, digits, _ - .)",
                 ChatText.nicknameProblem(ChatText.decode(bad, 0, bad.length)));
     }
 
     @Test
     void nicknamesThatPassForTheConsoleAreRecognisedIgnoringCaseSeparatorsAndDigitsForLetters() {
-        for (String fake : new String[] {"server", "SERVER", "Server.", "server_", "_server_", "s.e.r.v.e.r", "s3rv3r",
-                "5erver", "SeRvEr-"}) {
+        for (String fake : new String[] {
+            "server", "SERVER", "Server.", "server_", "_server_", "s.e.r.v.e.r", "s3rv3r", "5erver", "SeRvEr-"
+        }) {
             assertTrue(ChatText.looksLike(fake, "server"), fake);
         }
         for (String real : new String[] {"servers", "serve", "observer", "sever", "server2"}) {
@@ -100,9 +104,22 @@ class LineProtocolTest {
         assertEquals("\\x1b[31mred\\x00\\x7f", clean("\u001b[31mred\u0000\u007f"));
         assertEquals("\\u009b2J \\u202eevil", clean("\u009b2J \u202eevil"));
         // overlong encoding, lone surrogate, truncated sequence
-        assertEquals("\\xc0\\xaf \\xed\\xa0\\x80 \\xe4\\xb8",
-                ChatText.clean(new byte[] {(byte) 0xc0, (byte) 0xaf, ' ', (byte) 0xed, (byte) 0xa0, (byte) 0x80, ' ',
-                        (byte) 0xe4, (byte) 0xb8}, 0, 9));
+        assertEquals(
+                "\\xc0\\xaf \\xed\\xa0\\x80 \\xe4\\xb8",
+                ChatText.clean(
+                        new byte[] {
+                            (byte) 0xc0,
+                            (byte) 0xaf,
+                            ' ',
+                            (byte) 0xed,
+                            (byte) 0xa0,
+                            (byte) 0x80,
+                            ' ',
+                            (byte) 0xe4,
+                            (byte) 0xb8
+                        },
+                        0,
+                        9));
     }
 
     private static String clean(String s) {

@@ -42,8 +42,13 @@ class NoticeMergerTest {
         notice(Notice.left("u3", 8));
         say("<a> after");
         List<Item> items = NoticeMerger.merge(batch);
-        assertEquals(List.of("<a> before", "* u1, u2, u3, u4, u5 and 3 others joined (9 online)", "* u3 left (8 online)",
-                "<a> after"), items.stream().map(i -> i.line().text()).toList());
+        assertEquals(
+                List.of(
+                        "<a> before",
+                        "* u1, u2, u3, u4, u5 and 3 others joined (9 online)",
+                        "* u3 left (8 online)",
+                        "<a> after"),
+                items.stream().map(i -> i.line().text()).toList());
         assertEquals(2, items.get(1).firstSeq());
         assertEquals(9, items.get(1).lastSeq());
     }

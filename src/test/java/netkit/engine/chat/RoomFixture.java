@@ -16,13 +16,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import netkit.engine.tcp.AccessRules;
 import netkit.engine.tcp.ChatHandler;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.ListenOptions;
 import netkit.engine.tcp.Listener;
 import netkit.engine.tcp.Outcome;
-import netkit.engine.tcp.SocketTuning;
 import netkit.engine.tcp.TcpEvents;
 import netkit.engine.tcp.Totals;
 
@@ -42,6 +40,7 @@ final class RoomFixture implements AutoCloseable {
     final BlockingQueue<String> leaves = new LinkedBlockingQueue<>();
     /** One entry per connection the listener closed (rejected ones included). */
     final BlockingQueue<Long> closed = new LinkedBlockingQueue<>();
+
     private final List<ChatClient> clients = new ArrayList<>();
     private final Pipe console = Pipe.open();
     private final CompletableFuture<Outcome> serving = new CompletableFuture<>();
@@ -71,8 +70,16 @@ final class RoomFixture implements AutoCloseable {
         };
         room = new ChatRoom(options, new LineLog(log), events);
         ChatHandler handler = new ChatHandler(room, Channels.newInputStream(console.source()), tcp);
-        listener = Listener.bind(ListenOptions.builder().address(InetAddress.getByName("127.0.0.1")).port(0).backlog(512)
-                .keepOpen(true).maxConns(options.maxConnections()).build(), tcp, new Totals());
+        listener = Listener.bind(
+                ListenOptions.builder()
+                        .address(InetAddress.getByName("127.0.0.1"))
+                        .port(0)
+                        .backlog(512)
+                        .keepOpen(true)
+                        .maxConns(options.maxConnections())
+                        .build(),
+                tcp,
+                new Totals());
         port = listener.local().port();
         Thread.ofVirtual().start(() -> {
             try {

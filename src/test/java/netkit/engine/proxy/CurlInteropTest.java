@@ -57,8 +57,10 @@ class CurlInteropTest {
                             head.append((char) b);
                         }
                         String body = head.toString().lines().findFirst().orElse("") + "\n";
-                        s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length()
-                                + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                        s.getOutputStream()
+                                .write(("HTTP/1.1 200 OK\r\nContent-Length: " + body.length()
+                                                + "\r\nConnection: close\r\n\r\n" + body)
+                                        .getBytes(StandardCharsets.US_ASCII));
                     } catch (IOException e) {
                         return;
                     }
@@ -82,8 +84,15 @@ class CurlInteropTest {
         List<String> cmd = new ArrayList<>(List.of(curl, "-q", "-sS", "--max-time", "10"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        for (String v : List.of("http_proxy", "https_proxy", "all_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY",
-                "ALL_PROXY", "NO_PROXY")) {
+        for (String v : List.of(
+                "http_proxy",
+                "https_proxy",
+                "all_proxy",
+                "no_proxy",
+                "HTTP_PROXY",
+                "HTTPS_PROXY",
+                "ALL_PROXY",
+                "NO_PROXY")) {
             pb.environment().remove(v); // only the proxy given on the command line, on loopback
         }
         Process p = pb.start();
@@ -98,19 +107,24 @@ class CurlInteropTest {
     @Timeout(60)
     void curlUsesTheProxyInEveryProtocol() throws Exception {
         Assumptions.assumeTrue(curl != null, "curl is not installed");
-        try (Origin origin = new Origin(); var proxy = ProxyFixture.proxy()) {
+        try (Origin origin = new Origin();
+                var proxy = ProxyFixture.proxy()) {
             String p = "127.0.0.1:" + proxy.port();
             int o = origin.port();
-            assertEquals(new Result(0, "GET /socks5 HTTP/1.1\n"),
-                    curl("--socks5", p, "http://127.0.0.1:" + o + "/socks5"));
-            assertEquals(new Result(0, "GET /socks5h HTTP/1.1\n"),
+            assertEquals(
+                    new Result(0, "GET /socks5 HTTP/1.1\n"), curl("--socks5", p, "http://127.0.0.1:" + o + "/socks5"));
+            assertEquals(
+                    new Result(0, "GET /socks5h HTTP/1.1\n"),
                     curl("--socks5-hostname", p, "http://localhost:" + o + "/socks5h"));
-            assertEquals(new Result(0, "GET /socks4a HTTP/1.1\n"),
+            assertEquals(
+                    new Result(0, "GET /socks4a HTTP/1.1\n"),
                     curl("--socks4a", p, "http://localhost:" + o + "/socks4a"));
             // -x http:// sends the absolute form, which the proxy rewrites to the origin form
-            assertEquals(new Result(0, "GET /absolute HTTP/1.1\n"),
+            assertEquals(
+                    new Result(0, "GET /absolute HTTP/1.1\n"),
                     curl("-x", "http://" + p, "http://127.0.0.1:" + o + "/absolute"));
-            assertEquals(new Result(0, "GET /tunnel HTTP/1.1\n"),
+            assertEquals(
+                    new Result(0, "GET /tunnel HTTP/1.1\n"),
                     curl("-p", "-x", "http://" + p, "http://127.0.0.1:" + o + "/tunnel"));
         }
     }
@@ -120,16 +134,22 @@ class CurlInteropTest {
     void curlLogsInWithProxyUserAndIsTurnedAwayWithout() throws Exception {
         Assumptions.assumeTrue(curl != null, "curl is not installed");
         ProxyServerOptions auth = new ProxyServerOptions("u", "pw", DestinationRules.OPEN, ProxyFixture.TIMEOUT, null);
-        try (Origin origin = new Origin(); var proxy = ProxyFixture.proxy(auth)) {
+        try (Origin origin = new Origin();
+                var proxy = ProxyFixture.proxy(auth)) {
             String p = "127.0.0.1:" + proxy.port();
             String url = "http://127.0.0.1:" + origin.port() + "/auth";
             assertEquals(new Result(0, "GET /auth HTTP/1.1\n"), curl("--socks5", p, "--proxy-user", "u:pw", url));
             assertEquals(new Result(0, "GET /auth HTTP/1.1\n"), curl("-x", "http://" + p, "--proxy-user", "u:pw", url));
-            assertEquals(new Result(0, "GET /auth HTTP/1.1\n"),
+            assertEquals(
+                    new Result(0, "GET /auth HTTP/1.1\n"),
                     curl("-p", "-x", "http://" + p, "--proxy-user", "u:pw", url));
-            assertNotEquals(0, curl("--socks5", p, "--proxy-user", "u:wrong", url).exit());
+            assertNotEquals(
+                    0, curl("--socks5", p, "--proxy-user", "u:wrong", url).exit());
             assertNotEquals(0, curl("-f", "-x", "http://" + p, url).exit()); // 407
-            assertNotEquals(0, curl("-p", "-x", "http://" + p, "--proxy-user", "u:wrong", url).exit());
+            assertNotEquals(
+                    0,
+                    curl("-p", "-x", "http://" + p, "--proxy-user", "u:wrong", url)
+                            .exit());
         }
     }
 }

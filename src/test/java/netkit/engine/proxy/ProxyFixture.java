@@ -11,12 +11,10 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import netkit.engine.stream.Target;
-import netkit.engine.tcp.AccessRules;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.ConnectionHandler;
 import netkit.engine.tcp.Connector;
 import netkit.engine.tcp.EchoHandler;
-import netkit.net.Family;
 import netkit.engine.tcp.ListenOptions;
 import netkit.engine.tcp.Listener;
 import netkit.engine.tcp.Outcome;
@@ -25,6 +23,7 @@ import netkit.engine.tcp.SocketTuning;
 import netkit.engine.tcp.TcpEvents;
 import netkit.engine.tcp.Totals;
 import netkit.engine.tcp.TrafficTap;
+import netkit.net.Family;
 
 /** Loopback servers for proxy tests: netkit's proxy, an echo target, and scripted fake proxies. */
 final class ProxyFixture {
@@ -39,14 +38,20 @@ final class ProxyFixture {
         final Thread thread;
 
         Server(ConnectionHandler handler) {
-            ListenOptions o = ListenOptions.builder().address(InetAddress.getLoopbackAddress()).port(0).keepOpen(true)
+            ListenOptions o = ListenOptions.builder()
+                    .address(InetAddress.getLoopbackAddress())
+                    .port(0)
+                    .keepOpen(true)
                     .build();
-            listener = Listener.bind(o, new TcpEvents() {
-                @Override
-                public void closed(Connection connection, Outcome outcome) {
-                    closed.add(outcome);
-                }
-            }, new Totals());
+            listener = Listener.bind(
+                    o,
+                    new TcpEvents() {
+                        @Override
+                        public void closed(Connection connection, Outcome outcome) {
+                            closed.add(outcome);
+                        }
+                    },
+                    new Totals());
             thread = Thread.ofVirtual().start(() -> listener.serve(handler));
         }
 
@@ -69,16 +74,25 @@ final class ProxyFixture {
     }
 
     static Server echo() {
-        return new Server(new EchoHandler(new SessionOptions(null, netkit.engine.tcp.StdinEofPolicy.SHUTDOWN, null,
-                true, netkit.engine.tcp.Traffic.BOTH, false), TrafficTap.NONE));
+        return new Server(new EchoHandler(
+                new SessionOptions(
+                        null,
+                        netkit.engine.tcp.StdinEofPolicy.SHUTDOWN,
+                        null,
+                        true,
+                        netkit.engine.tcp.Traffic.BOTH,
+                        false),
+                TrafficTap.NONE));
     }
 
     /** A connector to {@code host:port} through {@code urls}. */
     static Connector through(String host, int port, Duration timeout, String... urls) {
-        List<ProxyUrl> hops = java.util.Arrays.stream(urls).map(u -> ProxyUrl.parse(u, "--proxy")).toList();
+        List<ProxyUrl> hops = java.util.Arrays.stream(urls)
+                .map(u -> ProxyUrl.parse(u, "--proxy"))
+                .toList();
         ProxyChain chain = new ProxyChain(hops, timeout, Family.ANY);
-        return new Connector(chain.first(), Family.ANY, null, 0, timeout, SocketTuning.NONE, chain,
-                new Target.HostPort(host, port));
+        return new Connector(
+                chain.first(), Family.ANY, null, 0, timeout, SocketTuning.NONE, chain, new Target.HostPort(host, port));
     }
 
     /**

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -66,9 +65,10 @@ class ProxyTest {
     @Test
     @Timeout(20)
     void socks5hCarriesBytesExactlyToANameTheProxyResolves() throws Exception {
-        try (var target = ProxyFixture.echo(); var proxy = ProxyFixture.proxy();
-                Connection c = through("localhost", target.port(), TIMEOUT,
-                        "socks5h://127.0.0.1:" + proxy.port()).connect(null)) {
+        try (var target = ProxyFixture.echo();
+                var proxy = ProxyFixture.proxy();
+                Connection c = through("localhost", target.port(), TIMEOUT, "socks5h://127.0.0.1:" + proxy.port())
+                        .connect(null)) {
             byte[] data = random(2 * 1024 * 1024);
             assertArrayEquals(sha(data), sha(roundTrip(c, data)));
             assertEquals("localhost:" + target.port(), c.transport().details().get("target"));
@@ -79,11 +79,20 @@ class ProxyTest {
     @Test
     @Timeout(20)
     void aChainOfEveryProtocolIsOneTunnelFirstProxyFirst() throws Exception {
-        try (var target = ProxyFixture.echo(); var a = ProxyFixture.proxy(); var b = ProxyFixture.proxy();
-                var c3 = ProxyFixture.proxy(); var d = ProxyFixture.proxy();
-                Connection c = through("127.0.0.1", target.port(), TIMEOUT,
-                        "socks5://127.0.0.1:" + a.port(), "http://127.0.0.1:" + b.port(),
-                        "socks4a://127.0.0.1:" + c3.port(), "socks4://127.0.0.1:" + d.port()).connect(null)) {
+        try (var target = ProxyFixture.echo();
+                var a = ProxyFixture.proxy();
+                var b = ProxyFixture.proxy();
+                var c3 = ProxyFixture.proxy();
+                var d = ProxyFixture.proxy();
+                Connection c = through(
+                                "127.0.0.1",
+                                target.port(),
+                                TIMEOUT,
+                                "socks5://127.0.0.1:" + a.port(),
+                                "http://127.0.0.1:" + b.port(),
+                                "socks4a://127.0.0.1:" + c3.port(),
+                                "socks4://127.0.0.1:" + d.port())
+                        .connect(null)) {
             byte[] data = random(300_000);
             assertArrayEquals(sha(data), sha(roundTrip(c, data)));
             // the connector dialed the first proxy only
@@ -94,32 +103,43 @@ class ProxyTest {
     @Test
     @Timeout(20)
     void credentialsAreCheckedInBothProtocols() throws Exception {
-        ProxyServerOptions auth = new ProxyServerOptions("al@ice", "s:cret", DestinationRules.OPEN,
-                TIMEOUT, null);
-        try (var target = ProxyFixture.echo(); var proxy = ProxyFixture.proxy(auth)) {
+        ProxyServerOptions auth = new ProxyServerOptions("al@ice", "s:cret", DestinationRules.OPEN, TIMEOUT, null);
+        try (var target = ProxyFixture.echo();
+                var proxy = ProxyFixture.proxy(auth)) {
             String p = "127.0.0.1:" + proxy.port();
             for (String ok : List.of("socks5h://al%40ice:s%3Acret@" + p, "http://al%40ice:s%3Acret@" + p)) {
-                try (Connection c = through("127.0.0.1", target.port(), TIMEOUT, ok).connect(null)) {
+                try (Connection c =
+                        through("127.0.0.1", target.port(), TIMEOUT, ok).connect(null)) {
                     assertArrayEquals("hi".getBytes(), roundTrip(c, "hi".getBytes()), ok);
                 }
             }
-            NetkitException wrong = assertThrows(NetkitException.class,
-                    () -> through("127.0.0.1", target.port(), TIMEOUT, "socks5h://al%40ice:nope@" + p).connect(null));
+            NetkitException wrong = assertThrows(
+                    NetkitException.class,
+                    () -> through("127.0.0.1", target.port(), TIMEOUT, "socks5h://al%40ice:nope@" + p)
+                            .connect(null));
             assertEquals(ExitCode.PROXY, wrong.exitCode());
-            assertEquals("proxy " + p + " refused: username/password authentication failed for user 'al@ice'",
+            assertEquals(
+                    "proxy " + p + " refused: username/password authentication failed for user 'al@ice'",
                     wrong.getMessage());
-            NetkitException none = assertThrows(NetkitException.class,
-                    () -> through("127.0.0.1", target.port(), TIMEOUT, "socks5h://" + p).connect(null));
+            NetkitException none = assertThrows(
+                    NetkitException.class,
+                    () -> through("127.0.0.1", target.port(), TIMEOUT, "socks5h://" + p)
+                            .connect(null));
             assertEquals(ExitCode.PROXY, none.exitCode());
             assertTrue(none.getMessage().contains("no acceptable authentication method"), none.getMessage());
-            NetkitException http = assertThrows(NetkitException.class,
-                    () -> through("127.0.0.1", target.port(), TIMEOUT, "http://" + p).connect(null));
+            NetkitException http = assertThrows(
+                    NetkitException.class,
+                    () -> through("127.0.0.1", target.port(), TIMEOUT, "http://" + p)
+                            .connect(null));
             assertEquals(ExitCode.PROXY, http.exitCode());
             assertEquals("EPROXY", http.code());
-            assertTrue(http.getMessage().startsWith("proxy " + p + " refused: HTTP/1.1 407 Proxy Authentication Required"),
+            assertTrue(
+                    http.getMessage().startsWith("proxy " + p + " refused: HTTP/1.1 407 Proxy Authentication Required"),
                     http.getMessage());
-            NetkitException socks4 = assertThrows(NetkitException.class,
-                    () -> through("127.0.0.1", target.port(), TIMEOUT, "socks4://al@" + p).connect(null));
+            NetkitException socks4 = assertThrows(
+                    NetkitException.class,
+                    () -> through("127.0.0.1", target.port(), TIMEOUT, "socks4://al@" + p)
+                            .connect(null));
             assertEquals(ExitCode.PROXY, socks4.exitCode());
         }
     }
@@ -131,15 +151,21 @@ class ProxyTest {
         try (var target = ProxyFixture.echo();
                 var proxy = ProxyFixture.proxy(new ProxyServerOptions(null, null, rules, TIMEOUT, null))) {
             String p = "127.0.0.1:" + proxy.port();
-            NetkitException s5 = assertThrows(NetkitException.class,
-                    () -> through("localhost", target.port(), TIMEOUT, "socks5h://" + p).connect(null));
+            NetkitException s5 = assertThrows(
+                    NetkitException.class,
+                    () -> through("localhost", target.port(), TIMEOUT, "socks5h://" + p)
+                            .connect(null));
             assertEquals(ExitCode.PROXY, s5.exitCode());
             assertEquals("proxy " + p + " refused: connection not allowed by ruleset", s5.getMessage());
-            NetkitException http = assertThrows(NetkitException.class,
-                    () -> through("127.0.0.1", target.port(), TIMEOUT, "http://" + p).connect(null));
+            NetkitException http = assertThrows(
+                    NetkitException.class,
+                    () -> through("127.0.0.1", target.port(), TIMEOUT, "http://" + p)
+                            .connect(null));
             assertEquals("proxy " + p + " refused: HTTP/1.1 403 Forbidden", http.getMessage());
-            NetkitException s4 = assertThrows(NetkitException.class,
-                    () -> through("localhost", target.port(), TIMEOUT, "socks4a://" + p).connect(null));
+            NetkitException s4 = assertThrows(
+                    NetkitException.class,
+                    () -> through("localhost", target.port(), TIMEOUT, "socks4a://" + p)
+                            .connect(null));
             assertEquals(ExitCode.PROXY, s4.exitCode());
             assertTrue(s4.getMessage().contains("rejected"), s4.getMessage());
             // each refusal is one close event with the reason
@@ -160,8 +186,10 @@ class ProxyTest {
         }
         try (var proxy = ProxyFixture.proxy()) {
             for (String scheme : List.of("socks5", "socks5h", "http")) {
-                NetkitException e = assertThrows(NetkitException.class,
-                        () -> through("127.0.0.1", closed, TIMEOUT, scheme + "://127.0.0.1:" + proxy.port()).connect(null));
+                NetkitException e = assertThrows(
+                        NetkitException.class,
+                        () -> through("127.0.0.1", closed, TIMEOUT, scheme + "://127.0.0.1:" + proxy.port())
+                                .connect(null));
                 assertEquals(ExitCode.REFUSED, e.exitCode(), scheme);
                 assertTrue(e.getMessage().contains("connection refused"), e.getMessage());
             }
@@ -173,22 +201,30 @@ class ProxyTest {
     void aProxysOwnWordsAreQuoted() throws Exception {
         byte[] ruleset = {5, 0, 5, 2, 0, 1, 0, 0, 0, 0, 0, 0};
         try (var fake = new ProxyFixture.Fake(3, ruleset)) {
-            NetkitException e = assertThrows(NetkitException.class,
-                    () -> through("192.0.2.1", 22, TIMEOUT, "socks5h://127.0.0.1:" + fake.port()).connect(null));
+            NetkitException e = assertThrows(
+                    NetkitException.class,
+                    () -> through("192.0.2.1", 22, TIMEOUT, "socks5h://127.0.0.1:" + fake.port())
+                            .connect(null));
             assertEquals(ExitCode.PROXY, e.exitCode());
-            assertEquals("proxy 127.0.0.1:" + fake.port() + " refused: connection not allowed by ruleset", e.getMessage());
+            assertEquals(
+                    "proxy 127.0.0.1:" + fake.port() + " refused: connection not allowed by ruleset", e.getMessage());
         }
         byte[] http = "HTTP/1.0 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         try (var fake = new ProxyFixture.Fake(3, http)) {
-            NetkitException e = assertThrows(NetkitException.class,
-                    () -> through("192.0.2.1", 22, TIMEOUT, "socks5h://127.0.0.1:" + fake.port()).connect(null));
+            NetkitException e = assertThrows(
+                    NetkitException.class,
+                    () -> through("192.0.2.1", 22, TIMEOUT, "socks5h://127.0.0.1:" + fake.port())
+                            .connect(null));
             assertEquals(ExitCode.PROXY, e.exitCode());
-            assertTrue(e.getMessage().contains("is not a SOCKS5 proxy (it answered like an HTTP server)"), e.getMessage());
+            assertTrue(
+                    e.getMessage().contains("is not a SOCKS5 proxy (it answered like an HTTP server)"), e.getMessage());
         }
         byte[] gateway = "HTTP/1.1 502 Bad Gateway\r\nX: y\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
         try (var fake = new ProxyFixture.Fake(10, gateway)) {
-            NetkitException e = assertThrows(NetkitException.class,
-                    () -> through("192.0.2.1", 22, TIMEOUT, "http://127.0.0.1:" + fake.port()).connect(null));
+            NetkitException e = assertThrows(
+                    NetkitException.class,
+                    () -> through("192.0.2.1", 22, TIMEOUT, "http://127.0.0.1:" + fake.port())
+                            .connect(null));
             assertEquals(ExitCode.FAILURE, e.exitCode());
             assertTrue(e.getMessage().contains("HTTP/1.1 502 Bad Gateway"), e.getMessage());
         }
@@ -198,10 +234,13 @@ class ProxyTest {
     @Timeout(20)
     void aSilentProxyTimesOutWithinTheConnectTimeout() throws Exception {
         try (var fake = new ProxyFixture.Fake(0, null)) {
-            NetkitException e = assertThrows(NetkitException.class, () -> through("192.0.2.1", 22,
-                    Duration.ofMillis(300), "socks5h://127.0.0.1:" + fake.port()).connect(null));
+            NetkitException e = assertThrows(
+                    NetkitException.class,
+                    () -> through("192.0.2.1", 22, Duration.ofMillis(300), "socks5h://127.0.0.1:" + fake.port())
+                            .connect(null));
             assertEquals(ExitCode.TIMEOUT, e.exitCode());
-            assertEquals("proxy 127.0.0.1:" + fake.port() + ": no answer within 300ms (-w bounds the whole proxy chain)",
+            assertEquals(
+                    "proxy 127.0.0.1:" + fake.port() + ": no answer within 300ms (-w bounds the whole proxy chain)",
                     e.getMessage());
         }
     }
@@ -280,9 +319,14 @@ class ProxyTest {
                 }
             });
             // the TLS position: withLayer after the proxy chain
-            try (Connection c = through("127.0.0.1", target.getLocalPort(), TIMEOUT,
-                    "socks5h://127.0.0.1:" + proxy.port(), "http://127.0.0.1:" + proxy.port())
-                    .withLayer((inner, t) -> new Xor(inner)).connect(null)) {
+            try (Connection c = through(
+                            "127.0.0.1",
+                            target.getLocalPort(),
+                            TIMEOUT,
+                            "socks5h://127.0.0.1:" + proxy.port(),
+                            "http://127.0.0.1:" + proxy.port())
+                    .withLayer((inner, t) -> new Xor(inner))
+                    .connect(null)) {
                 c.write(ByteBuffer.wrap(secret));
                 c.shutdownOutput();
                 byte[] wire = seen.get(10, TimeUnit.SECONDS);
@@ -302,9 +346,10 @@ class ProxyTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = s.getLocalPort();
         }
-        try (var target = ProxyFixture.echo(); var proxy = ProxyFixture.proxy()) {
-            PortProbe probe = through("127.0.0.1", target.port(), TIMEOUT,
-                    "socks5h://127.0.0.1:" + proxy.port()).asProbe();
+        try (var target = ProxyFixture.echo();
+                var proxy = ProxyFixture.proxy()) {
+            PortProbe probe = through("127.0.0.1", target.port(), TIMEOUT, "socks5h://127.0.0.1:" + proxy.port())
+                    .asProbe();
             assertEquals(PortState.OPEN, probe.probe(target.port()));
             assertEquals(PortState.CLOSED, probe.probe(closed));
         }
@@ -313,7 +358,8 @@ class ProxyTest {
     @Test
     @Timeout(20)
     void requestsAreBoundedInSizeAndTime() throws Exception {
-        ProxyServerOptions quick = new ProxyServerOptions(null, null, DestinationRules.OPEN, Duration.ofMillis(300), null);
+        ProxyServerOptions quick =
+                new ProxyServerOptions(null, null, DestinationRules.OPEN, Duration.ofMillis(300), null);
         try (var proxy = ProxyFixture.proxy(quick)) {
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
                 OutputStream out = s.getOutputStream();
@@ -355,16 +401,20 @@ class ProxyTest {
                         h.append((char) b);
                     }
                     head.complete(h.toString());
-                    s.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
-                            .getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream()
+                            .write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+                                    .getBytes(StandardCharsets.US_ASCII));
                 } catch (IOException e) {
                     head.completeExceptionally(e);
                 }
             });
             try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
-                s.getOutputStream().write(("GET http://127.0.0.1:" + origin.getLocalPort() + "/a?b=1 HTTP/1.1\r\n"
-                        + "Host: 127.0.0.1:" + origin.getLocalPort() + "\r\nProxy-Connection: keep-alive\r\n"
-                        + "Proxy-Authorization: Basic eDp5\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream()
+                        .write(("GET http://127.0.0.1:" + origin.getLocalPort() + "/a?b=1 HTTP/1.1\r\n"
+                                        + "Host: 127.0.0.1:" + origin.getLocalPort()
+                                        + "\r\nProxy-Connection: keep-alive\r\n"
+                                        + "Proxy-Authorization: Basic eDp5\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
                 String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
                 assertTrue(reply.startsWith("HTTP/1.1 200 OK") && reply.endsWith("ok"), reply);
             }
@@ -378,11 +428,14 @@ class ProxyTest {
     @Test
     @Timeout(20)
     void aClientSpeakingNoProxyProtocolIsClosed() throws Exception {
-        try (var proxy = ProxyFixture.proxy(); Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
+        try (var proxy = ProxyFixture.proxy();
+                Socket s = new Socket(InetAddress.getLoopbackAddress(), proxy.port())) {
             s.getOutputStream().write(new byte[] {0x16, 3, 1});
             assertEquals(-1, s.getInputStream().read());
             Outcome o = proxy.closed.poll(10, TimeUnit.SECONDS);
-            assertTrue(o.error().getMessage().contains("not a SOCKS or HTTP proxy request"), o.error().getMessage());
+            assertTrue(
+                    o.error().getMessage().contains("not a SOCKS or HTTP proxy request"),
+                    o.error().getMessage());
         }
     }
 }

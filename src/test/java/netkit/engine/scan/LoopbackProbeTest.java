@@ -57,7 +57,8 @@ class LoopbackProbeTest {
     @Test
     void oneSocketServesRefusedPortsAndAnOpenPortInBetween() throws Exception {
         assumeTrue(LoopbackProbe.available());
-        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK); LoopbackProbe probe = new LoopbackProbe(LOOPBACK)) {
+        try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK);
+                LoopbackProbe probe = new LoopbackProbe(LOOPBACK)) {
             int closed = closedPort();
             for (int i = 0; i < 50; i++) {
                 assertEquals(PortState.CLOSED, probe.probe(closed), "refused probe " + i);
@@ -73,7 +74,8 @@ class LoopbackProbeTest {
     @Test
     void aDroppedSynIsLeftUndecidedForTheTimedProbe() throws Exception {
         assumeTrue(LoopbackProbe.available());
-        try (FullBacklogListener filtered = new FullBacklogListener(); LoopbackProbe probe = new LoopbackProbe(LOOPBACK)) {
+        try (FullBacklogListener filtered = new FullBacklogListener();
+                LoopbackProbe probe = new LoopbackProbe(LOOPBACK)) {
             assertNull(probe.probe(filtered.port()));
             assertEquals(PortState.CLOSED, probe.probe(closedPort()), "the probe goes on after an undecided port");
         }

@@ -42,7 +42,11 @@ class PortScannerTest {
         }
 
         synchronized PortState state(int port) {
-            return results.stream().filter(r -> r.port() == port).findFirst().orElseThrow().state();
+            return results.stream()
+                    .filter(r -> r.port() == port)
+                    .findFirst()
+                    .orElseThrow()
+                    .state();
         }
     }
 
@@ -58,7 +62,9 @@ class PortScannerTest {
         try (ServerSocket open = new ServerSocket(0, 50, LOOPBACK);
                 FullBacklogListener filtered = new FullBacklogListener()) {
             int closed = closedPort();
-            int[] ports = IntStream.of(open.getLocalPort(), closed, filtered.port()).sorted().toArray();
+            int[] ports = IntStream.of(open.getLocalPort(), closed, filtered.port())
+                    .sorted()
+                    .toArray();
             Recorder rec = new Recorder();
 
             PortScanner.Summary summary = new PortScanner(LOOPBACK, ports, Duration.ofMillis(300), 200).scan(rec);
@@ -79,7 +85,9 @@ class PortScannerTest {
             new PortScanner(LOOPBACK, new int[] {filtered.port()}, Duration.ofMillis(200), 1).scan(rec);
 
             assertEquals(PortState.FILTERED, rec.state(filtered.port()));
-            assertTrue(rec.results.get(0).millis() >= 190, "probe time " + rec.results.get(0).millis());
+            assertTrue(
+                    rec.results.get(0).millis() >= 190,
+                    "probe time " + rec.results.get(0).millis());
         }
     }
 
@@ -173,7 +181,10 @@ class PortScannerTest {
 
     /** A quiet window (see {@link QuietPorts}) plus the given ports of the test's own listeners. */
     private static int[] windowPlus(int lo, int size, int... own) {
-        return IntStream.concat(IntStream.range(lo, lo + size), IntStream.of(own)).sorted().distinct().toArray();
+        return IntStream.concat(IntStream.range(lo, lo + size), IntStream.of(own))
+                .sorted()
+                .distinct()
+                .toArray();
     }
 
     @Test
@@ -189,7 +200,10 @@ class PortScannerTest {
 
             assertEquals(IntStream.of(ports).boxed().toList(), rec.ports());
             assertEquals(PortState.OPEN, rec.state(open.getLocalPort()));
-            assertEquals(PortState.FILTERED, rec.state(filtered.port()), "the fast probe hands a dropped SYN to the timed one");
+            assertEquals(
+                    PortState.FILTERED,
+                    rec.state(filtered.port()),
+                    "the fast probe hands a dropped SYN to the timed one");
             assertEquals(new PortScanner.Summary(1, ports.length - 2, 1, summary.nanos()), summary);
         }
     }
@@ -236,7 +250,8 @@ class PortScannerTest {
             throw boom;
         };
 
-        NetkitException e = assertThrows(NetkitException.class,
+        NetkitException e = assertThrows(
+                NetkitException.class,
                 () -> new PortScanner(LOOPBACK, new int[] {closed}, Duration.ofSeconds(1), 4).scan(failing));
 
         assertEquals(boom, e);

@@ -20,8 +20,18 @@ class TargetTest {
 
     @Test
     void malformedTargetsAreUsageErrorsQuotingTheValue() {
-        for (String bad : new String[] {"host", "host:", "host:0", "host:70000", "::1:80", "[::1]80", "[example]:80",
-                "unix:", "unix:@abstract", "host:8x"}) {
+        for (String bad : new String[] {
+            "host",
+            "host:",
+            "host:0",
+            "host:70000",
+            "::1:80",
+            "[::1]80",
+            "[example]:80",
+            "unix:",
+            "unix:@abstract",
+            "host:8x"
+        }) {
             NetkitException e = assertThrows(NetkitException.class, () -> Target.parse(bad, "--forward"), bad);
             assertEquals(ExitCode.USAGE, e.exitCode(), bad);
             assertEquals(true, e.getMessage().startsWith("invalid value for --forward: '" + bad + "'"), e.getMessage());

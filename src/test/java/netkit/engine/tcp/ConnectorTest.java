@@ -1,12 +1,10 @@
 package netkit.engine.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -22,10 +20,10 @@ import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.engine.scan.PortState;
 import netkit.engine.stream.Endpoint;
-import netkit.net.Family;
 import netkit.engine.stream.Target;
 import netkit.engine.stream.Transport;
 import netkit.engine.stream.TransportLayer;
+import netkit.net.Family;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +41,8 @@ class ConnectorTest {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-            try (Connection c = plain(port).connect(new Totals()); SocketChannel peer = server.accept()) {
+            try (Connection c = plain(port).connect(new Totals());
+                    SocketChannel peer = server.accept()) {
                 assertEquals("127.0.0.1:" + port, c.remote().text());
                 assertEquals("IPv4", c.remote().family());
                 assertEquals(port, c.remote().port());
@@ -65,9 +64,17 @@ class ConnectorTest {
         Path path = dir.resolve("s.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(path));
-            Connector unix = new Connector(new Target.UnixPath(path), Family.ANY, null, 0, TIMEOUT,
-                    SocketTuning.NONE, TransportLayer.NONE, new Target.UnixPath(path));
-            try (Connection c = unix.connect(null); SocketChannel peer = server.accept()) {
+            Connector unix = new Connector(
+                    new Target.UnixPath(path),
+                    Family.ANY,
+                    null,
+                    0,
+                    TIMEOUT,
+                    SocketTuning.NONE,
+                    TransportLayer.NONE,
+                    new Target.UnixPath(path));
+            try (Connection c = unix.connect(null);
+                    SocketChannel peer = server.accept()) {
                 assertEquals(path.toString(), c.remote().text());
                 assertEquals("unix", c.remote().family());
                 assertEquals(-1, c.remote().port());
@@ -93,7 +100,8 @@ class ConnectorTest {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-            try (Connection c = plain(port).withLayer(counting).connect(null); SocketChannel peer = server.accept()) {
+            try (Connection c = plain(port).withLayer(counting).connect(null);
+                    SocketChannel peer = server.accept()) {
                 assertEquals(1, handshakes.get());
                 assertInstanceOf(ForwardingTransport.class, c.transport(), "the connection runs over the layer");
             }
@@ -112,7 +120,8 @@ class ConnectorTest {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
-            NetkitException e = assertThrows(NetkitException.class, () -> plain(port).withLayer(failing).connect(null));
+            NetkitException e = assertThrows(
+                    NetkitException.class, () -> plain(port).withLayer(failing).connect(null));
             assertEquals(ExitCode.TLS, e.exitCode());
             try (SocketChannel peer = server.accept()) {
                 assertEquals(-1, peer.read(ByteBuffer.allocate(1)), "closed after the failed handshake");

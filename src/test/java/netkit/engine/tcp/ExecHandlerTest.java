@@ -28,12 +28,15 @@ class ExecHandlerTest {
 
     /** Serves one client with {@code handler}; the close events go to {@code closed}. */
     private static Listener serveOne(ConnectionHandler handler, BlockingQueue<Outcome> closed) {
-        Listener l = Listener.bind(ListenOptions.builder().address(LOOPBACK).port(0).build(), new TcpEvents() {
-            @Override
-            public void closed(Connection connection, Outcome outcome) {
-                closed.add(outcome);
-            }
-        }, new Totals());
+        Listener l = Listener.bind(
+                ListenOptions.builder().address(LOOPBACK).port(0).build(),
+                new TcpEvents() {
+                    @Override
+                    public void closed(Connection connection, Outcome outcome) {
+                        closed.add(outcome);
+                    }
+                },
+                new Totals());
         Thread.ofVirtual().start(() -> l.serve(handler));
         return l;
     }
@@ -47,8 +50,10 @@ class ExecHandlerTest {
         byte[] payload = new byte[3 << 20];
         new Random(7).nextBytes(payload);
         BlockingQueue<Outcome> closed = new LinkedBlockingQueue<>();
-        try (Listener l = serveOne(new ExecHandler(List.of("cat"), OutputStream.nullOutputStream(), TrafficTap.NONE,
-                null), closed); Socket s = new Socket(LOOPBACK, l.local().port())) {
+        try (Listener l = serveOne(
+                        new ExecHandler(List.of("cat"), OutputStream.nullOutputStream(), TrafficTap.NONE, null),
+                        closed);
+                Socket s = new Socket(LOOPBACK, l.local().port())) {
             CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
                 try (InputStream in = s.getInputStream()) {
                     return in.readAllBytes();
@@ -68,12 +73,16 @@ class ExecHandlerTest {
     @Test
     void theChildKnowsBothEndsOfTheConnection() throws Exception {
         BlockingQueue<Outcome> closed = new LinkedBlockingQueue<>();
-        List<String> sh = List.of("/bin/sh", "-c",
+        List<String> sh = List.of(
+                "/bin/sh",
+                "-c",
                 "echo \"$NETKIT_REMOTE_ADDR $NETKIT_REMOTE_PORT $NETKIT_LOCAL_ADDR $NETKIT_LOCAL_PORT\"");
-        try (Listener l = serveOne(new ExecHandler(sh, OutputStream.nullOutputStream(), TrafficTap.NONE, null), closed);
+        try (Listener l =
+                        serveOne(new ExecHandler(sh, OutputStream.nullOutputStream(), TrafficTap.NONE, null), closed);
                 Socket s = new Socket(LOOPBACK, l.local().port())) {
             String line = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
-            assertEquals("127.0.0.1 " + s.getLocalPort() + " 127.0.0.1 " + l.local().port(), line);
+            assertEquals(
+                    "127.0.0.1 " + s.getLocalPort() + " 127.0.0.1 " + l.local().port(), line);
         }
     }
 
@@ -81,8 +90,11 @@ class ExecHandlerTest {
     void aCommandThatCannotStartEndsItsClientWithOneReadableLine() throws Exception {
         BlockingQueue<Outcome> closed = new LinkedBlockingQueue<>();
         ByteArrayOutputStream childErrors = new ByteArrayOutputStream();
-        try (Listener l = serveOne(new ExecHandler(List.of("/nonexistent/netkit-no-such-command"), childErrors,
-                TrafficTap.NONE, null), closed); Socket s = new Socket(LOOPBACK, l.local().port())) {
+        try (Listener l = serveOne(
+                        new ExecHandler(
+                                List.of("/nonexistent/netkit-no-such-command"), childErrors, TrafficTap.NONE, null),
+                        closed);
+                Socket s = new Socket(LOOPBACK, l.local().port())) {
             assertEquals(-1, s.getInputStream().read(), "the client is closed");
             Outcome o = closed.poll(30, TimeUnit.SECONDS);
             assertNotNull(o);

@@ -30,8 +30,12 @@ class FanOutTest {
     private static Client client(ServerSocket server, long id) throws Exception {
         SocketChannel ch = SocketChannel.open(new InetSocketAddress(LOOPBACK, server.getLocalPort()));
         Socket peer = server.accept();
-        Session s = new Session(new Connection(id, new SocketTransport(ch), new Totals()), SessionOptions.defaults(),
-                DataSink.discard(), TrafficTap.NONE, true);
+        Session s = new Session(
+                new Connection(id, new SocketTransport(ch), new Totals()),
+                SessionOptions.defaults(),
+                DataSink.discard(),
+                TrafficTap.NONE,
+                true);
         s.start();
         return new Client(s, peer);
     }
@@ -55,7 +59,9 @@ class FanOutTest {
             fan.endOfInput();
             for (Client c : clients) {
                 // everything sent, then our FIN: the peer reads to its end
-                assertArrayEquals("one two".getBytes(StandardCharsets.US_ASCII), c.peer().getInputStream().readAllBytes());
+                assertArrayEquals(
+                        "one two".getBytes(StandardCharsets.US_ASCII),
+                        c.peer().getInputStream().readAllBytes());
                 c.peer().close();
             }
         }

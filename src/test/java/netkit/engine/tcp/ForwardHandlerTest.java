@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import netkit.NetkitException;
 import netkit.engine.stream.Target;
-import netkit.net.Family;
 import netkit.engine.stream.TransportLayer;
+import netkit.net.Family;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -85,14 +85,24 @@ class ForwardHandlerTest {
     }
 
     private static Listener forwarder(Connector upstream, TcpEvents events, Duration idle) {
-        Listener l = Listener.bind(ListenOptions.builder().address(java.net.InetAddress.getLoopbackAddress()).port(0).keepOpen(true).build(), events, new Totals());
+        Listener l = Listener.bind(
+                ListenOptions.builder()
+                        .address(java.net.InetAddress.getLoopbackAddress())
+                        .port(0)
+                        .keepOpen(true)
+                        .build(),
+                events,
+                new Totals());
         Thread.ofVirtual().start(() -> l.serve(new ForwardHandler(upstream, idle, TrafficTap.NONE)));
         return l;
     }
 
     private static Socket dial(Listener l) throws IOException {
         Socket s = new Socket();
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), l.local().port()), 5000);
+        s.connect(
+                new InetSocketAddress(
+                        InetAddress.getLoopbackAddress(), l.local().port()),
+                5000);
         s.setSoTimeout(20_000);
         return s;
     }
@@ -104,7 +114,8 @@ class ForwardHandlerTest {
     }
 
     private static String sha256(byte[] b) throws Exception {
-        return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+        return java.util.HexFormat.of()
+                .formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
 
     private static byte[] readAll(InputStream in) throws IOException {
@@ -274,7 +285,9 @@ class ForwardHandlerTest {
                     Thread.sleep(1000);
                 }
                 long stalled = written.get();
-                assertTrue(stalled < 64L << 20, "the forwarder took " + stalled + " bytes for a client that reads nothing");
+                assertTrue(
+                        stalled < 64L << 20,
+                        "the forwarder took " + stalled + " bytes for a client that reads nothing");
                 assertTrue(writer.isAlive(), "the upstream's writer is blocked, not finished");
                 // and once the client reads, everything flows again, byte-exact in count
                 c.setSoTimeout(20_000);
@@ -298,8 +311,12 @@ class ForwardHandlerTest {
     void idleTimeoutEndsAQuietPair() throws Exception {
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Closes events = new Closes();
-            try (Listener l = forwarder(to(new Target.HostPort("127.0.0.1", upstream.getLocalPort())), events,
-                    Duration.ofMillis(300)); Socket c = dial(l); Socket up = upstream.accept()) {
+            try (Listener l = forwarder(
+                            to(new Target.HostPort("127.0.0.1", upstream.getLocalPort())),
+                            events,
+                            Duration.ofMillis(300));
+                    Socket c = dial(l);
+                    Socket up = upstream.accept()) {
                 assertEquals(-1, c.getInputStream().read());
                 assertEquals(Outcome.Kind.IDLE_TIMEOUT, events.next().kind());
                 up.setSoTimeout(10_000);
@@ -314,10 +331,19 @@ class ForwardHandlerTest {
         byte[] payload = random(1 << 20, 4);
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Closes events = new Closes();
-            Listener l = Listener.bindUnix(new UnixListen(sock, null, false),
-                    ListenOptions.builder().address(java.net.InetAddress.getLoopbackAddress()).port(0).keepOpen(true).build(), TransportLayer.NONE, events, new Totals());
-            Thread.ofVirtual().start(() -> l.serve(new ForwardHandler(
-                    to(new Target.HostPort("127.0.0.1", upstream.getLocalPort())), null, TrafficTap.NONE)));
+            Listener l = Listener.bindUnix(
+                    new UnixListen(sock, null, false),
+                    ListenOptions.builder()
+                            .address(java.net.InetAddress.getLoopbackAddress())
+                            .port(0)
+                            .keepOpen(true)
+                            .build(),
+                    TransportLayer.NONE,
+                    events,
+                    new Totals());
+            Thread.ofVirtual()
+                    .start(() -> l.serve(new ForwardHandler(
+                            to(new Target.HostPort("127.0.0.1", upstream.getLocalPort())), null, TrafficTap.NONE)));
             try (l) {
                 CompletableFuture<String> seen = digestingUpstream(upstream, new byte[0]);
                 try (SocketChannel c = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -332,5 +358,4 @@ class ForwardHandlerTest {
             }
         }
     }
-
 }

@@ -76,8 +76,14 @@ class ListenerTest {
 
     /** Loopback, port 0, with the given limits. */
     private static ListenOptions options(boolean keepOpen, int maxConns, int count, AccessRules access) {
-        return ListenOptions.builder().address(LOOPBACK).port(0).keepOpen(keepOpen).maxConns(maxConns).count(count)
-                .access(access).build();
+        return ListenOptions.builder()
+                .address(LOOPBACK)
+                .port(0)
+                .keepOpen(keepOpen)
+                .maxConns(maxConns)
+                .count(count)
+                .access(access)
+                .build();
     }
 
     private static int port(Listener l) {
@@ -91,7 +97,9 @@ class ListenerTest {
             CompletableFuture<Outcome> served = CompletableFuture.supplyAsync(() -> l.serve(UNTIL_EOF));
             try (Socket s = new Socket(LOOPBACK, port(l))) {
                 assertEquals("connection 1 open=1", ev.next());
-                assertThrows(ConnectException.class, () -> new Socket(LOOPBACK, port(l)).close(),
+                assertThrows(
+                        ConnectException.class,
+                        () -> new Socket(LOOPBACK, port(l)).close(),
                         "no second client is accepted meanwhile");
             }
             assertEquals(Outcome.CLOSED, served.get(10, TimeUnit.SECONDS));
@@ -134,7 +142,8 @@ class ListenerTest {
         Recorded ev = new Recorded();
         try (Listener l = Listener.bind(options(false, 0, 2, AccessRules.OPEN), ev, new Totals())) {
             CompletableFuture<Outcome> served = CompletableFuture.supplyAsync(() -> l.serve(UNTIL_EOF));
-            try (Socket a = new Socket(LOOPBACK, port(l)); Socket b = new Socket(LOOPBACK, port(l))) {
+            try (Socket a = new Socket(LOOPBACK, port(l));
+                    Socket b = new Socket(LOOPBACK, port(l))) {
                 assertEquals("connection 1 open=1", ev.next());
                 assertEquals("connection 2 open=2", ev.next());
                 assertThrows(ConnectException.class, () -> new Socket(LOOPBACK, port(l)).close());
@@ -150,7 +159,8 @@ class ListenerTest {
         AccessRules rules = new AccessRules(List.of(), List.of(Cidr.parse("127.0.0.0/8")));
         try (Listener l = Listener.bind(options(true, 0, 0, rules), ev, new Totals())) {
             Thread.ofVirtual().start(() -> l.serve(UNTIL_EOF));
-            try (Socket s = new Socket(LOOPBACK, port(l)); InputStream in = s.getInputStream()) {
+            try (Socket s = new Socket(LOOPBACK, port(l));
+                    InputStream in = s.getInputStream()) {
                 assertEquals("rejected denied by --deny 127.0.0.0/8", ev.next());
                 assertEquals(-1, in.read());
             }
@@ -177,8 +187,8 @@ class ListenerTest {
             try (Socket s = new Socket(LOOPBACK, port(l))) {
                 assertEquals("connection 1 open=1", ev.next());
                 String closed = ev.next();
-                assertTrue(closed.startsWith("closed 1 ERROR") && closed.contains("handshake failed: test layer"),
-                        closed);
+                assertTrue(
+                        closed.startsWith("closed 1 ERROR") && closed.contains("handshake failed: test layer"), closed);
                 assertEquals(-1, s.getInputStream().read());
             }
             assertEquals(1, served.getCount(), "the handler never saw the client");

@@ -26,7 +26,8 @@ class RobustnessUnitTest {
         Thread.sleep(250);
         t.warn("accept failed: Too many open files");
         assertEquals(3, lines.size());
-        assertTrue(lines.get(2).startsWith("accept failed: Too many open files (999 more like it in the last "),
+        assertTrue(
+                lines.get(2).startsWith("accept failed: Too many open files (999 more like it in the last "),
                 lines.get(2));
     }
 
@@ -62,13 +63,23 @@ class RobustnessUnitTest {
     @Test
     void echoSessionsOfSequentialClientsShareAHandfulOfReceiveBuffers() throws Exception {
         int before = BufferPool.SMALL.allocated();
-        try (Listener l = Listener.bind(ListenOptions.builder().address(java.net.InetAddress.getLoopbackAddress())
-                .port(0).backlog(50).keepOpen(true).count(200).build(), TcpEvents.NONE, new Totals())) {
-            Thread server = Thread.ofVirtual().start(() -> l.serve(new EchoHandler(
-                    new SessionOptions(null, StdinEofPolicy.SHUTDOWN, null, false, Traffic.BOTH, false), TrafficTap.NONE)));
+        try (Listener l = Listener.bind(
+                ListenOptions.builder()
+                        .address(java.net.InetAddress.getLoopbackAddress())
+                        .port(0)
+                        .backlog(50)
+                        .keepOpen(true)
+                        .count(200)
+                        .build(),
+                TcpEvents.NONE,
+                new Totals())) {
+            Thread server = Thread.ofVirtual()
+                    .start(() -> l.serve(new EchoHandler(
+                            new SessionOptions(null, StdinEofPolicy.SHUTDOWN, null, false, Traffic.BOTH, false),
+                            TrafficTap.NONE)));
             for (int i = 0; i < 200; i++) {
-                try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(),
-                        l.local().port())) {
+                try (java.net.Socket s = new java.net.Socket(
+                        java.net.InetAddress.getLoopbackAddress(), l.local().port())) {
                     s.getOutputStream().write(1);
                     s.shutdownOutput();
                     assertEquals(1, s.getInputStream().read());
@@ -84,11 +95,14 @@ class RobustnessUnitTest {
 
     @Test
     void theJdksElevenLineStartFailureBecomesOneReason() {
-        IOException e = new IOException("Cannot run program \"cat\": Bad file descriptor, error: 24 (Too many open files) \n"
-                + "Possible reasons:\n  - Spawn helper ran into JDK version mismatch\n"
-                + "Possible solutions:\n  - Restart JVM, especially after in-place JDK updates");
+        IOException e =
+                new IOException("Cannot run program \"cat\": Bad file descriptor, error: 24 (Too many open files) \n"
+                        + "Possible reasons:\n  - Spawn helper ran into JDK version mismatch\n"
+                        + "Possible solutions:\n  - Restart JVM, especially after in-place JDK updates");
         assertEquals("Too many open files", ExecHandler.startFailure(e));
-        assertEquals("No such file or directory", ExecHandler.startFailure(
-                new IOException("Cannot run program \"x\": error=2, No such file or directory")));
+        assertEquals(
+                "No such file or directory",
+                ExecHandler.startFailure(
+                        new IOException("Cannot run program \"x\": error=2, No such file or directory")));
     }
 }

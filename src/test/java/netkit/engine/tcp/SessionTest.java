@@ -24,7 +24,8 @@ class SessionTest {
     private record Pair(Connection ours, Socket theirs) {}
 
     private static Pair pair(ServerSocket server) throws Exception {
-        SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+        SocketChannel ch =
+                SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
         return new Pair(new Connection(1, new netkit.engine.stream.SocketTransport(ch), new Totals()), server.accept());
     }
 
@@ -69,8 +70,12 @@ class SessionTest {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Pair p = pair(server);
             StringBuilder got = new StringBuilder();
-            Session s = new Session(p.ours(), SessionOptions.defaults(),
-                    (from, data) -> got.append(StandardCharsets.UTF_8.decode(data)), TrafficTap.NONE, true);
+            Session s = new Session(
+                    p.ours(),
+                    SessionOptions.defaults(),
+                    (from, data) -> got.append(StandardCharsets.UTF_8.decode(data)),
+                    TrafficTap.NONE,
+                    true);
             s.start();
             assertTrue(s.send(ByteBuffer.wrap("ping".getBytes(StandardCharsets.UTF_8))));
             s.endOfInput();
@@ -93,7 +98,8 @@ class SessionTest {
         ByteBuffer out = ByteBuffer.allocate(64);
         StringBuilder sb = new StringBuilder();
         for (String chunk : new String[] {"a\n", "b\r", "\nc", "\r\n", "\n\n"}) {
-            sb.append(StandardCharsets.US_ASCII.decode(enc.encode(ByteBuffer.wrap(chunk.getBytes(StandardCharsets.US_ASCII)), out)));
+            sb.append(StandardCharsets.US_ASCII.decode(
+                    enc.encode(ByteBuffer.wrap(chunk.getBytes(StandardCharsets.US_ASCII)), out)));
         }
         assertEquals("a\r\nb\r\nc\r\n\r\n\r\n", sb.toString());
     }

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 class SplicePumpTest {
     private static final int SIZE = 6 << 20;
     /** A thread per task: the common pool has one thread on two cores, and these tasks block. */
-    private static final java.util.concurrent.Executor EXEC = r -> Thread.ofPlatform().daemon().start(r);
+    private static final java.util.concurrent.Executor EXEC =
+            r -> Thread.ofPlatform().daemon().start(r);
 
     @TempDir
     Path dir;
@@ -56,7 +57,8 @@ class SplicePumpTest {
     private record Pair(Connection ours, Socket theirs) {}
 
     private static Pair pair(ServerSocket server) throws Exception {
-        SocketChannel ch = SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+        SocketChannel ch =
+                SocketChannel.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
         return new Pair(new Connection(1, new netkit.engine.stream.SocketTransport(ch), new Totals()), server.accept());
     }
 
@@ -124,22 +126,33 @@ class SplicePumpTest {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Pair p = pair(server);
             Pipe out = Pipe.open();
-            CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(() -> {
-                try (InputStream in = Channels.newInputStream(out.source())) {
-                    return sha(in);
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }, EXEC);
-            CompletableFuture.runAsync(() -> {
-                try (Socket s = p.theirs()) {
-                    s.getOutputStream().write(data);
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }, EXEC);
-            Outcome o = Relay.start(p.ours(), null, -1, SessionOptions.defaults(),
-                    DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())), tap).done().get(30, TimeUnit.SECONDS);
+            CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (InputStream in = Channels.newInputStream(out.source())) {
+                            return sha(in);
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    EXEC);
+            CompletableFuture.runAsync(
+                    () -> {
+                        try (Socket s = p.theirs()) {
+                            s.getOutputStream().write(data);
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    EXEC);
+            Outcome o = Relay.start(
+                            p.ours(),
+                            null,
+                            -1,
+                            SessionOptions.defaults(),
+                            DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())),
+                            tap)
+                    .done()
+                    .get(30, TimeUnit.SECONDS);
             out.sink().close();
             assertEquals(Outcome.CLOSED, o);
             assertArrayEquals(sha(data), got.get(30, TimeUnit.SECONDS));
@@ -169,7 +182,10 @@ class SplicePumpTest {
 
     @Test
     void forcedOffTakesTheBufferPathByteExact() throws Exception {
-        withProperty("off", () -> assertEquals(0, receiveIntoPipe(random(SIZE, 3), TrafficTap.NONE).bytesReadDirectly()));
+        withProperty(
+                "off",
+                () -> assertEquals(
+                        0, receiveIntoPipe(random(SIZE, 3), TrafficTap.NONE).bytesReadDirectly()));
     }
 
     @Test
@@ -179,15 +195,24 @@ class SplicePumpTest {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
                 FileOutputStream fo = new FileOutputStream(file.toFile())) {
             Pair p = pair(server);
-            CompletableFuture.runAsync(() -> {
-                try (Socket s = p.theirs()) {
-                    s.getOutputStream().write(data);
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }, EXEC);
-            Outcome o = Relay.start(p.ours(), null, -1, SessionOptions.defaults(),
-                    DataSink.to(fo.getChannel(), "the output", fdOf(file)), TrafficTap.NONE).done().get(30, TimeUnit.SECONDS);
+            CompletableFuture.runAsync(
+                    () -> {
+                        try (Socket s = p.theirs()) {
+                            s.getOutputStream().write(data);
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    EXEC);
+            Outcome o = Relay.start(
+                            p.ours(),
+                            null,
+                            -1,
+                            SessionOptions.defaults(),
+                            DataSink.to(fo.getChannel(), "the output", fdOf(file)),
+                            TrafficTap.NONE)
+                    .done()
+                    .get(30, TimeUnit.SECONDS);
             assertEquals(Outcome.CLOSED, o);
             assertEquals(SIZE, p.ours().bytesReadDirectly());
         }
@@ -208,16 +233,24 @@ class SplicePumpTest {
             try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
                     FileOutputStream full = new FileOutputStream("/dev/full")) {
                 Pair p = pair(server);
-                CompletableFuture.runAsync(() -> {
-                    try (Socket s = p.theirs()) {
-                        s.getOutputStream().write(new byte[1 << 20]);
-                    } catch (IOException ignored) {
-                        // we close on the error: a reset is fine
-                    }
-                }, EXEC);
-                Outcome o = Relay.start(p.ours(), null, -1, SessionOptions.defaults(),
-                        DataSink.to(full.getChannel(), "the output", fdOf(Path.of("/dev/full"))), TrafficTap.NONE)
-                        .done().get(30, TimeUnit.SECONDS);
+                CompletableFuture.runAsync(
+                        () -> {
+                            try (Socket s = p.theirs()) {
+                                s.getOutputStream().write(new byte[1 << 20]);
+                            } catch (IOException ignored) {
+                                // we close on the error: a reset is fine
+                            }
+                        },
+                        EXEC);
+                Outcome o = Relay.start(
+                                p.ours(),
+                                null,
+                                -1,
+                                SessionOptions.defaults(),
+                                DataSink.to(full.getChannel(), "the output", fdOf(Path.of("/dev/full"))),
+                                TrafficTap.NONE)
+                        .done()
+                        .get(30, TimeUnit.SECONDS);
                 assertEquals(Outcome.Kind.ERROR, o.kind());
                 message[0] = o.error().getMessage();
             }
@@ -237,18 +270,25 @@ class SplicePumpTest {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
                 FileInputStream in = new FileInputStream(file.toFile())) {
             Pair p = pair(server);
-            CompletableFuture<byte[]> peer = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = p.theirs()) {
-                    byte[] h = sha(s.getInputStream()); // until our FIN
-                    s.getOutputStream().write(answer);
-                    return h;
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }, EXEC);
+            CompletableFuture<byte[]> peer = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (Socket s = p.theirs()) {
+                            byte[] h = sha(s.getInputStream()); // until our FIN
+                            s.getOutputStream().write(answer);
+                            return h;
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    EXEC);
             Pipe out = Pipe.open();
-            Session s = Relay.start(p.ours(), in.getChannel(), fdOf(file), SessionOptions.defaults(),
-                    DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())), TrafficTap.NONE);
+            Session s = Relay.start(
+                    p.ours(),
+                    in.getChannel(),
+                    fdOf(file),
+                    SessionOptions.defaults(),
+                    DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())),
+                    TrafficTap.NONE);
             assertEquals(Outcome.CLOSED, s.done().get(30, TimeUnit.SECONDS));
             assertArrayEquals(sha(data), peer.get(30, TimeUnit.SECONDS));
             out.sink().close();
@@ -264,26 +304,30 @@ class SplicePumpTest {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Pair p = pair(server);
             Pipe in = Pipe.open();
-            CompletableFuture.runAsync(() -> {
-                try (var sink = in.sink()) {
-                    ByteBuffer b = ByteBuffer.wrap(data);
-                    while (b.hasRemaining()) {
-                        sink.write(b);
-                    }
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            }, EXEC);
-            CompletableFuture<byte[]> peer = CompletableFuture.supplyAsync(() -> {
-                try (Socket s = p.theirs()) {
-                    return sha(s.getInputStream());
-                } catch (Exception e) {
-                    throw new RuntimeException(e);
-                }
-            }, EXEC);
+            CompletableFuture.runAsync(
+                    () -> {
+                        try (var sink = in.sink()) {
+                            ByteBuffer b = ByteBuffer.wrap(data);
+                            while (b.hasRemaining()) {
+                                sink.write(b);
+                            }
+                        } catch (IOException e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    EXEC);
+            CompletableFuture<byte[]> peer = CompletableFuture.supplyAsync(
+                    () -> {
+                        try (Socket s = p.theirs()) {
+                            return sha(s.getInputStream());
+                        } catch (Exception e) {
+                            throw new RuntimeException(e);
+                        }
+                    },
+                    EXEC);
             SessionOptions options = new SessionOptions(null, StdinEofPolicy.SHUTDOWN, null, true, Traffic.BOTH, crlf);
-            Session s = Relay.start(p.ours(), in.source(), Descriptors.fd(in.source()), options, DataSink.discard(),
-                    TrafficTap.NONE);
+            Session s = Relay.start(
+                    p.ours(), in.source(), Descriptors.fd(in.source()), options, DataSink.discard(), TrafficTap.NONE);
             assertEquals(Outcome.CLOSED, s.done().get(30, TimeUnit.SECONDS));
             if (!crlf) {
                 assertArrayEquals(sha(data), peer.get(30, TimeUnit.SECONDS));
@@ -297,7 +341,9 @@ class SplicePumpTest {
     @Test
     void aStdinPipeTakesTheBufferPathByDefaultAndIsSplicedWithAll() throws Exception {
         assertEquals(0, sendFromPipe(random(SIZE, 6), false).bytesWrittenDirectly());
-        withProperty("all", () -> assertEquals(SIZE, sendFromPipe(random(SIZE, 7), false).bytesWrittenDirectly()));
+        withProperty(
+                "all",
+                () -> assertEquals(SIZE, sendFromPipe(random(SIZE, 7), false).bytesWrittenDirectly()));
     }
 
     @Test
@@ -320,10 +366,15 @@ class SplicePumpTest {
                 Pair p = pair(server);
                 Pipe in = Pipe.open(); // never written to
                 Pipe out = Pipe.open();
-                SessionOptions options = new SessionOptions(Duration.ofMillis(300), StdinEofPolicy.SHUTDOWN, null, true,
-                        Traffic.BOTH, false);
-                Session s = Relay.start(p.ours(), in.source(), Descriptors.fd(in.source()), options,
-                        DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())), TrafficTap.NONE);
+                SessionOptions options = new SessionOptions(
+                        Duration.ofMillis(300), StdinEofPolicy.SHUTDOWN, null, true, Traffic.BOTH, false);
+                Session s = Relay.start(
+                        p.ours(),
+                        in.source(),
+                        Descriptors.fd(in.source()),
+                        options,
+                        DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())),
+                        TrafficTap.NONE);
                 assertEquals(Outcome.IDLE_TIMEOUT, s.done().get(30, TimeUnit.SECONDS));
                 p.theirs().setSoTimeout(20_000);
                 assertEquals(-1, p.theirs().getInputStream().read(), "the peer sees our close");

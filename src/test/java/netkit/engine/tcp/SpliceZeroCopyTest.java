@@ -105,15 +105,24 @@ class SpliceZeroCopyTest {
     private static Listener forwarder(int upstreamPort, TcpEvents events, TrafficTap tap) {
         Target t = new Target.HostPort("127.0.0.1", upstreamPort);
         Connector up = new Connector(t, Family.ANY, null, 0, CONNECT, SocketTuning.NONE, TransportLayer.NONE, t);
-        Listener l = Listener.bind(ListenOptions.builder().address(InetAddress.getLoopbackAddress()).port(0)
-                .keepOpen(true).build(), events, new Totals());
+        Listener l = Listener.bind(
+                ListenOptions.builder()
+                        .address(InetAddress.getLoopbackAddress())
+                        .port(0)
+                        .keepOpen(true)
+                        .build(),
+                events,
+                new Totals());
         Thread.ofVirtual().start(() -> l.serve(new ForwardHandler(up, null, tap)));
         return l;
     }
 
     private static Socket dial(Listener l) throws IOException {
         Socket s = new Socket();
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), l.local().port()), 5000);
+        s.connect(
+                new InetSocketAddress(
+                        InetAddress.getLoopbackAddress(), l.local().port()),
+                5000);
         s.setSoTimeout(20_000);
         return s;
     }
@@ -167,7 +176,10 @@ class SpliceZeroCopyTest {
             assertEquals(sha256(down), sha256(Arrays.copyOfRange(got, 64, got.length)));
         }
         Closed closed = events.next();
-        assertEquals(Outcome.Kind.CLOSED, closed.outcome().kind(), String.valueOf(closed.outcome().error()));
+        assertEquals(
+                Outcome.Kind.CLOSED,
+                closed.outcome().kind(),
+                String.valueOf(closed.outcome().error()));
         Connection client = closed.client();
         Connection upConn = closed.outcome().upstream();
         assertEquals(up.length, client.bytesRead());
@@ -238,7 +250,8 @@ class SpliceZeroCopyTest {
         long offered = 512L << 20;
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Closes events = new Closes();
-            try (Listener l = forwarder(upstream.getLocalPort(), events, TrafficTap.NONE); Socket c = dial(l);
+            try (Listener l = forwarder(upstream.getLocalPort(), events, TrafficTap.NONE);
+                    Socket c = dial(l);
                     Socket up = upstream.accept()) {
                 AtomicLong written = new AtomicLong();
                 Thread writer = Thread.ofVirtual().start(() -> {
@@ -259,7 +272,9 @@ class SpliceZeroCopyTest {
                     Thread.sleep(1000);
                 }
                 long stalled = written.get();
-                assertTrue(stalled < 64L << 20, "the forwarder took " + stalled + " bytes for a client that reads nothing");
+                assertTrue(
+                        stalled < 64L << 20,
+                        "the forwarder took " + stalled + " bytes for a client that reads nothing");
                 assertTrue(writer.isAlive(), "the upstream's writer is blocked, not finished");
                 Connection client = l.connections().getFirst();
                 assertTrue(client.bytesWrittenDirectly() > 0, "the zero-copy path moved the bytes");
@@ -283,7 +298,8 @@ class SpliceZeroCopyTest {
     void anUpstreamResetIsAnErrorWithItsCode() throws Exception {
         try (ServerSocket upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Closes events = new Closes();
-            try (Listener l = forwarder(upstream.getLocalPort(), events, TrafficTap.NONE); Socket c = dial(l)) {
+            try (Listener l = forwarder(upstream.getLocalPort(), events, TrafficTap.NONE);
+                    Socket c = dial(l)) {
                 try (Socket up = upstream.accept()) {
                     c.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
                     byte[] five = up.getInputStream().readNBytes(5);
@@ -361,15 +377,23 @@ class SpliceZeroCopyTest {
         byte[] up = random(4 << 20, 17);
         try (ServerSocket a = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
                 ServerSocket b = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Connection client = new Connection(1, new SocketTransport(SocketChannel.open(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), a.getLocalPort()))), new Totals());
-            Connection upstream = new Connection(2, new SocketTransport(SocketChannel.open(
-                    new InetSocketAddress(InetAddress.getLoopbackAddress(), b.getLocalPort()))), new Totals());
-            try (Socket clientPeer = a.accept(); Socket upstreamPeer = b.accept()) {
+            Connection client = new Connection(
+                    1,
+                    new SocketTransport(SocketChannel.open(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), a.getLocalPort()))),
+                    new Totals());
+            Connection upstream = new Connection(
+                    2,
+                    new SocketTransport(SocketChannel.open(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), b.getLocalPort()))),
+                    new Totals());
+            try (Socket clientPeer = a.accept();
+                    Socket upstreamPeer = b.accept()) {
                 clientPeer.setSoTimeout(20_000);
                 upstreamPeer.setSoTimeout(20_000);
-                CompletableFuture<Outcome> done = async(() -> new Splice(client, upstream, TrafficTap.NONE, null,
-                        Splice.BULK_BUFFER).run(ByteBuffer.wrap("first".getBytes(StandardCharsets.US_ASCII)), false));
+                CompletableFuture<Outcome> done =
+                        async(() -> new Splice(client, upstream, TrafficTap.NONE, null, Splice.BULK_BUFFER)
+                                .run(ByteBuffer.wrap("first".getBytes(StandardCharsets.US_ASCII)), false));
                 CompletableFuture<String> got = async(() -> {
                     try {
                         return sha256(readAll(upstreamPeer.getInputStream()));

@@ -33,7 +33,11 @@ class UnixListenerTest {
     Path dir;
 
     private static ListenOptions options(boolean keepOpen, int maxConns) {
-        return ListenOptions.builder().backlog(16).keepOpen(keepOpen).maxConns(maxConns).build();
+        return ListenOptions.builder()
+                .backlog(16)
+                .keepOpen(keepOpen)
+                .maxConns(maxConns)
+                .build();
     }
 
     /** Events as strings, in order. */
@@ -93,8 +97,12 @@ class UnixListenerTest {
     void createsTheFileWithItsModeNamesClientsByThePathAndRemovesItOnClose() throws Exception {
         Path sock = dir.resolve("echo.sock");
         Recorder events = new Recorder();
-        Listener l = Listener.bindUnix(new UnixListen(sock, PosixFilePermissions.fromString("rw-------"), false),
-                options(true, 0), TransportLayer.NONE, events, new Totals());
+        Listener l = Listener.bindUnix(
+                new UnixListen(sock, PosixFilePermissions.fromString("rw-------"), false),
+                options(true, 0),
+                TransportLayer.NONE,
+                events,
+                new Totals());
         Thread t = serve(l, new EchoHandler(SessionOptions.defaults(), TrafficTap.NONE));
         assertEquals("listening " + sock + " unix", events.next());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
@@ -118,9 +126,14 @@ class UnixListenerTest {
         try (ServerSocketChannel other = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             other.bind(UnixDomainSocketAddress.of(sock));
             for (boolean unlink : new boolean[] {false, true}) {
-                NetkitException e = assertThrows(NetkitException.class, () -> Listener.bindUnix(
-                        new UnixListen(sock, null, unlink), options(true, 0), TransportLayer.NONE, TcpEvents.NONE,
-                        new Totals()));
+                NetkitException e = assertThrows(
+                        NetkitException.class,
+                        () -> Listener.bindUnix(
+                                new UnixListen(sock, null, unlink),
+                                options(true, 0),
+                                TransportLayer.NONE,
+                                TcpEvents.NONE,
+                                new Totals()));
                 assertEquals(ExitCode.BIND, e.exitCode());
                 assertEquals("EADDRINUSE", e.code());
                 assertTrue(e.getMessage().contains("a server is listening there"), e.getMessage());
@@ -136,12 +149,22 @@ class UnixListenerTest {
         dead.bind(UnixDomainSocketAddress.of(sock));
         dead.close(); // the JDK leaves the file, as a killed process would
         assertTrue(Files.exists(sock));
-        NetkitException e = assertThrows(NetkitException.class, () -> Listener.bindUnix(
-                new UnixListen(sock, null, false), options(true, 0), TransportLayer.NONE, TcpEvents.NONE, new Totals()));
+        NetkitException e = assertThrows(
+                NetkitException.class,
+                () -> Listener.bindUnix(
+                        new UnixListen(sock, null, false),
+                        options(true, 0),
+                        TransportLayer.NONE,
+                        TcpEvents.NONE,
+                        new Totals()));
         assertEquals(ExitCode.BIND, e.exitCode());
         assertTrue(e.getMessage().contains("--unlink"), e.getMessage());
-        try (Listener l = Listener.bindUnix(new UnixListen(sock, null, true), options(true, 0), TransportLayer.NONE,
-                TcpEvents.NONE, new Totals())) {
+        try (Listener l = Listener.bindUnix(
+                new UnixListen(sock, null, true),
+                options(true, 0),
+                TransportLayer.NONE,
+                TcpEvents.NONE,
+                new Totals())) {
             Thread t = serve(l, new EchoHandler(SessionOptions.defaults(), TrafficTap.NONE));
             try (SocketChannel c = dial(sock)) {
                 c.write(ByteBuffer.wrap("x\n".getBytes(StandardCharsets.UTF_8)));
@@ -157,17 +180,28 @@ class UnixListenerTest {
     void aFileThatIsNotASocketIsNeverRemoved() throws Exception {
         Path file = dir.resolve("data.txt");
         Files.writeString(file, "keep me");
-        NetkitException e = assertThrows(NetkitException.class, () -> Listener.bindUnix(
-                new UnixListen(file, null, true), options(true, 0), TransportLayer.NONE, TcpEvents.NONE, new Totals()));
+        NetkitException e = assertThrows(
+                NetkitException.class,
+                () -> Listener.bindUnix(
+                        new UnixListen(file, null, true),
+                        options(true, 0),
+                        TransportLayer.NONE,
+                        TcpEvents.NONE,
+                        new Totals()));
         assertEquals(ExitCode.BIND, e.exitCode());
         assertEquals("keep me", Files.readString(file));
     }
 
     @Test
     void aMissingDirectoryIsABindError() {
-        NetkitException e = assertThrows(NetkitException.class, () -> Listener.bindUnix(
-                new UnixListen(dir.resolve("no/such/dir.sock"), null, false), options(true, 0), TransportLayer.NONE,
-                TcpEvents.NONE, new Totals()));
+        NetkitException e = assertThrows(
+                NetkitException.class,
+                () -> Listener.bindUnix(
+                        new UnixListen(dir.resolve("no/such/dir.sock"), null, false),
+                        options(true, 0),
+                        TransportLayer.NONE,
+                        TcpEvents.NONE,
+                        new Totals()));
         assertEquals(ExitCode.BIND, e.exitCode());
     }
 
@@ -175,8 +209,8 @@ class UnixListenerTest {
     void maxConnsLimitsUnixClientsToo() throws Exception {
         Path sock = dir.resolve("limit.sock");
         Recorder events = new Recorder();
-        Listener l = Listener.bindUnix(new UnixListen(sock, null, false), options(true, 1), TransportLayer.NONE,
-                events, new Totals());
+        Listener l = Listener.bindUnix(
+                new UnixListen(sock, null, false), options(true, 1), TransportLayer.NONE, events, new Totals());
         Thread t = serve(l, new EchoHandler(SessionOptions.defaults(), TrafficTap.NONE));
         events.next(); // listening
         try (SocketChannel first = dial(sock)) {

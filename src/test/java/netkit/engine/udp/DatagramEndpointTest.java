@@ -31,7 +31,8 @@ class DatagramEndpointTest {
     @Test
     void ttlOnJava21IsAClearErrorNotANoOp() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Runtime.version().feature() < 22, "runs on Java 21 only");
-        NetkitException e = assertThrows(NetkitException.class, () -> open(loopback("127.0.0.1").ttl(7)));
+        NetkitException e = assertThrows(
+                NetkitException.class, () -> open(loopback("127.0.0.1").ttl(7)));
         assertTrue(e.getMessage().startsWith("cannot set TTL 7: needs Java 22 or newer"), e.getMessage());
     }
 
@@ -60,18 +61,26 @@ class DatagramEndpointTest {
     @Test
     void joinAndLeaveAtRuntimeChangeTheMemberships() throws Exception {
         java.net.NetworkInterface lo = java.net.NetworkInterface.getByName("lo");
-        InetAddress g1 = InetAddress.getByName("239.255.201." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255));
-        InetAddress g2 = InetAddress.getByName("239.255.202." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255));
-        EndpointConfig.Builder wildcard = EndpointConfig.builder().family(java.net.StandardProtocolFamily.INET)
-                .bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)).reuseAddress(true)
+        InetAddress g1 = InetAddress.getByName("239.255.201."
+                + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255));
+        InetAddress g2 = InetAddress.getByName("239.255.202."
+                + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255));
+        EndpointConfig.Builder wildcard = EndpointConfig.builder()
+                .family(java.net.StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0))
+                .reuseAddress(true)
                 .multicast(lo, 0, true);
         try (DatagramEndpoint e = open(wildcard)) {
             e.join(g1, lo, null);
             e.join(g2, lo, null);
-            assertEquals(java.util.List.of(g1, g2), e.memberships().stream().map(k -> k.group()).toList());
+            assertEquals(
+                    java.util.List.of(g1, g2),
+                    e.memberships().stream().map(k -> k.group()).toList());
             assertTrue(e.leave(g1));
             assertEquals(false, e.leave(g1));
-            assertEquals(java.util.List.of(g2), e.memberships().stream().map(k -> k.group()).toList());
+            assertEquals(
+                    java.util.List.of(g2),
+                    e.memberships().stream().map(k -> k.group()).toList());
             int port = e.localAddress().getPort();
             e.send("to g2".getBytes(StandardCharsets.UTF_8), new InetSocketAddress(g2, port));
             assertEquals("to g2", new String(e.receive(Duration.ofSeconds(10)).payload(), StandardCharsets.UTF_8));
@@ -81,20 +90,25 @@ class DatagramEndpointTest {
     @Test
     void afterLeaveAGroupDatagramIsNoLongerReceived() throws Exception {
         java.net.NetworkInterface lo = java.net.NetworkInterface.getByName("lo");
-        InetAddress group = InetAddress.getByName("239.255.203." + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255));
-        EndpointConfig.Builder wildcard = EndpointConfig.builder().family(java.net.StandardProtocolFamily.INET)
-                .bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0)).multicast(lo, 0, true);
+        InetAddress group = InetAddress.getByName("239.255.203."
+                + java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 255));
+        EndpointConfig.Builder wildcard = EndpointConfig.builder()
+                .family(java.net.StandardProtocolFamily.INET)
+                .bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 0))
+                .multicast(lo, 0, true);
         try (DatagramEndpoint member = open(wildcard);
                 DatagramEndpoint sender = open(loopback("127.0.0.1").multicast(lo, 0, true))) {
             int port = member.localAddress().getPort();
             member.join(group, lo, null);
             sender.send("joined".getBytes(StandardCharsets.UTF_8), new InetSocketAddress(group, port));
-            assertEquals("joined", new String(member.receive(Duration.ofSeconds(10)).payload(), StandardCharsets.UTF_8));
+            assertEquals(
+                    "joined", new String(member.receive(Duration.ofSeconds(10)).payload(), StandardCharsets.UTF_8));
             member.leave(group);
             sender.send("after leave".getBytes(StandardCharsets.UTF_8), new InetSocketAddress(group, port));
             // a unicast marker sent after it: whatever the group datagram did, the marker comes behind it
             sender.send("marker".getBytes(StandardCharsets.UTF_8), new InetSocketAddress("127.0.0.1", port));
-            assertEquals("marker", new String(member.receive(Duration.ofSeconds(10)).payload(), StandardCharsets.UTF_8));
+            assertEquals(
+                    "marker", new String(member.receive(Duration.ofSeconds(10)).payload(), StandardCharsets.UTF_8));
         }
     }
 
@@ -153,8 +167,8 @@ class DatagramEndpointTest {
     @Test
     void bindingAPortInUseIsExitSix() throws Exception {
         try (DatagramEndpoint taken = open(loopback("127.0.0.1"))) {
-            NetkitException e = assertThrows(NetkitException.class,
-                    () -> open(loopback("127.0.0.1").bind(taken.localAddress())));
+            NetkitException e = assertThrows(
+                    NetkitException.class, () -> open(loopback("127.0.0.1").bind(taken.localAddress())));
             assertEquals(ExitCode.BIND, e.exitCode());
             assertEquals("EADDRINUSE", e.code());
         }

@@ -47,7 +47,8 @@ class DatagramSourceTest {
 
     @Test
     void linesKeepTheirNewlineAndALastLineWithoutOneIsSentAsItIs() throws IOException {
-        assertEquals(List.of("a\n", "\n", "b\r\n", "tail"),
+        assertEquals(
+                List.of("a\n", "\n", "b\r\n", "tail"),
                 all(DatagramSource.lines(new ByteArrayInputStream("a\n\nb\r\ntail".getBytes()), 100)));
     }
 
@@ -68,7 +69,9 @@ class DatagramSourceTest {
 
     @Test
     void emptyInputYieldsNothing() throws IOException {
-        assertNull(DatagramSource.lines(new ByteArrayInputStream(new byte[0]), 10).next());
-        assertNull(DatagramSource.chunks(new ByteArrayInputStream(new byte[0]), 10).next());
+        assertNull(
+                DatagramSource.lines(new ByteArrayInputStream(new byte[0]), 10).next());
+        assertNull(
+                DatagramSource.chunks(new ByteArrayInputStream(new byte[0]), 10).next());
     }
 }

@@ -16,7 +16,8 @@ class EchoPolicyTest {
     void noAnswerToTheServicesThatAnswerEverything() {
         EchoPolicy p = new EchoPolicy(at("127.0.0.1", 7000));
         for (int port : new int[] {7, 13, 17, 19, 37}) {
-            assertEquals("port " + port + " is a service that answers every datagram (a loop)",
+            assertEquals(
+                    "port " + port + " is a service that answers every datagram (a loop)",
                     p.refuse(at("127.0.0.2", port)));
         }
         assertNull(p.refuse(at("127.0.0.2", 40000)));
@@ -24,7 +25,9 @@ class EchoPolicyTest {
 
     @Test
     void noAnswerToOurOwnAddressAndPortAlsoOnTheWildcardAndMapped() {
-        assertTrue(new EchoPolicy(at("127.0.0.1", 7000)).refuse(at("127.0.0.1", 7000)).contains("own address"));
+        assertTrue(new EchoPolicy(at("127.0.0.1", 7000))
+                .refuse(at("127.0.0.1", 7000))
+                .contains("own address"));
         EchoPolicy any = new EchoPolicy(at("::", 7000));
         assertTrue(any.refuse(at("::ffff:127.0.0.1", 7000)).contains("own address"));
         assertTrue(any.refuse(at("::1", 7000)).contains("own address"));

@@ -22,8 +22,10 @@ class UdpForwarderTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static DatagramEndpoint bound() {
-        return DatagramEndpoint.open(EndpointConfig.builder().family(DatagramEndpoint.familyOf(LOOPBACK))
-                .bind(new InetSocketAddress(LOOPBACK, 0)).build());
+        return DatagramEndpoint.open(EndpointConfig.builder()
+                .family(DatagramEndpoint.familyOf(LOOPBACK))
+                .bind(new InetSocketAddress(LOOPBACK, 0))
+                .build());
     }
 
     /** Events as strings. */
@@ -62,8 +64,10 @@ class UdpForwarderTest {
                     if (d == null) {
                         return;
                     }
-                    upstream.send((prefix + ":" + new String(d.payload(), StandardCharsets.UTF_8) + ":" + d.port())
-                            .getBytes(StandardCharsets.UTF_8), d.peer());
+                    upstream.send(
+                            (prefix + ":" + new String(d.payload(), StandardCharsets.UTF_8) + ":" + d.port())
+                                    .getBytes(StandardCharsets.UTF_8),
+                            d.peer());
                 }
             } catch (Exception e) {
                 // closed at the end of the test
@@ -77,8 +81,10 @@ class UdpForwarderTest {
 
     @Test
     void eachClientGetsItsOwnUpstreamSocketAndItsOwnReplies() throws Exception {
-        try (DatagramEndpoint upstream = bound(); DatagramEndpoint front = bound();
-                DatagramEndpoint a = bound(); DatagramEndpoint b = bound()) {
+        try (DatagramEndpoint upstream = bound();
+                DatagramEndpoint front = bound();
+                DatagramEndpoint a = bound();
+                DatagramEndpoint b = bound()) {
             answering(upstream, "up");
             Recorder events = new Recorder();
             UdpForwarder fwd = new UdpForwarder(front, upstream.localAddress(), Duration.ofSeconds(30), 0, events);
@@ -120,7 +126,9 @@ class UdpForwarderTest {
 
     @Test
     void aQuietMappingExpiresAndANewDatagramMakesANewOne() throws Exception {
-        try (DatagramEndpoint upstream = bound(); DatagramEndpoint front = bound(); DatagramEndpoint a = bound()) {
+        try (DatagramEndpoint upstream = bound();
+                DatagramEndpoint front = bound();
+                DatagramEndpoint a = bound()) {
             answering(upstream, "up");
             Recorder events = new Recorder();
             UdpForwarder fwd = new UdpForwarder(front, upstream.localAddress(), Duration.ofMillis(300), 0, events);
@@ -147,8 +155,10 @@ class UdpForwarderTest {
 
     @Test
     void theMappingLimitDropsNewClientsUntilOneExpires() throws Exception {
-        try (DatagramEndpoint upstream = bound(); DatagramEndpoint front = bound();
-                DatagramEndpoint a = bound(); DatagramEndpoint b = bound()) {
+        try (DatagramEndpoint upstream = bound();
+                DatagramEndpoint front = bound();
+                DatagramEndpoint a = bound();
+                DatagramEndpoint b = bound()) {
             answering(upstream, "up");
             Recorder events = new Recorder();
             UdpForwarder fwd = new UdpForwarder(front, upstream.localAddress(), Duration.ofSeconds(30), 1, events);
@@ -176,7 +186,8 @@ class UdpForwarderTest {
         try (DatagramEndpoint gone = bound()) {
             nobody = gone.localAddress();
         }
-        try (DatagramEndpoint front = bound(); DatagramEndpoint a = bound()) {
+        try (DatagramEndpoint front = bound();
+                DatagramEndpoint a = bound()) {
             Recorder events = new Recorder();
             UdpForwarder fwd = new UdpForwarder(front, nobody, Duration.ofSeconds(30), 0, events);
             Thread.ofVirtual().start(() -> {
@@ -190,8 +201,10 @@ class UdpForwarderTest {
                 a.send("hello?".getBytes(StandardCharsets.UTF_8), front.localAddress());
                 events.next(); // mapped
                 String closed = events.next();
-                assertTrue(closed.startsWith("closed " + a.localAddress().getPort() + " idle=false")
-                        && closed.contains("connection refused"), closed);
+                assertTrue(
+                        closed.startsWith("closed " + a.localAddress().getPort() + " idle=false")
+                                && closed.contains("connection refused"),
+                        closed);
             }
         }
     }

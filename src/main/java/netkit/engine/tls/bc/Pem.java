@@ -64,8 +64,10 @@ final class Pem {
                 throw bad(option, file, "unreadable private key: " + e.getMessage());
             }
             if (o instanceof PEMEncryptedKeyPair || o instanceof PKCS8EncryptedPrivateKeyInfo) {
-                throw bad(option, file, "the key is encrypted; decrypt it first: openssl pkey -in "
-                        + file + " -out KEY.pem");
+                throw bad(
+                        option,
+                        file,
+                        "the key is encrypted; decrypt it first: openssl pkey -in " + file + " -out KEY.pem");
             }
         }
         throw bad(option, file, "no PEM private key (-----BEGIN PRIVATE KEY-----, RSA or EC PRIVATE KEY) in it");

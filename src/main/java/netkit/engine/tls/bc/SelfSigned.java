@@ -51,15 +51,19 @@ final class SelfSigned {
             KeyPair keys = g.generateKeyPair();
             Instant now = Instant.now();
             X500Name subject = new X500Name("CN=netkit ephemeral certificate");
-            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(subject,
-                    new BigInteger(127, new SecureRandom()), Date.from(now.minus(Duration.ofMinutes(5))),
-                    Date.from(now.plus(VALIDITY)), subject, keys.getPublic());
+            JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
+                    subject,
+                    new BigInteger(127, new SecureRandom()),
+                    Date.from(now.minus(Duration.ofMinutes(5))),
+                    Date.from(now.plus(VALIDITY)),
+                    subject,
+                    keys.getPublic());
             b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(sans(names)));
             b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
             b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                    b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            X509Certificate cert = new JcaX509CertificateConverter()
+                    .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
             return new Pki.Identity(keys, cert);
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new IllegalStateException("cannot make the ephemeral TLS certificate: " + e, e);
@@ -78,7 +82,8 @@ final class SelfSigned {
         }
         List<GeneralName> out = new ArrayList<>();
         for (String n : all) {
-            out.add(new GeneralName(IpLiteral.family(n) != 0 ? GeneralName.iPAddress : GeneralName.dNSName,
+            out.add(new GeneralName(
+                    IpLiteral.family(n) != 0 ? GeneralName.iPAddress : GeneralName.dNSName,
                     IpLiteral.family(n) != 0 ? stripZone(n) : n));
         }
         return out.toArray(GeneralName[]::new);
