@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         usageHelpAutoWidth = true,
         description = {
-            "An nc-like network toolkit: TCP and UDP relays, servers, port checks, chat, broadcast and multicast.",
+            "An nc-like network toolkit: TCP, TLS, Unix-socket and UDP relays, servers, forwarding, SOCKS/HTTP proxies, "
+                    + "port checks, chat, broadcast and multicast.",
             "",
             "Payload goes to stdout byte for byte; diagnostics go to stderr, one line each, prefixed 'netkit: '."
         },

@@ -31,7 +31,7 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit tcp-connect HOST PORT}: connect and relay stdin → socket → stdout (SPEC §2). */
 @Command(
         name = "tcp-connect",
-        header = "Connect to a TCP port and relay, or check ports (-z)",
+        header = "Connect and relay over TCP, TLS or Unix, or check ports (-z)",
         footerHeading = "%nExamples:%n",
         footer = {
             "  # send a file, print the answer (nc HOST 80 < request.txt)",

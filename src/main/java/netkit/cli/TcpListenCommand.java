@@ -46,7 +46,7 @@ import picocli.CommandLine.Parameters;
 /** {@code netkit tcp-listen [ADDRESS] PORT}: a TCP server, relay mode by default (SPEC §3). */
 @Command(
         name = "tcp-listen",
-        header = "Listen on a TCP port: relay, echo, broker, chat or exec server",
+        header = "Listen (TCP/TLS/Unix): relay, echo, chat, exec, forward, proxy",
         footerHeading = "%nExamples:%n",
         footer = {
             "  # one client, its bytes to stdout (nc -l 9000)",
