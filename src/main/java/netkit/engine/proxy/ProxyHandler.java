@@ -15,6 +15,7 @@ import netkit.NetkitException;
 import netkit.engine.stream.Endpoint;
 import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.ConnectionHandler;
+import netkit.engine.tcp.Listener;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.Splice;
 import netkit.engine.tcp.TrafficTap;
@@ -31,9 +32,15 @@ import netkit.net.AddressFormat;
 public final class ProxyHandler implements ConnectionHandler {
     private final ProxyServerOptions options;
     private final Map<Long, String> destinations = new ConcurrentHashMap<>();
+    private volatile Listener listener;
 
     public ProxyHandler(ProxyServerOptions options) {
         this.options = options;
+    }
+
+    @Override
+    public void open(Listener l) {
+        this.listener = l;
     }
 
     /** The destination connection {@code id} asked for (host:port as requested), once; null if none. */
@@ -91,8 +98,17 @@ public final class ProxyHandler implements ConnectionHandler {
                     : Outcome.error(new NetkitException(
                             netkit.ExitCode.PROXY, timedOut.get() ? "ETIMEDOUT" : tunnel.code(), why, null));
         }
-        return new Splice(client, tunnel.upstream(), TrafficTap.NONE, options.idleTimeout(), Splice.BULK_BUFFER)
-                .run(tunnel.first(), false);
+        // a few tunnels are bulk transfers: large buffers on platform threads, as the forwarder does;
+        // thousands stay on virtual threads with modest buffers
+        Listener l = listener;
+        boolean few = l == null || l.connectionCount() <= Splice.BULK_CONNECTIONS;
+        return new Splice(
+                        client,
+                        tunnel.upstream(),
+                        TrafficTap.NONE,
+                        options.idleTimeout(),
+                        few ? Splice.BULK_BUFFER : Splice.SHARED_BUFFER)
+                .run(tunnel.first(), few);
     }
 
     /** The result of a handshake: an open upstream and the client's early bytes, or why not. */

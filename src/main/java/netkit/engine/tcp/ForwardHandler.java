@@ -18,8 +18,6 @@ import netkit.engine.stream.Target;
  * command builds it; nothing here changes.
  */
 public final class ForwardHandler implements ConnectionHandler {
-    /** Up to this many open clients, each gets bulk buffers and platform-thread pumps. */
-    static final int BULK_CLIENTS = 4;
 
     private final Connector upstream;
     private final Duration idleTimeout;
@@ -57,7 +55,7 @@ public final class ForwardHandler implements ConnectionHandler {
                     e, "connect to " + upstream.finalTarget().text()));
         }
         Listener l = listener;
-        boolean few = l == null || l.connectionCount() <= BULK_CLIENTS;
+        boolean few = l == null || l.connectionCount() <= Splice.BULK_CONNECTIONS;
         Splice splice = new Splice(client, up, tap, idleTimeout, few ? Splice.BULK_BUFFER : Splice.SHARED_BUFFER);
         return splice.run(few).withUpstream(up);
     }

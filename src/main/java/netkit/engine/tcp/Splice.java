@@ -36,6 +36,8 @@ public final class Splice {
     static final int FIRST_BUFFER = 8 * 1024;
     /** The largest buffer for a few bulk transfers: fewer syscalls per byte. */
     public static final int BULK_BUFFER = 256 * 1024;
+    /** Up to this many open connections of a listener, each splice gets bulk buffers and platform-thread pumps. */
+    public static final int BULK_CONNECTIONS = 4;
     /** The largest buffer when thousands of connections may share the memory. */
     public static final int SHARED_BUFFER = 32 * 1024;
     /** How many splices not run on platform threads by their caller may still go zero-copy at once. */
