@@ -2,7 +2,6 @@ package netkit.engine.tls;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -20,7 +19,7 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import netkit.ExitCode;
 import netkit.NetkitException;
-import netkit.engine.stream.Endpoint;
+import netkit.engine.stream.LayeredTransport;
 import netkit.engine.stream.Transport;
 
 /**
@@ -35,7 +34,7 @@ import netkit.engine.stream.Transport;
  * is a truncation and fails the read (exit 1, code {@code EPROTO}). {@link #close} sends
  * close_notify when the session is open and no write is in flight, then closes.
  */
-public final class TlsTransport implements Transport {
+public final class TlsTransport extends LayeredTransport {
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /** Records wrapped per write of the inner transport at first (fewer syscalls for bulk data). */
     private static final int RECORDS_PER_WRITE = 4;
@@ -48,7 +47,6 @@ public final class TlsTransport implements Transport {
     /** How long {@link #close} may spend sending close_notify to a peer that does not read. */
     private static final long GOODBYE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final Transport inner;
     private final SSLEngine engine;
     private final boolean client;
     private final boolean verified;
@@ -79,8 +77,8 @@ public final class TlsTransport implements Transport {
      * @param optionPrefix what this side's options are prefixed with in error messages ("" or "forward-")
      */
     TlsTransport(Transport inner, SSLEngine engine, boolean verified, Duration handshakeTimeout, String optionPrefix) {
+        super(inner);
         this.optionPrefix = optionPrefix;
-        this.inner = inner;
         this.engine = engine;
         this.client = engine.getUseClientMode();
         this.verified = verified;
@@ -562,19 +560,10 @@ public final class TlsTransport implements Transport {
         }
     }
 
+    /** Encrypted bytes on the wire: zero-copy paths must not move them past this object. */
     @Override
-    public Endpoint localEndpoint() {
-        return inner.localEndpoint();
-    }
-
-    @Override
-    public Endpoint remoteEndpoint() {
-        return inner.remoteEndpoint();
-    }
-
-    @Override
-    public SocketChannel socket() {
-        return inner.socket();
+    public boolean plain() {
+        return false;
     }
 
     @Override
