@@ -220,21 +220,7 @@ public final class Session implements InputTarget {
     }
 
     private void watchIdle() {
-        long idle = options.idleTimeout().toNanos();
-        while (!done.isDone()) {
-            long wait = connection.lastActivityNanos() + idle - System.nanoTime();
-            if (wait <= 0) {
-                finish(Outcome.IDLE_TIMEOUT);
-                return;
-            }
-            try {
-                done.get(wait, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                // look at the last activity again
-            } catch (Exception e) {
-                return;
-            }
-        }
+        IdleWatch.run(done, options.idleTimeout(), connection::lastActivityNanos, () -> finish(Outcome.IDLE_TIMEOUT));
     }
 
     void fail(Throwable e, String what) {

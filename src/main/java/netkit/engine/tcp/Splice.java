@@ -5,8 +5,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import netkit.NetkitException;
 
@@ -200,22 +198,11 @@ public final class Splice {
     }
 
     private void watchIdle() {
-        long idle = idleTimeout.toNanos();
-        while (!done.isDone()) {
-            long last = Math.max(client.lastActivityNanos(), upstream.lastActivityNanos());
-            long wait = last + idle - System.nanoTime();
-            if (wait <= 0) {
-                finish(Outcome.IDLE_TIMEOUT);
-                return;
-            }
-            try {
-                done.get(wait, TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                // look at the last activity again
-            } catch (Exception e) {
-                return;
-            }
-        }
+        IdleWatch.run(
+                done,
+                idleTimeout,
+                () -> Math.max(client.lastActivityNanos(), upstream.lastActivityNanos()),
+                () -> finish(Outcome.IDLE_TIMEOUT));
     }
 
     private void fail(Throwable e, String what) {
