@@ -10,54 +10,22 @@
 # Usage: scripts/interop-proxy.sh   (PASS/FAIL per check, then "N passed, N failed"; exit 1 on failure)
 set -u
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-NK="$here/netkit"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 T=20 # seconds any single process may run
 
 need=()
 command -v curl >/dev/null || need+=(curl)
 command -v ncat >/dev/null || need+=(ncat)
-if ((${#need[@]})); then
-    echo "installing ${need[*]}" >&2
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
-        || { echo "cannot install ${need[*]}" >&2; exit 1; }
-fi
+install_peers ${need[@]+"${need[@]}"}
 command -v python3 >/dev/null || { echo "python3 is needed (free ports, HTTP origin)" >&2; exit 1; }
 unset http_proxy https_proxy all_proxy no_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY NO_PROXY
-
-"$NK" --version >/dev/null || { echo "netkit does not run" >&2; exit 1; } # builds once if stale
-export NETKIT_NO_BUILD=1
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
+start_netkit
 
 mkdir -p "$work/www"
 head -c 3000000 /dev/urandom >"$work/www/blob"
 want=$(sha256sum <"$work/www/blob" | cut -d' ' -f1)
 printf '127.0.0.1 target.test\n::1 target.test\n' >"$work/hosts"
-passed=0
-failed=0
 
-result() { # NAME OK(0|1) [detail]
-    if [ "$2" = 0 ]; then echo "PASS $1"; passed=$((passed + 1))
-    else echo "FAIL $1${3:+: $3}"; failed=$((failed + 1)); fi
-}
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-await_port() {
-    local i
-    for i in $(seq 100); do
-        [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ] && return 0
-        sleep 0.05
-    done
-    return 1
-}
 # Starts a netkit listener in the background; sets p (its port). NAME ARGS...
 nk_listen() {
     local name=$1 i
@@ -124,6 +92,8 @@ timeout "$T" ncat -l -k 127.0.0.1 "$np" --proxy-type http >/dev/null 2>&1 &
 pids+=($!)
 await_port "$np"
 nk_listen sink3 127.0.0.1 0
+# ncat's HTTP proxy now and then forwards nothing of what a client sends right after its 200 (an empty sink
+# about one run in five on this machine, with or without our FIN); a failure here is worth a re-run.
 timeout "$T" "$NK" tcp-connect --proxy "http://127.0.0.1:$np" 127.0.0.1 "$p" <"$work/www/blob" >/dev/null
 wait "${pids[-1]}"; check "tcp-connect --proxy http:// -> ncat -l --proxy-type http -> sink" "$work/sink3.out"
 
@@ -149,5 +119,4 @@ nk_listen echo --echo 127.0.0.1 0
 out=$(printf 'SSH-2.0-probe\r\n' | timeout "$T" "$NK" tcp-connect --proxy "socks5h://127.0.0.1:$P" target.test "$p")
 [ "$out" = $'SSH-2.0-probe\r' ]; result "ProxyCommand-style: tcp-connect --proxy socks5h://… %h %p" $? "got '$out'"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

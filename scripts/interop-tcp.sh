@@ -6,51 +6,19 @@
 # Usage: scripts/interop-tcp.sh    (prints PASS/FAIL per check and "N passed, N failed"; exit 1 on failure)
 set -u
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-NK="$here/netkit"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 T=10 # seconds any single process may run
 
 need=()
 command -v ncat >/dev/null || need+=(ncat)
 command -v nc >/dev/null && nc -h 2>&1 | grep -q -- '-N' || need+=(netcat-openbsd)
 command -v socat >/dev/null || need+=(socat)
-if ((${#need[@]})); then
-    echo "installing ${need[*]}" >&2
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
-        || { echo "cannot install ${need[*]}" >&2; exit 1; }
-fi
+install_peers ${need[@]+"${need[@]}"}
 command -v python3 >/dev/null || { echo "python3 is needed (free ports, chat client)" >&2; exit 1; }
-
-"$NK" --version >/dev/null || { echo "netkit does not run" >&2; exit 1; } # builds once if stale
-export NETKIT_NO_BUILD=1
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+start_netkit
 
 head -c 3000000 /dev/urandom >"$work/blob"
 want=$(sha256sum <"$work/blob" | cut -d' ' -f1)
-passed=0
-failed=0
-
-result() { # NAME OK(0|1) [detail]
-    if [ "$2" = 0 ]; then
-        echo "PASS $1"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $1${3:+: $3}"
-        failed=$((failed + 1))
-    fi
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # Starts a netkit listener in the background (stderr to $work/NAME.err); sets p (its port) and nk_pid.
 nk_listen() { # NAME STDIN-FILE STDOUT-FILE ARGS...
@@ -68,18 +36,6 @@ nk_listen() { # NAME STDIN-FILE STDOUT-FILE ARGS...
 }
 
 # Waits until a peer listens on PORT (seen in the kernel's socket table, no probe connection), at most ~5 s.
-await_port() {
-    local i
-    for i in $(seq 100); do
-        if command -v ss >/dev/null; then
-            [ -n "$(ss -Hltn "sport = :$1")" ] && return 0
-        else
-            grep -qi ":$(printf '%04X' "$1") .* 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null && return 0
-        fi
-        sleep 0.05
-    done
-    return 1
-}
 
 digest() { sha256sum <"$1" | cut -d' ' -f1; }
 
@@ -222,5 +178,4 @@ grep -q '^<alice> hello room$' <<<"$got"
 result "tcp-listen --chat relays between nc clients" $? "$got"
 kill "$chat_pid" 2>/dev/null
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

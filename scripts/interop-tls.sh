@@ -8,32 +8,16 @@
 # Usage: scripts/interop-tls.sh    (prints PASS/FAIL per check and "N passed, N failed"; exit 1 on failure)
 set -u
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-NK="$here/netkit"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 T=20 # seconds any single process may run
 
 need=()
 command -v openssl >/dev/null || need+=(openssl)
 command -v ncat >/dev/null || need+=(ncat)
 command -v socat >/dev/null || need+=(socat)
-if ((${#need[@]})); then
-    echo "installing ${need[*]}" >&2
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
-        || { echo "cannot install ${need[*]}" >&2; exit 1; }
-fi
+install_peers ${need[@]+"${need[@]}"}
 command -v python3 >/dev/null || { echo "python3 is needed (free ports)" >&2; exit 1; }
-
-"$NK" --version >/dev/null || { echo "netkit does not run" >&2; exit 1; } # builds once if stale
-export NETKIT_NO_BUILD=1
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+start_netkit
 
 # --- certificates -------------------------------------------------------------------------------
 (
@@ -54,22 +38,6 @@ C="$work"
 
 head -c 3000000 /dev/urandom >"$work/blob"
 want=$(sha256sum <"$work/blob" | cut -d' ' -f1)
-passed=0
-failed=0
-
-result() { # NAME OK(0|1) [detail]
-    if [ "$2" = 0 ]; then
-        echo "PASS $1"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $1${3:+: $3}"
-        failed=$((failed + 1))
-    fi
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # Starts a netkit listener in the background (stderr to $work/NAME.err); sets p (its port) and nk_pid.
 nk_listen() { # NAME STDIN-FILE STDOUT-FILE ARGS...
@@ -87,18 +55,6 @@ nk_listen() { # NAME STDIN-FILE STDOUT-FILE ARGS...
 }
 
 # Waits until a peer listens on PORT (seen in the kernel's socket table, no probe connection), at most ~10 s.
-await_port() {
-    local i
-    for i in $(seq 200); do
-        if command -v ss >/dev/null; then
-            [ -n "$(ss -Hltn "sport = :$1")" ] && return 0
-        else
-            grep -qi ":$(printf '%04X' "$1") .* 0A " /proc/net/tcp /proc/net/tcp6 2>/dev/null && return 0
-        fi
-        sleep 0.05
-    done
-    return 1
-}
 
 # Waits (at most ~10 s) until FILE has a line matching the extended regex PATTERN.
 wait_for() { # FILE PATTERN
@@ -274,5 +230,4 @@ timeout "$T" "$NK" tcp-connect --tls --cafile "$C/ca.pem" --cert "$C/client.pem"
 wait "${pids[-1]}"
 check_digest "tcp-connect --tls --cert/--key (SEC1 EC) -> openssl s_server -Verify (3 MB)" "$work/c-mtls.out"
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

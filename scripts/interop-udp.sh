@@ -7,45 +7,17 @@
 # Usage: scripts/interop-udp.sh   (PASS/FAIL per check, then "N passed, N failed"; exit 1 on a failure)
 set -u
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-NK="$here/netkit"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 T=10 # seconds any single process may run
 
 need=()
 command -v ncat >/dev/null || need+=(ncat)
 command -v nc >/dev/null && nc -h 2>&1 | grep -q -- '-N' || need+=(netcat-openbsd)
 command -v socat >/dev/null || need+=(socat)
-if ((${#need[@]})); then
-    echo "installing ${need[*]}" >&2
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
-        || { echo "cannot install ${need[*]}" >&2; exit 1; }
-fi
+install_peers ${need[@]+"${need[@]}"}
 command -v python3 >/dev/null || { echo "python3 is needed (peers, free ports)" >&2; exit 1; }
 command -v node >/dev/null || { echo "node is needed (the dgram tutorial peers)" >&2; exit 1; }
-
-"$NK" --version >/dev/null || { echo "netkit does not run" >&2; exit 1; } # builds once if stale
-export NETKIT_NO_BUILD=1
-
-work=$(mktemp -d)
-cleanup() { # only our own jobs still running (a reaped pid may belong to someone else by now)
-    local p
-    for p in $(jobs -p); do kill "$p" 2>/dev/null; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-passed=0
-failed=0
-result() { # NAME OK(0|1) [detail]
-    if [ "$2" = 0 ]; then
-        echo "PASS $1"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $1${3:+: $3}"
-        failed=$((failed + 1))
-    fi
-}
+start_netkit
 
 free_port() { # a UDP port free on 127.0.0.1 and 0.0.0.0 right now
     python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("0.0.0.0", 0)); print(s.getsockname()[1])'
@@ -346,5 +318,4 @@ for c in python_to_listen_json send_to_python binary_chunks_sha256 wait_reply_py
     result "${c// /:}" $? "$(tail -c 300 "$work/check.log" | tr '\n' ' ')"
 done
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

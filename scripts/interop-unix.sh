@@ -8,50 +8,18 @@
 # Usage: scripts/interop-unix.sh   (PASS/FAIL per check and "N passed, N failed"; exit 1 on failure)
 set -u
 
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-NK="$here/netkit"
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 T=15 # seconds any single process may run
 
 need=()
 command -v nc >/dev/null && nc -h 2>&1 | grep -q -- '-U' || need+=(netcat-openbsd)
 command -v socat >/dev/null || need+=(socat)
-if ((${#need[@]})); then
-    echo "installing ${need[*]}" >&2
-    SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null \
-        || { echo "cannot install ${need[*]}" >&2; exit 1; }
-fi
+install_peers ${need[@]+"${need[@]}"}
 command -v python3 >/dev/null || { echo "python3 is needed (free ports)" >&2; exit 1; }
-
-"$NK" --version >/dev/null || { echo "netkit does not run" >&2; exit 1; } # builds once if stale
-export NETKIT_NO_BUILD=1
-
-work=$(mktemp -d)
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
+start_netkit
 
 head -c 3000000 /dev/urandom >"$work/blob"
 want=$(sha256sum <"$work/blob" | cut -d' ' -f1)
-passed=0
-failed=0
-
-result() { # NAME OK(0|1) [detail]
-    if [ "$2" = 0 ]; then
-        echo "PASS $1"
-        passed=$((passed + 1))
-    else
-        echo "FAIL $1${3:+: $3}"
-        failed=$((failed + 1))
-    fi
-}
-
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 digest() { sha256sum <"$1" | cut -d' ' -f1; }
 
@@ -65,15 +33,6 @@ check_digest() { # NAME FILE [WANT]
 await_file() { # PATH: until a socket file exists, ~5 s
     local i
     for i in $(seq 100); do [ -S "$1" ] && return 0; sleep 0.05; done
-    return 1
-}
-
-await_port() { # PORT: until something listens on it (kernel table, no probe), ~5 s
-    local i
-    for i in $(seq 100); do
-        [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ] && return 0
-        sleep 0.05
-    done
     return 1
 }
 
@@ -241,5 +200,4 @@ b=$(echo beta | timeout 5 socat -t2 - "UDP4:127.0.0.1:$up_port")
 result "udp-listen --forward: socat clients each get their own reply" $? "got '$a' and '$b'"
 kill "$udp_pid" 2>/dev/null
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

@@ -21,9 +21,10 @@ final class TunnelTransport extends LayeredTransport {
     }
 
     /**
-     * Not plain for the zero-copy paths: measured through ncat's HTTP proxy, a spliced session lost every
-     * byte (ncat closed the tunnel with nothing forwarded) while the buffer path is byte-exact; until that
-     * is understood a tunnel moves its bytes through buffers.
+     * Not plain for the zero-copy paths: through ncat's HTTP proxy a spliced session lost every byte
+     * (3 runs of 3), the buffer path now and then (ncat drops what arrives right after its 200); the
+     * splice only makes that race certain, but until it is understood a tunnel moves its bytes through
+     * buffers.
      */
     @Override
     public boolean plain() {
