@@ -94,10 +94,8 @@ final class SplicePump {
             // and the socket carries 4 KiB fragments instead of its own large ones.
             return End.FALLBACK;
         }
-        int socketFd;
-        try {
-            socketFd = Descriptors.fd(connection.transport().socket());
-        } catch (UnsupportedOperationException e) {
+        int socketFd = socketFd(connection);
+        if (socketFd < 0) {
             return End.FALLBACK;
         }
         try (ZeroCopy z = new ZeroCopy();
@@ -153,10 +151,8 @@ final class SplicePump {
      */
     static End receive(Connection connection, int out, DataSink sink) throws IOException {
         boolean direct = ZeroCopy.kind(out) == ZeroCopy.Kind.PIPE;
-        int socketFd;
-        try {
-            socketFd = Descriptors.fd(connection.transport().socket());
-        } catch (UnsupportedOperationException e) {
+        int socketFd = socketFd(connection);
+        if (socketFd < 0) {
             return End.FALLBACK;
         }
         try (ZeroCopy z = new ZeroCopy();
@@ -258,12 +254,9 @@ final class SplicePump {
      * our pipe is written to {@code to} through its buffer path, and the caller's buffer path goes on.
      */
     static End forward(Connection from, Connection to) throws IOException {
-        int fromFd;
-        int toFd;
-        try {
-            fromFd = Descriptors.fd(from.transport().socket());
-            toFd = Descriptors.fd(to.transport().socket());
-        } catch (UnsupportedOperationException e) {
+        int fromFd = socketFd(from);
+        int toFd = socketFd(to);
+        if (fromFd < 0 || toFd < 0) {
             return End.FALLBACK;
         }
         try (ZeroCopy z = new ZeroCopy();
@@ -397,5 +390,14 @@ final class SplicePump {
     /** The JDK's wording for a reset ("Connection reset"), the C library's for the rest. */
     private static IOException asSocketError(int errno, IOException e) {
         return errno == ECONNRESET ? new SocketException("Connection reset") : e;
+    }
+
+    /** The descriptor of the socket under {@code c}, or -1 where this JVM does not let us reach it. */
+    private static int socketFd(Connection c) {
+        try {
+            return Descriptors.fd(c.transport().socket());
+        } catch (UnsupportedOperationException e) {
+            return -1;
+        }
     }
 }
