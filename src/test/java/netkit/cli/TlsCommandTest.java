@@ -304,6 +304,33 @@ class TlsCommandTest {
         assertTrue(d.err.text().contains("not the key of the certificate"), d.err.text());
     }
 
+    @Test
+    @Timeout(60)
+    void alpnIsNegotiatedAndReportedAndOldVersionsNeedInsecure() throws Exception {
+        CommandRun server = echoServer(pki.serverChain, pki.serverKey, "--alpn", "h2,http/1.1");
+        CommandRun c = client(
+                stdin("over h2\n"),
+                server.listeningPort(),
+                "--cafile",
+                pki.ca.toString(),
+                "--alpn",
+                "http/1.1",
+                "--tls-min",
+                "1.3",
+                "-v");
+        assertEquals(0, c.exitCode(WAIT), c.err.text());
+        assertEquals("over h2\n", c.stdout());
+        assertTrue(c.err.text().contains("netkit: tls TLSv1.3 "), c.err.text());
+        assertTrue(c.err.text().contains("alpn http/1.1"), c.err.text());
+        assertEquals(0, server.exitCode(WAIT), server.err.text());
+
+        CommandRun old = CommandRun.start(
+                InputStream.nullInputStream(), "tcp-connect", "--tls", "--tls-min", "1.0", "127.0.0.1", "9");
+        assertEquals(2, old.exitCode(WAIT), old.err.text());
+        assertTrue(old.err.text().contains("--tls-min"), old.err.text());
+        assertTrue(old.err.text().contains("--insecure"), old.err.text());
+    }
+
     /** A JDK TLS server context with the test server certificate (for peers that misbehave on purpose). */
     private static SSLContext serverContext() throws Exception {
         List<X509Certificate> chain = Pki.get().certificates(pki.serverChain, "--cert");
