@@ -2,7 +2,6 @@ package netkit.cli;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import netkit.NetkitException;
 import netkit.engine.proxy.DestinationRules;
 import netkit.engine.proxy.ProxyHandler;
@@ -12,27 +11,12 @@ import netkit.engine.tcp.Connection;
 import netkit.engine.tcp.Outcome;
 import netkit.engine.tcp.TcpEvents;
 import netkit.output.Output;
-import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * {@code tcp-listen --proxy}: its options turned into {@link ProxyServerOptions}, the handler, and the
  * listener's events with each tunnel's destination in its close event.
  */
 final class ProxyMode {
-    /** Byte-stream options of the relay that a proxy does not use (it never reads stdin or writes stdout). */
-    private static final Set<String> NOT_WITH_PROXY = Set.of(
-            "--quit-after",
-            "--stdin-eof",
-            "--allow-half-open",
-            "--send-only",
-            "--recv-only",
-            "--crlf",
-            "--output",
-            "--append",
-            "--hexdump",
-            "--progress",
-            "--interactive");
-
     private final ProxyHandler handler;
     private final TcpEventPrinter printer;
     private final Output output;
@@ -69,7 +53,10 @@ final class ProxyMode {
         this.open = c.allow.isEmpty();
     }
 
-    /** Usage errors: proxy options without --proxy, relay options with it. */
+    /**
+     * Usage errors: proxy options without --proxy. (Relay options with --proxy are {@link ServerMode}'s
+     * table, checked before.)
+     */
     static void check(TcpListenCommand c, boolean proxy) {
         if (!proxy) {
             String stray = c.proxyAuth != null
@@ -81,15 +68,6 @@ final class ProxyMode {
                                     : c.proxyTimeout != null ? "--proxy-timeout" : null;
             if (stray != null) {
                 throw NetkitException.usage(stray + " needs --proxy");
-            }
-            return;
-        }
-        if (c.spec == null) {
-            return;
-        }
-        for (OptionSpec given : c.spec.commandLine().getParseResult().matchedOptions()) {
-            if (NOT_WITH_PROXY.contains(given.longestName())) {
-                throw NetkitException.usage(String.join("/", given.names()) + " cannot be combined with --proxy");
             }
         }
     }
