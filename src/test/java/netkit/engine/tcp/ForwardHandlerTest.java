@@ -1,15 +1,18 @@
 package netkit.engine.tcp;
 
+import static netkit.engine.tcp.ForwardFixture.async;
+import static netkit.engine.tcp.ForwardFixture.dial;
+import static netkit.engine.tcp.ForwardFixture.random;
+import static netkit.engine.tcp.ForwardFixture.readAll;
+import static netkit.engine.tcp.ForwardFixture.sha256;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.StandardProtocolFamily;
@@ -20,14 +23,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.Random;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import netkit.NetkitException;
 import netkit.engine.stream.Target;
 import netkit.engine.stream.TransportLayer;
@@ -60,19 +60,6 @@ class ForwardHandlerTest {
         }
     }
 
-    /** On a virtual thread: the common pool may have a single thread here, and these tasks block. */
-    private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(body.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
-    }
-
     private static CompletableFuture<Void> run(Runnable body) {
         return async(() -> {
             body.run();
@@ -95,33 +82,6 @@ class ForwardHandlerTest {
                 new Totals());
         Thread.ofVirtual().start(() -> l.serve(new ForwardHandler(upstream, idle, TrafficTap.NONE)));
         return l;
-    }
-
-    private static Socket dial(Listener l) throws IOException {
-        Socket s = new Socket();
-        s.connect(
-                new InetSocketAddress(
-                        InetAddress.getLoopbackAddress(), l.local().port()),
-                5000);
-        s.setSoTimeout(20_000);
-        return s;
-    }
-
-    private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static String sha256(byte[] b) throws Exception {
-        return java.util.HexFormat.of()
-                .formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toByteArray();
     }
 
     /**
@@ -265,26 +225,10 @@ class ForwardHandlerTest {
             Closes events = new Closes();
             try (Listener l = forwarder(to(new Target.HostPort("127.0.0.1", upstream.getLocalPort())), events, null);
                     Socket c = dial(l)) {
-                AtomicLong written = new AtomicLong();
                 Socket up = upstream.accept();
-                Thread writer = Thread.ofVirtual().start(() -> {
-                    byte[] chunk = new byte[64 * 1024];
-                    try {
-                        while (written.get() < offered) {
-                            up.getOutputStream().write(chunk);
-                            written.addAndGet(chunk.length);
-                        }
-                    } catch (IOException closed) {
-                        // the forwarder closed it at the end of the test
-                    }
-                });
-                // wait until the upstream's writes stall: no progress for 1s (bounded: 60 rounds)
-                long last = -1;
-                for (int i = 0; i < 60 && written.get() != last; i++) {
-                    last = written.get();
-                    Thread.sleep(1000);
-                }
-                long stalled = written.get();
+                ForwardFixture.Flood flood = ForwardFixture.floodUntilStalled(up, offered);
+                long stalled = flood.stalled();
+                Thread writer = flood.writer();
                 assertTrue(
                         stalled < 64L << 20,
                         "the forwarder took " + stalled + " bytes for a client that reads nothing");

@@ -1,11 +1,15 @@
 package netkit.engine.tcp;
 
+import static netkit.engine.tcp.ForwardFixture.async;
+import static netkit.engine.tcp.ForwardFixture.dial;
+import static netkit.engine.tcp.ForwardFixture.random;
+import static netkit.engine.tcp.ForwardFixture.readAll;
+import static netkit.engine.tcp.ForwardFixture.sha256;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -15,11 +19,8 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -90,18 +91,6 @@ class SpliceZeroCopyTest {
         }
     }
 
-    private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> body) {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                f.complete(body.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        return f;
-    }
-
     private static Listener forwarder(int upstreamPort, TcpEvents events, TrafficTap tap) {
         Target t = new Target.HostPort("127.0.0.1", upstreamPort);
         Connector up = new Connector(t, Family.ANY, null, 0, CONNECT, SocketTuning.NONE, TransportLayer.NONE, t);
@@ -115,32 +104,6 @@ class SpliceZeroCopyTest {
                 new Totals());
         Thread.ofVirtual().start(() -> l.serve(new ForwardHandler(up, null, tap)));
         return l;
-    }
-
-    private static Socket dial(Listener l) throws IOException {
-        Socket s = new Socket();
-        s.connect(
-                new InetSocketAddress(
-                        InetAddress.getLoopbackAddress(), l.local().port()),
-                5000);
-        s.setSoTimeout(20_000);
-        return s;
-    }
-
-    private static byte[] random(int n, long seed) {
-        byte[] b = new byte[n];
-        new Random(seed).nextBytes(b);
-        return b;
-    }
-
-    private static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    }
-
-    private static byte[] readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        in.transferTo(out);
-        return out.toByteArray();
     }
 
     /**
@@ -253,25 +216,9 @@ class SpliceZeroCopyTest {
             try (Listener l = forwarder(upstream.getLocalPort(), events, TrafficTap.NONE);
                     Socket c = dial(l);
                     Socket up = upstream.accept()) {
-                AtomicLong written = new AtomicLong();
-                Thread writer = Thread.ofVirtual().start(() -> {
-                    byte[] chunk = new byte[64 * 1024];
-                    try {
-                        while (written.get() < offered) {
-                            up.getOutputStream().write(chunk);
-                            written.addAndGet(chunk.length);
-                        }
-                    } catch (IOException closed) {
-                        // closed at the end of the test
-                    }
-                });
-                // wait until the upstream's writes stall: no progress for 1s (bounded: 60 rounds)
-                long last = -1;
-                for (int i = 0; i < 60 && written.get() != last; i++) {
-                    last = written.get();
-                    Thread.sleep(1000);
-                }
-                long stalled = written.get();
+                ForwardFixture.Flood flood = ForwardFixture.floodUntilStalled(up, offered);
+                long stalled = flood.stalled();
+                Thread writer = flood.writer();
                 assertTrue(
                         stalled < 64L << 20,
                         "the forwarder took " + stalled + " bytes for a client that reads nothing");
