@@ -12,7 +12,8 @@
 #   -r     bulk runs per tool (default 3)
 #   -n/-S  many: N concurrent connections (default 1000) each sending SIZE bytes (default 1048576)
 #          through the forwarder to an upstream that answers with the sha256 of what it got; every
-#          digest is checked (bench/ref/fwd_load.py). Time from the first connect to the last digest.
+#          digest is checked (bench/ref/FwdLoad.java, one JVM; `direct` = the harness alone). Time
+#          from the first connect to the last digest, after an untimed warm-up of the harness.
 #   -i     idle: RSS of the forwarder (all its processes) holding this many forwarded idle
 #          connections (default 1000)
 #   -p     which parts: any of b (bulk), m (many), i (idle); default bmi
@@ -22,6 +23,10 @@ set -u
 NETKIT=${NETKIT:-$(cd "$(dirname "$0")/.." && pwd)/netkit}
 . "$(dirname "$0")/lib.sh"
 LOAD="python3 $(dirname "$0")/ref/fwd_load.py"
+# the many-connections load runs in Java (bench/ref/FwdLoad.java, source launch on a JDK 25): its own cost
+# (0.9 s for 1000 x 1 MiB on this machine kind) is far below a forwarder's, where the python one was not
+JAVA25=${JAVA25:-$(ls -d /usr/lib/jvm/*-25*/bin/java "$HOME"/.sdkman/candidates/java/25*/bin/java 2>/dev/null | head -n 1)}
+MANY="${JAVA25:-java} -XX:+UseSerialGC -Xmx1g $(dirname "$0")/ref/FwdLoad.java"
 
 BYTES=1073741824; RUNS=3; CONNS=1000; SIZE=1048576; IDLE=1000; PARTS=bmi
 while getopts "b:r:n:S:i:p:h" o; do
@@ -70,6 +75,17 @@ rss_kb() {
   echo "${total:-0}"
 }
 
+# cpu_ticks PID -> CPU time (user+sys, with reaped children: socat's and ncat's per-client processes) of
+# PID and all its descendants, in clock ticks
+cpu_ticks() {
+  local pid=$1 total c
+  total=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{print $12 + $13 + $14 + $15}')
+  total=${total:-0}
+  for c in $(pgrep -P "$pid" 2>/dev/null); do total=$((total + $(cpu_ticks "$c"))); done
+  echo "$total"
+}
+HZ=$(getconf CLK_TCK)
+
 echo "# forward.sh $(date -u +%FT%TZ) $(machine_info) load=$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "tools: $*"
 
@@ -102,14 +118,17 @@ fi
 
 if [[ $PARTS == *m* ]]; then
   echo; echo "## many: $CONNS concurrent connections x $SIZE bytes, sha256 checked per connection"
-  echo "| tool | connections ok | seconds |"; echo "|---|---|---|"
+  echo "(CPU: user+sys seconds the forwarder used for it, its per-client processes included)"
+  echo "| tool | connections ok | seconds | forwarder CPU s |"; echo "|---|---|---|---|"
   for tool in "$@"; do
-    [ "$tool" = direct ] && continue
     up=$(pick_port tcp); fwd=$(pick_port tcp)
-    start_forwarder "$tool" "$fwd" "$up" || { echo "| $tool | did not start | |"; continue; }
-    res=$(timeout 600 $LOAD digest "$up" "$fwd" "$CONNS" "$SIZE" 2>>"$BENCH_TMP/fwd-load.err")
+    [ "$tool" = direct ] && fwd=$up # the harness alone: its clients talk to its upstream
+    start_forwarder "$tool" "$fwd" "$up" || { echo "| $tool | did not start | | |"; continue; }
+    cpu0=0; [ -n "$FWD_PID" ] && cpu0=$(cpu_ticks "$FWD_PID")
+    res=$(timeout 600 $MANY digest "$up" "$fwd" "$CONNS" "$SIZE" 2>>"$BENCH_TMP/fwd-load.err")
+    cpu=-; [ -n "$FWD_PID" ] && cpu=$(awk -v a="$cpu0" -v b="$(cpu_ticks "$FWD_PID")" -v hz="$HZ" 'BEGIN{printf "%.2f", (b - a) / hz}')
     stop_forwarder
-    echo "| $tool | $(echo "$res" | awk '{print $2}') | $(echo "$res" | awk '{print $4}') |"
+    echo "| $tool | $(echo "$res" | awk '{print $2}') | $(echo "$res" | awk '{print $4}') | $cpu |"
   done
 fi
 
