@@ -173,7 +173,7 @@ public final class TlsLayer implements TransportLayer {
     /**
      * The {@code --cafile} store is checked first and built now (a bad file fails at start-up); the
      * JDK's store is loaded only when it can matter: ahead on a thread of its own when it is the only
-     * one, on demand when {@code --cafile}'s CAs did not vouch for the peer (see {@link SystemTrust}).
+     * one, on demand when {@code --cafile}'s CAs did not vouch for the peer (see {@link TrustStore}).
      */
     private TrustManager verifier() throws GeneralSecurityException, IOException {
         List<Supplier<X509ExtendedTrustManager>> stores = new ArrayList<>();
@@ -184,11 +184,11 @@ public final class TlsLayer implements TransportLayer {
             for (X509Certificate c : PemCertificates.read(settings.caFile(), "--cafile")) {
                 ks.setCertificateEntry("ca" + i++, c);
             }
-            X509ExtendedTrustManager fromFile = SystemTrust.of(ks);
+            X509ExtendedTrustManager fromFile = TrustStore.checker(ks);
             stores.add(() -> fromFile);
         }
         if (client && settings.systemCa() && !settings.insecure() && !settings.pinned()) {
-            stores.add(settings.caFile() == null ? SystemTrust.ahead() : SystemTrust.onDemand());
+            stores.add(settings.caFile() == null ? TrustStore.jdkAhead() : TrustStore.jdkOnDemand());
         }
         return new PeerVerifier(stores, settings.pins(), client && settings.insecure());
     }

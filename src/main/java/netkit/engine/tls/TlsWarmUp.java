@@ -16,7 +16,7 @@ import javax.net.ssl.SSLContext;
  * JDK's list of its own trust anchors: JSSE's name check asks whether the chain ends in a CA of
  * the JDK's {@code cacerts} (whose ~150 certificates it parses, ~50 ms, even when {@code --cafile}
  * vouched for the chain). Nothing is kept: the key pairs are thrown away; what remains is
- * initialized classes and code the JIT has seen. Measured in BENCHMARKS.md ("TLS start-up").
+ * initialized classes and code the JIT has seen. Measured in BENCHMARKS.md ("TLS start-up and throughput, third pass").
  */
 public final class TlsWarmUp {
     private static final AtomicBoolean STARTED = new AtomicBoolean();

@@ -34,12 +34,12 @@ class PeerVerifierTest {
         KeyStore ks = KeyStore.getInstance("PKCS12");
         ks.load(null, null);
         ks.setCertificateEntry("ca", PemCertificates.read(pki.ca, "--cafile").get(0));
-        fromFile = SystemTrust.of(ks);
+        fromFile = TrustStore.checker(ks);
     }
 
     /** A store that counts how often it is asked for, and trusts nothing of the test PKI. */
     private static Supplier<X509ExtendedTrustManager> counted(AtomicInteger asked) {
-        X509ExtendedTrustManager jdk = SystemTrust.onDemand().get();
+        X509ExtendedTrustManager jdk = TrustStore.jdkOnDemand().get();
         return () -> {
             asked.incrementAndGet();
             return jdk;

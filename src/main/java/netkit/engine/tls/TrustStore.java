@@ -10,36 +10,30 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * A trust store's checker, loaded once on first use or ahead of it on a thread of its own. The
- * JDK's store ({@code cacerts}, ~150 certificates to parse) costs ~30-60 ms of a fresh JVM's CPU: a
- * client that trusts it alone starts loading it while it connects and says hello ({@link #ahead}),
- * a client with {@code --cafile} loads it only when that file's CAs did not vouch for the peer
- * ({@link #onDemand}): the answer is the same (a chain is trusted when either store validates it).
+ * Trust stores' checkers. The JDK's store ({@code cacerts}, ~150 certificates to parse) costs
+ * ~30-60 ms of a fresh JVM's CPU, so it is loaded once, when it can matter: a client that trusts it
+ * alone starts loading it while it connects and says hello ({@link #jdkAhead}), a client with
+ * {@code --cafile} loads it only when that file's CAs did not vouch for the peer
+ * ({@link #jdkOnDemand}): the answer is the same (a chain is trusted when either store validates it).
  */
-final class SystemTrust implements Supplier<X509ExtendedTrustManager> {
-    private final FutureTask<X509ExtendedTrustManager> load;
+final class TrustStore implements Supplier<X509ExtendedTrustManager> {
+    private final FutureTask<X509ExtendedTrustManager> load = new FutureTask<>(() -> checker(null));
     private final boolean ahead;
 
-    private SystemTrust(KeyStore store, boolean ahead) {
-        this.load = new FutureTask<>(() -> trustManager(store));
+    private TrustStore(boolean ahead) {
         this.ahead = ahead;
     }
 
     /** The JDK's trust store, loading now on a daemon thread. */
-    static SystemTrust ahead() {
-        SystemTrust t = new SystemTrust(null, true);
+    static TrustStore jdkAhead() {
+        TrustStore t = new TrustStore(true);
         Thread.ofPlatform().daemon().name("netkit-trust-store").start(t.load);
         return t;
     }
 
     /** The JDK's trust store, loaded by the first {@link #get}. */
-    static SystemTrust onDemand() {
-        return new SystemTrust(null, false);
-    }
-
-    /** The checker of {@code store}'s certificates (not the JDK's), built now. */
-    static X509ExtendedTrustManager of(KeyStore store) throws GeneralSecurityException {
-        return trustManager(store);
+    static TrustStore jdkOnDemand() {
+        return new TrustStore(false);
     }
 
     @Override
@@ -58,7 +52,8 @@ final class SystemTrust implements Supplier<X509ExtendedTrustManager> {
         }
     }
 
-    private static X509ExtendedTrustManager trustManager(KeyStore ks) throws GeneralSecurityException {
+    /** The checker of {@code ks}'s certificates (null: the JDK's store), built now. */
+    static X509ExtendedTrustManager checker(KeyStore ks) throws GeneralSecurityException {
         TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         f.init(ks);
         for (TrustManager tm : f.getTrustManagers()) {
