@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import netkit.ExitCode;
 import netkit.NetkitException;
 import netkit.Stdio;
+import netkit.engine.tls.TlsWarmUp;
 import netkit.output.Output;
 import netkit.repl.Interactive;
 import netkit.repl.Shell;
@@ -162,7 +163,29 @@ public final class Netkit implements Callable<Integer> {
      */
     public static CommandLine commandLine(Stdio stdio, String[] args) {
         Class<? extends BaseCommand> invoked = invoked(args);
+        if (wantsTls(args)) {
+            // JSSE's start-up overlaps building and parsing the option model; a hint only, the options decide
+            TlsWarmUp.start(invoked == TcpConnectCommand.class && !given(args, "--insecure") && !given(args, "--pin"));
+        }
         return build(stdio, invoked == null ? COMMANDS : List.of(invoked));
+    }
+
+    /** Whether {@code args} ask for TLS ({@code --tls}, {@code --forward-tls}). */
+    static boolean wantsTls(String[] args) {
+        return given(args, "--tls") || given(args, "--forward-tls");
+    }
+
+    /** Whether the long option {@code name} is among {@code args} (alone or as {@code name=VALUE}) before any {@code --}. */
+    private static boolean given(String[] args, String name) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals(name) || a.startsWith(name + "=")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The subcommand the first non-option argument names, or null. */

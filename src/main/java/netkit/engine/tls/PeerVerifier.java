@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -22,11 +23,12 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * {@code --cafile}.
  */
 final class PeerVerifier extends X509ExtendedTrustManager {
-    private final List<X509ExtendedTrustManager> stores;
+    private final List<Supplier<X509ExtendedTrustManager>> stores;
     private final List<String> pins;
     private final boolean insecure;
 
-    PeerVerifier(List<X509ExtendedTrustManager> stores, List<String> pins, boolean insecure) {
+    /** {@code stores} are tried in order; each is asked for its checker only when the ones before it failed. */
+    PeerVerifier(List<Supplier<X509ExtendedTrustManager>> stores, List<String> pins, boolean insecure) {
         this.stores = List.copyOf(stores);
         this.pins = List.copyOf(pins);
         this.insecure = insecure;
@@ -66,7 +68,13 @@ final class PeerVerifier extends X509ExtendedTrustManager {
                     null);
         }
         CertificateException best = null;
-        for (X509ExtendedTrustManager store : stores) {
+        for (Supplier<X509ExtendedTrustManager> source : stores) {
+            X509ExtendedTrustManager store;
+            try {
+                store = source.get();
+            } catch (IllegalStateException e) {
+                throw new TlsFailure(e.getMessage(), e);
+            }
             try {
                 if (server) {
                     store.checkServerTrusted(chain, authType, engine);
@@ -188,8 +196,8 @@ final class PeerVerifier extends X509ExtendedTrustManager {
     @Override
     public X509Certificate[] getAcceptedIssuers() {
         List<X509Certificate> all = new ArrayList<>();
-        for (X509ExtendedTrustManager s : stores) {
-            all.addAll(List.of(s.getAcceptedIssuers()));
+        for (Supplier<X509ExtendedTrustManager> s : stores) {
+            all.addAll(List.of(s.get().getAcceptedIssuers()));
         }
         return all.toArray(X509Certificate[]::new);
     }

@@ -9,6 +9,7 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SNIHostName;
@@ -16,7 +17,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import netkit.NetkitException;
 import netkit.engine.stream.Target;
@@ -170,11 +170,13 @@ public final class TlsLayer implements TransportLayer {
         return pct < 0 ? host : host.substring(0, pct);
     }
 
+    /**
+     * The {@code --cafile} store is checked first and built now (a bad file fails at start-up); the
+     * JDK's store is loaded only when it can matter: ahead on a thread of its own when it is the only
+     * one, on demand when {@code --cafile}'s CAs did not vouch for the peer (see {@link TrustStore}).
+     */
     private TrustManager verifier() throws GeneralSecurityException, IOException {
-        List<X509ExtendedTrustManager> stores = new ArrayList<>();
-        if (client && settings.systemCa() && !settings.insecure() && !settings.pinned()) {
-            stores.add(trustManager(null));
-        }
+        List<Supplier<X509ExtendedTrustManager>> stores = new ArrayList<>();
         if (settings.caFile() != null) {
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
@@ -182,20 +184,13 @@ public final class TlsLayer implements TransportLayer {
             for (X509Certificate c : PemCertificates.read(settings.caFile(), "--cafile")) {
                 ks.setCertificateEntry("ca" + i++, c);
             }
-            stores.add(trustManager(ks));
+            X509ExtendedTrustManager fromFile = TrustStore.checker(ks);
+            stores.add(() -> fromFile);
+        }
+        if (client && settings.systemCa() && !settings.insecure() && !settings.pinned()) {
+            stores.add(settings.caFile() == null ? TrustStore.jdkAhead() : TrustStore.jdkOnDemand());
         }
         return new PeerVerifier(stores, settings.pins(), client && settings.insecure());
-    }
-
-    private static X509ExtendedTrustManager trustManager(KeyStore ks) throws GeneralSecurityException {
-        TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        f.init(ks);
-        for (TrustManager tm : f.getTrustManagers()) {
-            if (tm instanceof X509ExtendedTrustManager x) {
-                return x;
-            }
-        }
-        throw new GeneralSecurityException("no X.509 trust manager");
     }
 
     private static KeyManager[] keyManagers(PrivateKey key, X509Certificate[] chain)
