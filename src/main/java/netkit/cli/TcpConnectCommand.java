@@ -60,7 +60,7 @@ import picocli.CommandLine.Parameters;
             "",
             "With --proxy URL (repeatable: a chain) the connection goes through SOCKS5, SOCKS4 or HTTP CONNECT "
                     + "proxies; exit 8 when a proxy refuses the request or the credentials, 3 when HOST refused "
-                    + "behind it. A drop-in for ssh: ProxyCommand netkit tcp-connect --proxy socks5h://proxy:1080 %h %p"
+                    + "behind it. A drop-in for ssh: ProxyCommand netkit tcp-connect --proxy socks5h://proxy:1080 %%h %%p"
         })
 public final class TcpConnectCommand extends BaseCommand implements OptionalValue.UnixOrPositionals {
     @Override
