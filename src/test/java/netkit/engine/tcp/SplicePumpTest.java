@@ -121,8 +121,18 @@ class SplicePumpTest {
         void run() throws Exception;
     }
 
+    @FunctionalInterface
+    private interface PipeCheck {
+        void accept(Pipe pipe) throws Exception;
+    }
+
     /** The peer sends {@code data} and closes; we relay it into a pipe read by a digest. */
     private static Connection receiveIntoPipe(byte[] data, TrafficTap tap) throws Exception {
+        return receiveIntoPipe(data, tap, out -> {});
+    }
+
+    /** {@link #receiveIntoPipe(byte[], TrafficTap)}, then {@code check} looks at the output pipe before it closes. */
+    private static Connection receiveIntoPipe(byte[] data, TrafficTap tap, PipeCheck check) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Pair p = pair(server);
             Pipe out = Pipe.open();
@@ -153,6 +163,7 @@ class SplicePumpTest {
                             tap)
                     .done()
                     .get(30, TimeUnit.SECONDS);
+            check.accept(out);
             out.sink().close();
             assertEquals(Outcome.CLOSED, o);
             assertArrayEquals(sha(data), got.get(30, TimeUnit.SECONDS));
@@ -301,6 +312,11 @@ class SplicePumpTest {
 
     /** Sends a pipe's contents; returns the connection for its counts. */
     private static Connection sendFromPipe(byte[] data, boolean crlf) throws Exception {
+        return sendFromPipe(data, crlf, in -> {});
+    }
+
+    /** {@link #sendFromPipe(byte[], boolean)}, then {@code check} looks at the input pipe before it closes. */
+    private static Connection sendFromPipe(byte[] data, boolean crlf, PipeCheck check) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Pair p = pair(server);
             Pipe in = Pipe.open();
@@ -333,6 +349,7 @@ class SplicePumpTest {
                 assertArrayEquals(sha(data), peer.get(30, TimeUnit.SECONDS));
                 assertEquals(data.length, p.ours().bytesWritten());
             }
+            check.accept(in);
             in.source().close();
             return p.ours();
         }
@@ -344,6 +361,61 @@ class SplicePumpTest {
         withProperty(
                 "all",
                 () -> assertEquals(SIZE, sendFromPipe(random(SIZE, 7), false).bytesWrittenDirectly()));
+    }
+
+    /**
+     * A pipe on stdin or stdout is enlarged from the kernel's 64 KiB to 256 KiB (fewer wake-ups between
+     * netkit and the program at the other end), on the buffer path too, and the bytes stay exact;
+     * {@code -Dnetkit.pipeSize=0} leaves the pipes alone.
+     */
+    @Test
+    void stdinAndStdoutPipesAreEnlargedAndTheBytesStayExact() throws Exception {
+        assumeTrue(
+                Integer.parseInt(Files.readString(Path.of("/proc/sys/fs/pipe-max-size"))
+                                .trim())
+                        >= 256 * 1024,
+                "fs.pipe-max-size below 256 KiB");
+        int enlarged = 256 * 1024;
+        sendFromPipe(
+                random(SIZE, 11), false, in -> assertEquals(enlarged, ZeroCopy.pipeSize(Descriptors.fd(in.source()))));
+        withProperty(
+                "all",
+                () -> sendFromPipe(
+                        random(SIZE, 12),
+                        false,
+                        in -> assertEquals(enlarged, ZeroCopy.pipeSize(Descriptors.fd(in.source())))));
+        receiveIntoPipe(
+                random(SIZE, 13),
+                TrafficTap.NONE,
+                out -> assertEquals(enlarged, ZeroCopy.pipeSize(Descriptors.fd(out.sink()))));
+
+        System.setProperty("netkit.pipeSize", "0");
+        try {
+            sendFromPipe(
+                    random(SIZE, 14), false, in -> assertEquals(65536, ZeroCopy.pipeSize(Descriptors.fd(in.source()))));
+            receiveIntoPipe(
+                    random(SIZE, 15),
+                    TrafficTap.NONE,
+                    out -> assertEquals(65536, ZeroCopy.pipeSize(Descriptors.fd(out.sink()))));
+        } finally {
+            System.clearProperty("netkit.pipeSize");
+        }
+    }
+
+    /** A pipe that is larger already is never shrunk. */
+    @Test
+    void aLargerPipeIsNeverShrunk() throws Exception {
+        Pipe p = Pipe.open();
+        try {
+            int fd = Descriptors.fd(p.sink());
+            assertEquals(65536, ZeroCopy.pipeSize(fd));
+            assertEquals(512 * 1024, ZeroCopy.growPipe(fd, 512 * 1024));
+            assertEquals(512 * 1024, ZeroCopy.growPipe(fd, 256 * 1024));
+            assertEquals(512 * 1024, ZeroCopy.pipeSize(fd));
+        } finally {
+            p.sink().close();
+            p.source().close();
+        }
     }
 
     @Test
