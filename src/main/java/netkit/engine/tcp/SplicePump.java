@@ -75,6 +75,13 @@ final class SplicePump {
         }
     }
 
+    /** Links the native calls ahead of the first transfer, unless zero-copy is off (best effort). */
+    static void prepare() {
+        if (!"off".equals(System.getProperty("netkit.zeroCopy"))) {
+            ZeroCopy.available();
+        }
+    }
+
     /**
      * Whether zero-copy may run for this transport: Linux with the native calls linked, a plain socket,
      * and not switched off with {@code -Dnetkit.zeroCopy=off} (the way to compare with the buffer path;

@@ -178,6 +178,51 @@ class SplicePumpTest {
         assertEquals(SIZE, c.bytesReadDirectly());
     }
 
+    /**
+     * A one-client listener (tcp-listen without -k) writes through the {@link OutputGuard} that watches its
+     * output; the guard hands its descriptor on, so the client's bytes are spliced into the output pipe.
+     */
+    @Test
+    void aOneClientListenerSplicesThroughItsOutputGuardByteExact() throws Exception {
+        byte[] data = random(SIZE, 21);
+        Pipe out = Pipe.open();
+        CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(
+                () -> {
+                    try (InputStream in = Channels.newInputStream(out.source())) {
+                        return sha(in);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                EXEC);
+        OutputGuard guard = new OutputGuard(DataSink.to(out.sink(), "stdout", Descriptors.fd(out.sink())));
+        RelayHandler relay =
+                new RelayHandler(null, SessionOptions.defaults(), guard, TrafficTap.NONE, TcpEvents.NONE, true);
+        CompletableFuture<Connection> served = new CompletableFuture<>();
+        ListenOptions options = ListenOptions.builder()
+                .address(InetAddress.getLoopbackAddress())
+                .port(0)
+                .build();
+        try (Listener l = Listener.bind(options, TcpEvents.NONE, new Totals())) {
+            CompletableFuture<Outcome> outcome = CompletableFuture.supplyAsync(
+                    () -> l.serve(c -> {
+                        served.complete(c);
+                        return relay.serve(c);
+                    }),
+                    EXEC);
+            try (Socket s =
+                    new Socket(InetAddress.getLoopbackAddress(), l.local().port())) {
+                s.getOutputStream().write(data);
+            }
+            assertEquals(Outcome.CLOSED, outcome.get(30, TimeUnit.SECONDS));
+        }
+        out.sink().close();
+        assertArrayEquals(sha(data), got.get(30, TimeUnit.SECONDS));
+        Connection c = served.get(30, TimeUnit.SECONDS);
+        assertEquals(SIZE, c.bytesRead());
+        assertEquals(SIZE, c.bytesReadDirectly());
+    }
+
     @Test
     void aHexDumpTapSeesEveryChunkSoNothingIsSpliced() throws Exception {
         long[] seen = new long[1];
