@@ -4,7 +4,8 @@
 # usage: bench/tcp-throughput.sh [-b BYTES] [-r RUNS] [-6] [-F] [-s] [-S SHA_BYTES] [-t SECS] TOOL...
 #   TOOL    preset: nc ncat socat socat-b128k iperf3 netkit netkit-buffer (zero-copy off:
 #           -Dnetkit.zeroCopy=off) netkit-splice-all (also splices a stdin pipe:
-#           -Dnetkit.zeroCopy=all) pipe-floor (no network:
+#           -Dnetkit.zeroCopy=all) netkit-pipe64k (stdin/stdout pipes left at the
+#           kernel's 64 KiB: -Dnetkit.pipeSize=0) pipe-floor (no network:
 #           head | cat) java17-io java25-io java25-nio (bench/ref/JCat.java, a plain
 #           64 KiB Java copy loop: what a Java CLI gets without tuning)
 #           or ad hoc: 'label::LISTEN_TEMPLATE::CONNECT_TEMPLATE'
@@ -61,6 +62,7 @@ preset() {
     socat-b128k) echo 'socat -b 131072 -u TCP{PF}-LISTEN:{PORT},bind={HOSTB},reuseaddr STDOUT::socat -b 131072 -u STDIN TCP{PF}:{HOSTB}:{PORT}' ;;
     netkit)      echo "$(nk NETKIT_TCP_LISTEN "$NETKIT tcp-listen {HOST} {PORT}")::$(nk NETKIT_TCP_CONNECT "$NETKIT tcp-connect {HOST} {PORT}")" ;;
     netkit-buffer) echo "env JDK_JAVA_OPTIONS=-Dnetkit.zeroCopy=off $NETKIT tcp-listen {HOST} {PORT}::env JDK_JAVA_OPTIONS=-Dnetkit.zeroCopy=off $NETKIT tcp-connect {HOST} {PORT}" ;;
+    netkit-pipe64k) echo "env JDK_JAVA_OPTIONS=-Dnetkit.pipeSize=0 $NETKIT tcp-listen {HOST} {PORT}::env JDK_JAVA_OPTIONS=-Dnetkit.pipeSize=0 $NETKIT tcp-connect {HOST} {PORT}" ;;
     netkit-splice-all) echo "env JDK_JAVA_OPTIONS=-Dnetkit.zeroCopy=all $NETKIT tcp-listen {HOST} {PORT}::env JDK_JAVA_OPTIONS=-Dnetkit.zeroCopy=all $NETKIT tcp-connect {HOST} {PORT}" ;;
     iperf3)      echo 'IPERF3' ;;
     *::*::*)     echo "${1#*::}" ;;

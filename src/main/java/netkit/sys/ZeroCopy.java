@@ -35,6 +35,7 @@ public final class ZeroCopy implements AutoCloseable {
     private static final int F_GETFL = 3;
     private static final int F_SETFL = 4;
     private static final int F_SETPIPE_SZ = 1031;
+    private static final int F_GETPIPE_SZ = 1032;
 
     /** What a descriptor is, as far as zero-copy cares. */
     public enum Kind {
@@ -125,6 +126,25 @@ public final class ZeroCopy implements AutoCloseable {
     /** Asks for a pipe of {@code bytes} capacity (best effort, capped by fs.pipe-max-size): the new size, or -1. */
     public int setPipeSize(int fd, int bytes) {
         return fcntl(fd, F_SETPIPE_SZ, bytes);
+    }
+
+    /** The capacity of the pipe behind {@code fd} in bytes, or -1 when it is not a pipe. */
+    public static int pipeSize(int fd) {
+        return fcntl(fd, F_GETPIPE_SZ, 0);
+    }
+
+    /**
+     * Enlarges the pipe behind {@code fd} to at least {@code bytes} (best effort: never shrinks it, and a
+     * refusal, e.g. over the user's pipe quota, leaves it as it was): the pipe's capacity afterwards, or -1
+     * when {@code fd} is not a pipe.
+     */
+    public static int growPipe(int fd, int bytes) {
+        int size = pipeSize(fd);
+        if (size < 0 || size >= bytes) {
+            return size;
+        }
+        int grown = fcntl(fd, F_SETPIPE_SZ, bytes);
+        return grown < 0 ? size : grown;
     }
 
     private static int fcntl(int fd, int cmd, int arg) {

@@ -38,10 +38,25 @@ public final class OutputGuard implements DataSink {
         }
     }
 
+    /**
+     * Records the failure too: a zero-copy pump writes past {@link #accept} (straight to
+     * {@link #descriptor}) and reports its output's failure only here.
+     */
     @Override
     public NetkitException failure(IOException e) {
-        NetkitException f = failure;
-        return f != null ? f : out.failure(e);
+        if (failure == null) {
+            failed(out.failure(e));
+        }
+        return failure;
+    }
+
+    /**
+     * The descriptor of the watched output, so that a one-client listener's bulk session splices into it
+     * as tcp-connect's does (its failures still come here, through {@link #failure}).
+     */
+    @Override
+    public int descriptor() {
+        return failure == null ? out.descriptor() : -1;
     }
 
     /** Records a failure of the output (also one found elsewhere, e.g. the chat room's log) and stops. */

@@ -57,6 +57,32 @@ final class SplicePump {
     private static final int PIPE_SIZE = 1 << 20;
 
     /**
+     * The capacity asked of a pipe on our stdin or stdout (1 MiB, the default fs.pipe-max-size; never
+     * shrunk). The kernel's default of 64 KiB wakes the other end every few KiB: with 1 MiB the stdin pump
+     * reads a full buffer per call and the producer and netkit wake each other about 4x less often (2 GiB
+     * through {@code head -c … |}: 57,000 → 12,000 context switches in netkit, BENCHMARKS.md "Zero-copy").
+     * {@code -Dnetkit.pipeSize=0} leaves the pipes as they are (for measurements).
+     */
+    private static int stdioPipeSize() {
+        return Integer.getInteger("netkit.pipeSize", 256 * 1024);
+    }
+
+    /** Enlarges {@code fd}'s pipe to {@link #stdioPipeSize} (best effort). */
+    private static void growStdioPipe(int fd) {
+        int size = stdioPipeSize();
+        if (size > 0) {
+            ZeroCopy.growPipe(fd, size);
+        }
+    }
+
+    /** Links the native calls ahead of the first transfer, unless zero-copy is off (best effort). */
+    static void prepare() {
+        if (!"off".equals(System.getProperty("netkit.zeroCopy"))) {
+            ZeroCopy.available();
+        }
+    }
+
+    /**
      * Whether zero-copy may run for this transport: Linux with the native calls linked, a plain socket,
      * and not switched off with {@code -Dnetkit.zeroCopy=off} (the way to compare with the buffer path;
      * {@code -Dnetkit.zeroCopy=all} also splices a stdin pipe, which is slower, see {@link #send}).
@@ -80,7 +106,8 @@ final class SplicePump {
      * Sends {@code in} to the connection's socket until EOF, the end of the session or a failure: a
      * regular file with {@code sendfile} (its pages go from the page cache to the socket); a pipe only
      * with {@code -Dnetkit.zeroCopy=all}, with {@code splice}, because on loopback that measured slower
-     * than reading the pipe into a buffer. Socket errors are thrown as they are, input errors as {@link InputFailed}.
+     * than reading the pipe into a buffer. A pipe is enlarged first ({@link #stdioPipeSize}), for the buffer
+     * path too. Socket errors are thrown as they are, input errors as {@link InputFailed}.
      */
     static End send(Connection connection, int in, Session session) throws IOException {
         ZeroCopy.Kind kind = ZeroCopy.kind(in);
@@ -88,6 +115,9 @@ final class SplicePump {
             return End.FALLBACK;
         }
         boolean pipe = kind == ZeroCopy.Kind.PIPE;
+        if (pipe) {
+            growStdioPipe(in);
+        }
         if (pipe && !"all".equals(System.getProperty("netkit.zeroCopy"))) {
             // Measured (BENCHMARKS.md): splicing a pipe into a socket was slower than the buffer path on
             // loopback — every spliced page leaves the pipe, so the writer allocates a fresh page per 4 KiB,
@@ -145,7 +175,8 @@ final class SplicePump {
 
     /**
      * Moves what the peer sends to {@code out} until the peer's EOF, the end of the session or a
-     * failure. Socket errors are thrown as they are, output errors as {@link OutputFailed}. When the
+     * failure; a stdout pipe is enlarged first ({@link #stdioPipeSize}). Socket errors are thrown as they
+     * are, output errors as {@link OutputFailed}. When the
      * kernel refuses to splice into {@code out}, what is already in our pipe goes through {@code sink}
      * and the caller's buffer path goes on.
      */
@@ -172,6 +203,9 @@ final class SplicePump {
                     pipeIn = Descriptors.fd(pipe.source());
                     pipeOut = Descriptors.fd(pipe.sink());
                     z.setPipeSize(pipeOut, PIPE_SIZE);
+                }
+                if (direct) {
+                    growStdioPipe(out);
                 }
                 int target = direct ? out : pipeOut;
                 boolean moved = false;

@@ -2,6 +2,7 @@ package netkit.engine.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -26,6 +27,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import netkit.ExitCode;
+import netkit.NetkitException;
 import netkit.sys.Descriptors;
 import netkit.sys.ZeroCopy;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,8 +124,18 @@ class SplicePumpTest {
         void run() throws Exception;
     }
 
+    @FunctionalInterface
+    private interface PipeCheck {
+        void accept(Pipe pipe) throws Exception;
+    }
+
     /** The peer sends {@code data} and closes; we relay it into a pipe read by a digest. */
     private static Connection receiveIntoPipe(byte[] data, TrafficTap tap) throws Exception {
+        return receiveIntoPipe(data, tap, out -> {});
+    }
+
+    /** {@link #receiveIntoPipe(byte[], TrafficTap)}, then {@code check} looks at the output pipe before it closes. */
+    private static Connection receiveIntoPipe(byte[] data, TrafficTap tap, PipeCheck check) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Pair p = pair(server);
             Pipe out = Pipe.open();
@@ -153,6 +166,7 @@ class SplicePumpTest {
                             tap)
                     .done()
                     .get(30, TimeUnit.SECONDS);
+            check.accept(out);
             out.sink().close();
             assertEquals(Outcome.CLOSED, o);
             assertArrayEquals(sha(data), got.get(30, TimeUnit.SECONDS));
@@ -165,6 +179,82 @@ class SplicePumpTest {
     void socketToAPipeIsSplicedByteExact() throws Exception {
         Connection c = receiveIntoPipe(random(SIZE, 1), TrafficTap.NONE);
         assertEquals(SIZE, c.bytesReadDirectly());
+    }
+
+    /** A one-client listener (tcp-listen without -k) relays what one client sends into {@code guard}. */
+    private static Connection listenOnce(byte[] data, OutputGuard guard, Outcome expected) throws Exception {
+        RelayHandler relay =
+                new RelayHandler(null, SessionOptions.defaults(), guard, TrafficTap.NONE, TcpEvents.NONE, true);
+        CompletableFuture<Connection> served = new CompletableFuture<>();
+        ListenOptions options = ListenOptions.builder()
+                .address(InetAddress.getLoopbackAddress())
+                .port(0)
+                .build();
+        try (Listener l = Listener.bind(options, TcpEvents.NONE, new Totals())) {
+            guard.onFailure(l::close);
+            CompletableFuture<Outcome> outcome = CompletableFuture.supplyAsync(
+                    () -> l.serve(c -> {
+                        served.complete(c);
+                        return relay.serve(c);
+                    }),
+                    EXEC);
+            try (Socket s =
+                    new Socket(InetAddress.getLoopbackAddress(), l.local().port())) {
+                try {
+                    s.getOutputStream().write(data);
+                } catch (IOException e) {
+                    // the listener stopped reading (its output failed): the outcome says why
+                }
+            }
+            Outcome o = outcome.get(30, TimeUnit.SECONDS);
+            if (expected != null) {
+                assertEquals(expected, o);
+            }
+        }
+        return served.get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A one-client listener writes through the {@link OutputGuard} that watches its output; the guard hands
+     * its descriptor on, so the client's bytes are spliced into the output pipe.
+     */
+    @Test
+    void aOneClientListenerSplicesThroughItsOutputGuardByteExact() throws Exception {
+        byte[] data = random(SIZE, 21);
+        Pipe out = Pipe.open();
+        CompletableFuture<byte[]> got = CompletableFuture.supplyAsync(
+                () -> {
+                    try (InputStream in = Channels.newInputStream(out.source())) {
+                        return sha(in);
+                    } catch (Exception e) {
+                        throw new RuntimeException(e);
+                    }
+                },
+                EXEC);
+        OutputGuard guard = new OutputGuard(DataSink.to(out.sink(), "stdout", Descriptors.fd(out.sink())));
+        Connection c = listenOnce(data, guard, Outcome.CLOSED);
+        out.sink().close();
+        assertArrayEquals(sha(data), got.get(30, TimeUnit.SECONDS));
+        assertEquals(SIZE, c.bytesRead());
+        assertEquals(SIZE, c.bytesReadDirectly());
+        guard.rethrow();
+    }
+
+    /**
+     * When the consumer of the listener's output goes away ({@code | head}), the splice fails with EPIPE and
+     * the guard learns of it as on the buffer path: the listener stops, and the command ends quietly (exit 0).
+     */
+    @Test
+    void aOneClientListenerWhoseOutputIsClosedStopsQuietly() throws Exception {
+        Pipe out = Pipe.open();
+        out.source().close();
+        OutputGuard guard = new OutputGuard(DataSink.to(out.sink(), "stdout", Descriptors.fd(out.sink())));
+        listenOnce(random(SIZE, 22), guard, null);
+        out.sink().close();
+        NetkitException e = assertThrows(NetkitException.class, guard::rethrow);
+        assertEquals("EPIPE", e.code());
+        assertTrue(e.quiet());
+        assertEquals(ExitCode.OK, e.exitCode());
     }
 
     @Test
@@ -301,6 +391,11 @@ class SplicePumpTest {
 
     /** Sends a pipe's contents; returns the connection for its counts. */
     private static Connection sendFromPipe(byte[] data, boolean crlf) throws Exception {
+        return sendFromPipe(data, crlf, in -> {});
+    }
+
+    /** {@link #sendFromPipe(byte[], boolean)}, then {@code check} looks at the input pipe before it closes. */
+    private static Connection sendFromPipe(byte[] data, boolean crlf, PipeCheck check) throws Exception {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Pair p = pair(server);
             Pipe in = Pipe.open();
@@ -333,6 +428,7 @@ class SplicePumpTest {
                 assertArrayEquals(sha(data), peer.get(30, TimeUnit.SECONDS));
                 assertEquals(data.length, p.ours().bytesWritten());
             }
+            check.accept(in);
             in.source().close();
             return p.ours();
         }
@@ -344,6 +440,63 @@ class SplicePumpTest {
         withProperty(
                 "all",
                 () -> assertEquals(SIZE, sendFromPipe(random(SIZE, 7), false).bytesWrittenDirectly()));
+    }
+
+    /**
+     * A pipe on stdin or stdout is enlarged from the kernel's 64 KiB to 256 KiB (fewer wake-ups between
+     * netkit and the program at the other end), on the buffer path too, and the bytes stay exact;
+     * {@code -Dnetkit.pipeSize=0} leaves the pipes alone.
+     */
+    @Test
+    void stdinAndStdoutPipesAreEnlargedAndTheBytesStayExact() throws Exception {
+        assumeTrue(
+                // Files.readString returned "1" for this size-0 /proc file on JDK 25
+                Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/fs/pipe-max-size"))
+                                .get(0)
+                                .trim())
+                        >= 256 * 1024,
+                "fs.pipe-max-size below 256 KiB");
+        int enlarged = 256 * 1024;
+        sendFromPipe(
+                random(SIZE, 11), false, in -> assertEquals(enlarged, ZeroCopy.pipeSize(Descriptors.fd(in.source()))));
+        withProperty(
+                "all",
+                () -> sendFromPipe(
+                        random(SIZE, 12),
+                        false,
+                        in -> assertEquals(enlarged, ZeroCopy.pipeSize(Descriptors.fd(in.source())))));
+        receiveIntoPipe(
+                random(SIZE, 13),
+                TrafficTap.NONE,
+                out -> assertEquals(enlarged, ZeroCopy.pipeSize(Descriptors.fd(out.sink()))));
+
+        System.setProperty("netkit.pipeSize", "0");
+        try {
+            sendFromPipe(
+                    random(SIZE, 14), false, in -> assertEquals(65536, ZeroCopy.pipeSize(Descriptors.fd(in.source()))));
+            receiveIntoPipe(
+                    random(SIZE, 15),
+                    TrafficTap.NONE,
+                    out -> assertEquals(65536, ZeroCopy.pipeSize(Descriptors.fd(out.sink()))));
+        } finally {
+            System.clearProperty("netkit.pipeSize");
+        }
+    }
+
+    /** A pipe that is larger already is never shrunk. */
+    @Test
+    void aLargerPipeIsNeverShrunk() throws Exception {
+        Pipe p = Pipe.open();
+        try {
+            int fd = Descriptors.fd(p.sink());
+            assertEquals(65536, ZeroCopy.pipeSize(fd));
+            assertEquals(512 * 1024, ZeroCopy.growPipe(fd, 512 * 1024));
+            assertEquals(512 * 1024, ZeroCopy.growPipe(fd, 256 * 1024));
+            assertEquals(512 * 1024, ZeroCopy.pipeSize(fd));
+        } finally {
+            p.sink().close();
+            p.source().close();
+        }
     }
 
     @Test
