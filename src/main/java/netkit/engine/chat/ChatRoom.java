@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import netkit.engine.chat.NoticeMerger.Notice;
 
@@ -90,19 +91,52 @@ public final class ChatRoom implements AutoCloseable {
      * connection away}.
      */
     public boolean serve(ChatTransport transport) {
-        Member member;
+        Member member = admit(transport);
+        if (member == null) {
+            return false;
+        }
+        member.run(options.outboxBytes());
+        return true;
+    }
+
+    /**
+     * Serves one member like {@link #serve}, but without holding the calling thread when its stream
+     * can be served by the host's selector loop ({@link ChatTransport#register}): returns a future
+     * that completes when the member has left and its stream is closed (at once for a stream served
+     * in the calling thread, which returns only then), or null when the room turned it away.
+     */
+    public CompletableFuture<Void> open(ChatTransport transport) {
+        Member member = admit(transport);
+        if (member == null) {
+            return null;
+        }
+        CompletableFuture<Void> left;
+        try {
+            left = member.startOnLoop(options.outboxBytes());
+        } catch (IOException e) {
+            leave(member, "error: " + e.getMessage());
+            transport.close();
+            return CompletableFuture.completedFuture(null);
+        }
+        if (left == null) {
+            member.run(options.outboxBytes());
+            return CompletableFuture.completedFuture(null);
+        }
+        return left;
+    }
+
+    private Member admit(ChatTransport transport) {
         lock.lock();
         try {
             if (closed || (options.maxConnections() > 0 && connected.size() >= options.maxConnections())) {
-                return false;
+                return null;
             }
-            member = new Member(this, transport, options);
+            Member member = new Member(this, transport, options);
             connected.add(member);
+            return member;
         } finally {
             lock.unlock();
         }
-        member.run();
-        return true;
     }
 
     /**

@@ -190,6 +190,25 @@ public final class Connection implements Closeable {
         lastActivityNanos = System.nanoTime();
     }
 
+    /** Counts bytes that a selector loop moved on this connection's socket, like {@link #read} and {@link #write} do. */
+    void counted(long read, long written) {
+        if (read > 0) {
+            bytesRead.addAndGet(read);
+        }
+        if (written > 0) {
+            bytesWritten.addAndGet(written);
+        }
+        if (totals != null) {
+            if (read > 0) {
+                totals.read.addAndGet(read);
+            }
+            if (written > 0) {
+                totals.written.addAndGet(written);
+            }
+        }
+        lastActivityNanos = System.nanoTime();
+    }
+
     /** Of {@link #bytesWritten}, how many went by zero-copy ({@code splice}/{@code sendfile}) instead of a buffer. */
     public long bytesWrittenDirectly() {
         return splicedOut.get();

@@ -1,0 +1,40 @@
+package netkit.engine.tcp;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import netkit.engine.stream.SocketLoop;
+
+/**
+ * What the hub modes ({@code --chat}, {@code --broker}, {@code --echo}) share to serve a plain
+ * connection from a {@link SocketLoop}: the connection's byte counts and idle time see what the
+ * loop moves, and closing the connection (a kick, the listener stopping) reaches the loop.
+ */
+final class Hubs {
+    private Hubs() {}
+
+    /** Registers {@code c}'s socket with {@code loop} for {@code client}; not started yet. */
+    static SocketLoop.Registration register(SocketLoop loop, Connection c, long limit, SocketLoop.Client client)
+            throws IOException {
+        SocketLoop.Registration r = loop.register(c.transport().socket(), limit, new SocketLoop.Client() {
+            @Override
+            public void received(ByteBuffer data) {
+                c.counted(data.remaining(), 0);
+                client.received(data);
+            }
+
+            @Override
+            public void ended(IOException error) {
+                client.ended(error);
+            }
+
+            @Override
+            public void sent(long n) {
+                c.counted(0, n);
+            }
+        });
+        if (!c.onClose(r::changed)) {
+            r.changed(); // closed already: the loop ends it
+        }
+        return r;
+    }
+}
