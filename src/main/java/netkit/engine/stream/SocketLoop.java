@@ -52,6 +52,9 @@ public final class SocketLoop implements Closeable {
 
         /** {@code n} bytes went out (for byte counts); called on whichever thread wrote them. */
         default void sent(long n) {}
+
+        /** The loop wrote the last queued byte: the socket takes more again. */
+        default void drained() {}
     }
 
     private final Selector selector;
@@ -374,6 +377,7 @@ public final class SocketLoop implements Closeable {
                 end(failed);
             } else if (empty) {
                 apply(); // no more OP_WRITE; a finish may run now
+                client.drained();
             }
         }
 

@@ -12,6 +12,15 @@ import netkit.engine.stream.SocketLoop;
 final class Hubs {
     private Hubs() {}
 
+    /** The outcome of a connection whose loop registration ended with {@code error} (null: end of stream). */
+    static Outcome outcome(Connection c, IOException error) {
+        if (error == null || error instanceof java.nio.channels.ClosedChannelException || !c.isOpen()) {
+            return Outcome.CLOSED; // closed on purpose (kick, listener shutdown, an end rule): not an error
+        }
+        return Outcome.error(
+                netkit.NetkitException.from(error, "receive from " + c.remote().text()));
+    }
+
     /** Registers {@code c}'s socket with {@code loop} for {@code client}; not started yet. */
     static SocketLoop.Registration register(SocketLoop loop, Connection c, long limit, SocketLoop.Client client)
             throws IOException {
@@ -30,6 +39,11 @@ final class Hubs {
             @Override
             public void sent(long n) {
                 c.counted(0, n);
+            }
+
+            @Override
+            public void drained() {
+                client.drained();
             }
         });
         if (!c.onClose(r::changed)) {
