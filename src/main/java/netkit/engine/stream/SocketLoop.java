@@ -224,6 +224,11 @@ public final class SocketLoop implements Closeable {
             changed();
         }
 
+        /** Whether offers are still taken: not finishing, no write failed. */
+        public synchronized boolean accepting() {
+            return !finishing && failure == null && channel.isOpen();
+        }
+
         /** Bytes waiting for the socket. */
         public synchronized long queued() {
             return queuedBytes;

@@ -46,6 +46,7 @@ final class Hubs {
                 client.drained();
             }
         });
+        c.servedBy(r);
         if (!c.onClose(r::changed)) {
             r.changed(); // closed already: the loop ends it
         }
