@@ -1,5 +1,6 @@
 package netkit.engine.chat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -275,6 +276,9 @@ public final class ChatText {
         private final String text;
         private final byte[] lf;
         private final byte[] crlf;
+        // made on first use, by whichever thread: a race makes two equal buffers, never a wrong one
+        private volatile ByteBuffer lfDirect;
+        private volatile ByteBuffer crlfDirect;
 
         private Line(String text, byte[] lf, byte[] crlf) {
             this.text = text;
@@ -301,6 +305,25 @@ public final class ChatText {
         /** The encoded bytes; callers must not modify them. */
         public byte[] bytes(boolean crlfLineEnds) {
             return crlfLineEnds ? crlf : lf;
+        }
+
+        /**
+         * The bytes as a buffer outside the heap, made once and shared (each user takes a
+         * {@linkplain ByteBuffer#duplicate duplicate}): a socket write from a heap array first
+         * copies it into such a buffer, once per member of a broadcast.
+         */
+        ByteBuffer buffer(boolean crlfLineEnds) {
+            ByteBuffer b = crlfLineEnds ? crlfDirect : lfDirect;
+            if (b == null) {
+                byte[] bytes = bytes(crlfLineEnds);
+                b = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+                if (crlfLineEnds) {
+                    crlfDirect = b;
+                } else {
+                    lfDirect = b;
+                }
+            }
+            return b;
         }
 
         @Override

@@ -48,7 +48,7 @@ public final class Member {
 
     /** What the room sends to one member: an {@link Outbox} and its thread, or a loop's queue. */
     private interface Output {
-        boolean offer(byte[] line);
+        boolean offer(ChatText.Line line, boolean crlf);
 
         void finish();
 
@@ -97,8 +97,8 @@ public final class Member {
         }
         out = new Output() {
             @Override
-            public boolean offer(byte[] line) {
-                return r.offer(ByteBuffer.wrap(line));
+            public boolean offer(ChatText.Line line, boolean crlf) {
+                return r.offer(line.buffer(crlf).duplicate());
             }
 
             @Override
@@ -192,8 +192,8 @@ public final class Member {
         });
         out = new Output() {
             @Override
-            public boolean offer(byte[] line) {
-                return outbox.offer(line);
+            public boolean offer(ChatText.Line line, boolean crlf) {
+                return outbox.offer(line.bytes(crlf));
             }
 
             @Override
@@ -217,7 +217,7 @@ public final class Member {
 
     /** Queues a line for this member; false when its outbox is full (it does not read) or closed. */
     boolean send(ChatText.Line line) {
-        return out.offer(line.bytes(crlf));
+        return out.offer(line, crlf);
     }
 
     /**

@@ -160,11 +160,15 @@ public final class BrokerHandler extends FanOutHandler {
         SocketLoop.Registration sender =
                 from == null ? null : registrations.get(from.connection().id());
         boolean holdBack = false;
+        ByteBuffer shared = null; // outside the heap: a write from a heap array copies it there first, per client
         for (Session other : others(from)) {
             long id = other.connection().id();
             SocketLoop.Registration r = registrations.get(id);
             if (r != null) {
-                if (!r.offer(ByteBuffer.wrap(bytes))) {
+                if (shared == null) {
+                    shared = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+                }
+                if (!r.offer(shared.duplicate())) {
                     if (r.accepting()) { // twice the limit waiting: not reading, whoever sent
                         notReading(other, r);
                     }
