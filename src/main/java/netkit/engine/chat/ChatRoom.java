@@ -18,15 +18,18 @@ import netkit.engine.chat.NoticeMerger.Notice;
 
 /**
  * A line-based chat room (SPEC §4) that any telnet or nc client can use. The host serves each
- * connection with {@link #serve} on a thread of its own; it becomes a {@link Member}, whose
- * replies and broadcasts a writer virtual thread delivers. The console user
+ * connection with {@link #open} (or {@link #serve} on a thread of its own); it becomes a
+ * {@link Member}, served by the host's selector loop when its stream is a plain socket (no thread
+ * while idle; broadcasts written at once by the broadcasting thread), else by a reader and a
+ * writer virtual thread. The console user
  * ({@link ChatOptions#consoleName()}, {@code server}) speaks through {@link #runConsole} and the
  * room log (every line of traffic) goes to the {@code log} stream.
  *
  * <p>Every change of membership and every broadcast happens under one lock, so all members see
- * the same order. A broadcast encodes its line once and the {@link Broadcaster} queues the same
- * bytes for every member; queuing never blocks, and a member whose outbox is full is
- * disconnected after the broadcast instead of slowing the others.
+ * the same order. A broadcast encodes its line once and the {@link Broadcaster} sends the same
+ * bytes to every member; sending never blocks (what a socket does not take waits in the member's
+ * bounded queue), and a member whose queue is full is disconnected after the broadcast instead
+ * of slowing the others.
  */
 public final class ChatRoom implements AutoCloseable {
     private static final long CLOSE_WAIT_MILLIS = 2_000;

@@ -37,6 +37,8 @@ public final class SocketLoop implements Closeable {
     private static final long TICK_MILLIS = 100;
 
     private static final long TICK_NANOS = Duration.ofMillis(TICK_MILLIS).toNanos();
+    /** How long a closed loop still serves the sockets registered with it, while their owners close them. */
+    private static final long CLOSE_GRACE_NANOS = Duration.ofSeconds(10).toNanos();
 
     /** What the owner of a registered socket does; {@link #received} and {@link #ended} run on the loop's thread. */
     public interface Client {
@@ -88,12 +90,30 @@ public final class SocketLoop implements Closeable {
 
     private void run() {
         long lastTick = System.nanoTime();
+        long closedAt = 0;
         try {
-            while (!closed) {
+            while (true) {
+                if (closed) {
+                    // the owners close their sockets around the same time: serve them until they have
+                    if (selector.keys().isEmpty() && changes.isEmpty()) {
+                        break;
+                    }
+                    long now = System.nanoTime();
+                    if (closedAt == 0) {
+                        closedAt = now;
+                    } else if (now - closedAt > CLOSE_GRACE_NANOS) {
+                        abandonAll();
+                        break;
+                    }
+                }
                 selector.select(TICK_MILLIS);
                 Registration r;
                 while ((r = changes.poll()) != null) {
-                    r.apply();
+                    try {
+                        r.apply();
+                    } catch (RuntimeException | Error e) {
+                        r.failedInside(e);
+                    }
                 }
                 Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
                 while (keys.hasNext()) {
@@ -109,6 +129,8 @@ public final class SocketLoop implements Closeable {
                         }
                     } catch (java.nio.channels.CancelledKeyException e) {
                         reg.end(new ClosedChannelException());
+                    } catch (RuntimeException | Error e) {
+                        reg.failedInside(e);
                     }
                 }
                 long now = System.nanoTime();
@@ -128,6 +150,17 @@ public final class SocketLoop implements Closeable {
         }
     }
 
+    /** Closing: what is still registered is closed, its client told, its finish run. */
+    private void abandonAll() {
+        Registration r;
+        while ((r = changes.poll()) != null) {
+            r.abandon();
+        }
+        for (SelectionKey k : selector.keys()) {
+            ((Registration) k.attachment()).abandon();
+        }
+    }
+
     /** Runs the finish of registrations whose grace has passed with bytes still queued. */
     private void tick(long now) {
         for (Iterator<Registration> it = finishing.iterator(); it.hasNext(); ) {
@@ -138,7 +171,10 @@ public final class SocketLoop implements Closeable {
         }
     }
 
-    /** Stops the loop's thread; the registered sockets stay open (their owners close them). Idempotent. */
+    /**
+     * Stops the loop's thread once no socket is registered any more (their owners close them), or
+     * after 10 s, closing the rest and telling their clients. Takes no new registrations. Idempotent.
+     */
     @Override
     public void close() {
         closed = true;
@@ -428,6 +464,42 @@ public final class SocketLoop implements Closeable {
             }
             if (error != null) {
                 runFlushed();
+            }
+        }
+
+        /**
+         * A client's callback threw on the loop's thread: that client ends with an error (its socket
+         * is closed), the loop and every other client go on.
+         */
+        private void failedInside(Throwable e) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing it is all that is left to do
+            }
+            if (!ended) {
+                try {
+                    end(new IOException("internal error: " + e, e));
+                } catch (RuntimeException | Error again) {
+                    // the client failed twice: it is cut off, the loop goes on
+                }
+            }
+        }
+
+        /** The loop is closing with this socket still registered: closed, the client told, the finish run. */
+        private void abandon() {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing it is all that is left to do
+            }
+            try {
+                if (!ended) {
+                    end(new ClosedChannelException());
+                }
+                runFlushed();
+            } catch (RuntimeException | Error e) {
+                // its owner failed: the loop ends anyway
             }
         }
 
