@@ -227,8 +227,9 @@ for CASE in $CASES; do
       timeout -k 2 "$((TMAX + 15))" sh -c "exec $H" </dev/null >/dev/null 2>"$BENCH_TMP/hub.err" &
       hpid=$!
       wait_port tcp "$port" 5 || { kill_tree $hpid; continue; }
-      # the hub process itself (timeout's child), for /proc/PID/status
-      sleep 0.1; rpid=$(pgrep -P $hpid | head -1); rpid=${rpid:-$hpid}
+      # the hub process itself (timeout's child), for /proc/PID/status; a second to settle first, so that
+      # "hub CPU for the joins" does not count a JVM's start-up (its compilers go on after the port opens)
+      sleep 1; rpid=$(pgrep -P $hpid | head -1); rpid=${rpid:-$hpid}
       nick=$NICK; wel=0; case $hub in netkit-chat | netkit-chat-engine) nick=1; wel=1 ;; esac
       bc=$CBC; [ "$hub" = netkit-echo ] && bc=0
       tmax=$TMAX; [ "$CB" = "$N" ] && tmax=$(( TMAX < 20 ? TMAX : 20 ))
