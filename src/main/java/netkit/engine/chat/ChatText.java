@@ -279,6 +279,7 @@ public final class ChatText {
         // made on first use, by whichever thread: a race makes two equal buffers, never a wrong one
         private volatile ByteBuffer lfDirect;
         private volatile ByteBuffer crlfDirect;
+        private int uses;
 
         private Line(String text, byte[] lf, byte[] crlf) {
             this.text = text;
@@ -308,22 +309,28 @@ public final class ChatText {
         }
 
         /**
-         * The bytes as a buffer outside the heap, made once and shared (each user takes a
+         * The bytes as a buffer for one member's socket. A line that goes to many (a broadcast) is
+         * copied outside the heap once, on its second use, and shared (each use gets a
          * {@linkplain ByteBuffer#duplicate duplicate}): a socket write from a heap array first
-         * copies it into such a buffer, once per member of a broadcast.
+         * copies it into such a buffer, once per member. A line for one member (a greeting, a
+         * reply) stays a heap array: an off-heap copy per member cost more memory than it saved.
          */
         ByteBuffer buffer(boolean crlfLineEnds) {
             ByteBuffer b = crlfLineEnds ? crlfDirect : lfDirect;
-            if (b == null) {
-                byte[] bytes = bytes(crlfLineEnds);
-                b = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
-                if (crlfLineEnds) {
-                    crlfDirect = b;
-                } else {
-                    lfDirect = b;
-                }
+            if (b != null) {
+                return b.duplicate();
             }
-            return b;
+            byte[] bytes = bytes(crlfLineEnds);
+            if (uses++ == 0) { // racy on purpose: at worst one more heap write, or two equal copies
+                return ByteBuffer.wrap(bytes);
+            }
+            b = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+            if (crlfLineEnds) {
+                crlfDirect = b;
+            } else {
+                lfDirect = b;
+            }
+            return b.duplicate();
         }
 
         @Override

@@ -98,7 +98,7 @@ public final class Member {
         out = new Output() {
             @Override
             public boolean offer(ChatText.Line line, boolean crlf) {
-                return r.offer(line.buffer(crlf).duplicate());
+                return r.offer(line.buffer(crlf));
             }
 
             @Override
