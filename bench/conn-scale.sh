@@ -3,7 +3,8 @@
 #                 and how long one broadcast takes to reach every client (loopback only).
 #
 # usage: bench/conn-scale.sh [-n N[,N...]] [-b BROADCASTS] [-r RUNS] [-t SECS] [-S BURST] HUB...
-#   HUB    preset: ncat-broker ncat-chat python-broker netkit-broker netkit-chat
+#   HUB    preset: ncat-broker ncat-chat python-broker netkit-broker netkit-chat netkit-echo
+#          (an echo server relays nothing: it gets no broadcasts, only the memory and CPU columns)
 #          netkit-chat-engine (the chat engine behind a bare test host, no CLI), or ad hoc
 #          'label::HUB_TEMPLATE' ({HOST} {PORT} {MAXC}=N+16 placeholders; see bench/lib.sh).
 #          The hub must relay a line sent by one client to all the others.
@@ -52,6 +53,7 @@ preset() {
     python-broker) echo "python3 $BENCH_TMP/broker.py {HOST} {PORT}" ;;
     netkit-broker) echo "$(nk NETKIT_BROKER "$NETKIT tcp-listen --broker {HOST} {PORT}")" ;;
     netkit-chat)   echo "$(nk NETKIT_CHAT "$NETKIT tcp-listen --chat {HOST} {PORT}")" ;;
+    netkit-echo)   echo "$(nk NETKIT_ECHO "$NETKIT tcp-listen --echo {HOST} {PORT}")" ;;
     netkit-chat-engine) echo "${JAVA:-java} -XX:+UseSerialGC -cp $ROOT/target/classes:$ROOT/target/test-classes netkit.engine.chat.ChatHubMain {HOST} {PORT}" ;;
     *::*)          echo "${1#*::}" ;;
     *) echo "unknown hub $1" >&2; return 1 ;;
@@ -100,6 +102,8 @@ def status(pid):
         for line in open(f"/proc/{pid}/status"):
             k, _, v = line.partition(":")
             if k in ("VmRSS", "VmHWM"): d[k] = int(v.split()[0])
+        st = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        d["cpu_s"] = round((int(st[11]) + int(st[12])) / os.sysconf("SC_CLK_TCK"), 2)   # utime + stime
         d["fds"] = len(os.listdir(f"/proc/{pid}/fd"))
     except OSError: d["dead"] = True
     return d
@@ -223,11 +227,13 @@ for CASE in $CASES; do
       timeout -k 2 "$((TMAX + 15))" sh -c "exec $H" </dev/null >/dev/null 2>"$BENCH_TMP/hub.err" &
       hpid=$!
       wait_port tcp "$port" 5 || { kill_tree $hpid; continue; }
-      # the hub process itself (timeout's child), for /proc/PID/status
-      sleep 0.1; rpid=$(pgrep -P $hpid | head -1); rpid=${rpid:-$hpid}
+      # the hub process itself (timeout's child), for /proc/PID/status; a second to settle first, so that
+      # "hub CPU for the joins" does not count a JVM's start-up (its compilers go on after the port opens)
+      sleep 1; rpid=$(pgrep -P $hpid | head -1); rpid=${rpid:-$hpid}
       nick=$NICK; wel=0; case $hub in netkit-chat | netkit-chat-engine) nick=1; wel=1 ;; esac
+      bc=$CBC; [ "$hub" = netkit-echo ] && bc=0
       tmax=$TMAX; [ "$CB" = "$N" ] && tmax=$(( TMAX < 20 ? TMAX : 20 ))
-      out=$(timeout "$((tmax + 10))" python3 "$BENCH_TMP/clients.py" "$HOST" "$port" "$N" "$CBC" "$rpid" "$tmax" "$CB" "$nick" "$wel")
+      out=$(timeout "$((tmax + 10))" python3 "$BENCH_TMP/clients.py" "$HOST" "$port" "$N" "$bc" "$rpid" "$tmax" "$CB" "$nick" "$wel")
       kill_tree $hpid; wait $hpid 2>/dev/null
       note=$(head -c 160 "$BENCH_TMP/hub.err" | tr '\n|' '  ')
       out=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); d["note"]=sys.argv[2]; print(json.dumps(d))' "$out" "$note" 2>/dev/null || echo "$out")
@@ -247,8 +253,8 @@ for line in open(sys.argv[1]):
 def m(v, f="%.1f"):
     return (f % st.median(v)) + " (" + (f % min(v)) + " - " + (f % max(v)) + ")" if v else "-"
 print("\n## hub with N idle clients: accepted, connect phase, hub RSS, one-line broadcast to all")
-print("| hub | N/batch | runs | accepted (min) | connect+accept s | hub RSS MiB idle -> N clients | KiB per client | broadcast ms median (min - max) | reached all? | note |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| hub | N/batch | runs | accepted (min) | connect+accept s | hub CPU s for the joins | hub RSS MiB idle -> N clients | KiB per client | broadcast ms median (min - max) | reached all? | note |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for (n, lab), rs in rows.items():
     acc = min(r["accepted"] for r in rs)
     rss0 = [r["hub_before"].get("VmRSS", 0) / 1024 for r in rs]
@@ -256,9 +262,10 @@ for (n, lab), rs in rows.items():
     rss1 = [r["hub_after_connect"].get("VmRSS", 0) / 1024 for r in live]
     per = [(r["hub_after_connect"].get("VmRSS", 0) - r["hub_before"].get("VmRSS", 0)) / max(1, r["accepted"]) for r in live if "VmRSS" in r["hub_after_connect"]] or [0]
     lat = [x for r in rs for x in r["broadcast_ms"]]
+    cpu = [r["hub_after_connect"]["cpu_s"] - r["hub_before"]["cpu_s"] for r in live if "cpu_s" in r["hub_after_connect"] and "cpu_s" in r["hub_before"]]
     ok = all(all(c == r["receivers"] for c in r["reached"]) and r["reached"] for r in rs)
     reached = min((min(r["reached"]) if r["reached"] else 0) for r in rs)
-    print(f"| {lab} | {n} | {len(rs)} | {acc} | {m([r['connect_s'] for r in rs], '%.2f')} | {st.median(rss0):.1f} -> {st.median(rss1):.1f} | {st.median(per):.1f} | {m(lat)} | {'yes' if ok else 'NO (min reached %d)' % reached} | {'hub died: ' if any(r.get('hub_died') for r in rs) else ''}{next((r['note'] for r in rs if r.get('note')), '')} |")
+    print(f"| {lab} | {n} | {len(rs)} | {acc} | {m([r['connect_s'] for r in rs], '%.2f')} | {m(cpu, '%.2f')} | {st.median(rss0):.1f} -> {st.median(rss1):.1f} | {st.median(per):.1f} | {m(lat)} | {'-' if not lat else 'yes' if ok else 'NO (min reached %d)' % reached} | {'hub died: ' if any(r.get('hub_died') for r in rs) else ''}{next((r['note'] for r in rs if r.get('note')), '')} |")
 EOF
 python3 - "$res" <<'EOF'
 import json, sys, statistics as st
@@ -272,7 +279,7 @@ base = labs[0]
 print(f"\n## paired ratios vs {base} (same N and run; only where both held every client)")
 print("| hub | N/batch | connect+accept s ratio | broadcast ms ratio (run medians) | hub RSS ratio |")
 print("|---|---|---|---|---|")
-def ok(d): return bool(d) and not d.get("hub_died") and d.get("accepted", 0) >= d.get("n", 1) and bool(d.get("broadcast_ms"))
+def ok(d): return bool(d) and not d.get("hub_died") and d.get("accepted", 0) >= d.get("n", 1)
 for n in dict.fromkeys(k[0] for k in runs):
     for lab in labs:
         c, b, r = [], [], []
@@ -280,8 +287,9 @@ for n in dict.fromkeys(k[0] for k in runs):
             if nn != n or not ok(d.get(lab)) or not ok(d.get(base)): continue
             x, y = d[lab], d[base]
             c.append(x["connect_s"] / max(y["connect_s"], 1e-3))
-            b.append(st.median(x["broadcast_ms"]) / max(st.median(y["broadcast_ms"]), 1e-3))
+            if x["broadcast_ms"] and y["broadcast_ms"]:
+                b.append(st.median(x["broadcast_ms"]) / max(st.median(y["broadcast_ms"]), 1e-3))
             r.append(x["hub_after_connect"].get("VmRSS", 0) / max(y["hub_after_connect"].get("VmRSS", 1), 1))
-        print(f"| {lab} | {n} | {st.median(c):.2f} | {st.median(b):.2f} | {st.median(r):.1f} |" if c else f"| {lab} | {n} | - | - | - |")
+        print(f"| {lab} | {n} | {st.median(c):.2f} | {st.median(b):.2f} | {st.median(r):.1f} |" if c and b else f"| {lab} | {n} | {st.median(c):.2f} | - | {st.median(r):.1f} |" if c else f"| {lab} | {n} | - | - | - |")
 EOF
 rm -f "$res"

@@ -27,11 +27,15 @@ import netkit.engine.chat.NoticeMerger.Pending;
  */
 final class Broadcaster {
     /** Most lines one flush carries; bounds the per-member work for those who joined meanwhile. */
-    private static final int MAX_PENDING = 512;
-    /** Pause between two flushes per member in the room (10,000 members: 30 ms). */
-    private static final long FLUSH_NANOS_PER_MEMBER = 3_000;
+    private static final int MAX_PENDING = 4096;
+    /**
+     * Pause between two flushes of join and leave notices, per member in the room (10,000 members:
+     * 500 ms): each flush is a write to every member, so during a storm of joins the pause lets the
+     * next flush carry many notices at once. Lines that members or the console say do not wait.
+     */
+    private static final long FLUSH_NANOS_PER_MEMBER = 50_000;
 
-    private static final long MAX_FLUSH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_FLUSH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final ReentrantLock lock;
     private final Condition ready;
@@ -40,6 +44,9 @@ final class Broadcaster {
     private final RoomEvents events;
     private final List<Pending> pending = new ArrayList<>();
     private long seq;
+    /** Queued lines that are not join or leave notices: a flush that carries one does not wait. */
+    private int spoken;
+
     private boolean closed;
 
     /**
@@ -69,7 +76,10 @@ final class Broadcaster {
      */
     void queueLocked(Member sender, ChatText.Line line, Notice notice, List<Member> slow) {
         pending.add(new Pending(line, sender, ++seq, notice));
-        if (pending.size() == 1) {
+        if (notice == null) {
+            spoken++;
+        }
+        if (pending.size() == 1 || notice == null) {
             ready.signal();
         } else if (pending.size() >= MAX_PENDING) {
             flushLocked(slow);
@@ -122,6 +132,7 @@ final class Broadcaster {
             }
         }
         pending.clear();
+        spoken = 0;
     }
 
     /** Sends what is queued and ends the flusher; later lines are not queued by a closed room. */
@@ -132,10 +143,10 @@ final class Broadcaster {
     }
 
     /**
-     * The flusher thread: sends queued lines as soon as there are some, but in a big room not
-     * more often than every {@link #FLUSH_NANOS_PER_MEMBER} per member: a flush wakes a writer for
+     * The flusher thread: sends queued lines as soon as there are some, but notices alone in a big
+     * room not more often than every {@link #FLUSH_NANOS_PER_MEMBER} per member: a flush writes to
      * every member, so during a storm of joins the pause lets the next flush carry many notices at
-     * once. In a quiet room a line goes out at once.
+     * once. A line someone said goes out at once, with the notices queued before it.
      */
     private void flushLoop() {
         long lastFlush = System.nanoTime() - TimeUnit.SECONDS.toNanos(1);
@@ -148,7 +159,7 @@ final class Broadcaster {
                 }
                 long gap = Math.min((long) audience.size() * FLUSH_NANOS_PER_MEMBER, MAX_FLUSH_GAP_NANOS);
                 long wait = lastFlush + gap - System.nanoTime();
-                while (wait > 0 && !closed && !pending.isEmpty()) {
+                while (wait > 0 && !closed && !pending.isEmpty() && spoken == 0) {
                     wait = ready.awaitNanos(wait);
                 }
                 flushLocked(slow);
@@ -161,6 +172,7 @@ final class Broadcaster {
             } catch (RuntimeException e) {
                 events.failed("room flusher", e);
                 pending.clear();
+                spoken = 0;
             } finally {
                 lock.unlock();
             }

@@ -12,20 +12,24 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import netkit.engine.chat.NoticeMerger.Notice;
 
 /**
  * A line-based chat room (SPEC §4) that any telnet or nc client can use. The host serves each
- * connection with {@link #serve} on a thread of its own; it becomes a {@link Member}, whose
- * replies and broadcasts a writer virtual thread delivers. The console user
+ * connection with {@link #open} (or {@link #serve} on a thread of its own); it becomes a
+ * {@link Member}, served by the host's selector loop when its stream is a plain socket (no thread
+ * while idle; broadcasts written at once by the broadcasting thread), else by a reader and a
+ * writer virtual thread. The console user
  * ({@link ChatOptions#consoleName()}, {@code server}) speaks through {@link #runConsole} and the
  * room log (every line of traffic) goes to the {@code log} stream.
  *
  * <p>Every change of membership and every broadcast happens under one lock, so all members see
- * the same order. A broadcast encodes its line once and the {@link Broadcaster} queues the same
- * bytes for every member; queuing never blocks, and a member whose outbox is full is
- * disconnected after the broadcast instead of slowing the others.
+ * the same order. A broadcast encodes its line once and the {@link Broadcaster} sends the same
+ * bytes to every member; sending never blocks (what a socket does not take waits in the member's
+ * bounded queue), and a member whose queue is full is disconnected after the broadcast instead
+ * of slowing the others.
  */
 public final class ChatRoom implements AutoCloseable {
     private static final long CLOSE_WAIT_MILLIS = 2_000;
@@ -90,19 +94,52 @@ public final class ChatRoom implements AutoCloseable {
      * connection away}.
      */
     public boolean serve(ChatTransport transport) {
-        Member member;
+        Member member = admit(transport);
+        if (member == null) {
+            return false;
+        }
+        member.run(options.outboxBytes());
+        return true;
+    }
+
+    /**
+     * Serves one member like {@link #serve}, but without holding the calling thread when its stream
+     * can be served by the host's selector loop ({@link ChatTransport#register}): returns a future
+     * that completes when the member has left and its stream is closed (at once for a stream served
+     * in the calling thread, which returns only then), or null when the room turned it away.
+     */
+    public CompletableFuture<Void> open(ChatTransport transport) {
+        Member member = admit(transport);
+        if (member == null) {
+            return null;
+        }
+        CompletableFuture<Void> left;
+        try {
+            left = member.startOnLoop(options.outboxBytes());
+        } catch (IOException e) {
+            leave(member, "error: " + e.getMessage());
+            transport.close();
+            return CompletableFuture.completedFuture(null);
+        }
+        if (left == null) {
+            member.run(options.outboxBytes());
+            return CompletableFuture.completedFuture(null);
+        }
+        return left;
+    }
+
+    private Member admit(ChatTransport transport) {
         lock.lock();
         try {
             if (closed || (options.maxConnections() > 0 && connected.size() >= options.maxConnections())) {
-                return false;
+                return null;
             }
-            member = new Member(this, transport, options);
+            Member member = new Member(this, transport, options);
             connected.add(member);
+            return member;
         } finally {
             lock.unlock();
         }
-        member.run();
-        return true;
     }
 
     /**

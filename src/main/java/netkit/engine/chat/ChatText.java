@@ -1,5 +1,6 @@
 package netkit.engine.chat;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -275,6 +276,10 @@ public final class ChatText {
         private final String text;
         private final byte[] lf;
         private final byte[] crlf;
+        // made on first use, by whichever thread: a race makes two equal buffers, never a wrong one
+        private volatile ByteBuffer lfDirect;
+        private volatile ByteBuffer crlfDirect;
+        private int uses;
 
         private Line(String text, byte[] lf, byte[] crlf) {
             this.text = text;
@@ -301,6 +306,31 @@ public final class ChatText {
         /** The encoded bytes; callers must not modify them. */
         public byte[] bytes(boolean crlfLineEnds) {
             return crlfLineEnds ? crlf : lf;
+        }
+
+        /**
+         * The bytes as a buffer for one member's socket. A line that goes to many (a broadcast) is
+         * copied outside the heap once, on its second use, and shared (each use gets a
+         * {@linkplain ByteBuffer#duplicate duplicate}): a socket write from a heap array first
+         * copies it into such a buffer, once per member. A line for one member (a greeting, a
+         * reply) stays a heap array: an off-heap copy per member cost more memory than it saved.
+         */
+        ByteBuffer buffer(boolean crlfLineEnds) {
+            ByteBuffer b = crlfLineEnds ? crlfDirect : lfDirect;
+            if (b != null) {
+                return b.duplicate();
+            }
+            byte[] bytes = bytes(crlfLineEnds);
+            if (uses++ == 0) { // racy on purpose: at worst one more heap write, or two equal copies
+                return ByteBuffer.wrap(bytes);
+            }
+            b = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+            if (crlfLineEnds) {
+                crlfDirect = b;
+            } else {
+                lfDirect = b;
+            }
+            return b.duplicate();
         }
 
         @Override

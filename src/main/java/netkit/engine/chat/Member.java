@@ -4,20 +4,30 @@ import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import netkit.engine.stream.SocketLoop;
 
 /**
- * One client of the room: a reader (the host's thread, in {@link #run}) that turns its lines into
- * commands, and a writer thread that drains its bounded {@link Outbox}. The member's lifetime is
- * its reader's: when the reader ends (quit, end of stream, error, or its transport closed because
+ * One client of the room: its lines become commands, and what the room says to it waits in a
+ * bounded queue. A plain socket is served by the host's {@link SocketLoop}: no thread of its own
+ * while idle, lines written at once by whoever sends them and only the rest queued. Any other
+ * stream (TLS) has a reader (the host's thread, in {@link #run}) and a writer thread that drains
+ * an {@link Outbox}. When reading ends (quit, end of stream, error, or its transport closed because
  * it did not read), the member leaves the room.
  */
 public final class Member {
     private static final int READ_BUFFER = 1024;
+    /** How long a leaving member's queued lines may take to go out before its socket is closed. */
+    private static final Duration LEAVE_GRACE = Duration.ofSeconds(2);
 
     private final ChatRoom room;
     private final ChatTransport channel;
     private final SocketAddress remote;
-    private final Outbox outbox;
     private final LineSplitter splitter;
     private volatile String nickname;
     private volatile boolean crlf;
@@ -25,28 +35,129 @@ public final class Member {
     /** The {@link Broadcaster}'s sequence number when this member joined; guarded by the room lock. */
     long joinSeq = Long.MAX_VALUE;
 
+    /** Where the member's lines go: set once, before it is served. */
+    private volatile Output out;
+
     private volatile Thread reader;
+    /** Completes when the member has left the room and its stream is closed (the loop's members). */
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** Left the room, stream closed: the two things {@link #done} waits for. */
+    private final AtomicInteger untilDone = new AtomicInteger(2);
+
+    private boolean gone; // loop thread only: the member left, later reads are ignored
+
+    /** What the room sends to one member: an {@link Outbox} and its thread, or a loop's queue. */
+    private interface Output {
+        boolean offer(ChatText.Line line, boolean crlf);
+
+        void finish();
+
+        void abort();
+
+        boolean awaitIdle(Duration timeout) throws InterruptedException;
+    }
 
     Member(ChatRoom room, ChatTransport channel, ChatOptions options) {
         this.room = room;
         this.channel = channel;
         this.remote = channel.remote();
-        this.outbox = new Outbox(options.outboxBytes(), "chat-writer", new Outbox.Writer() {
+        this.splitter = new LineSplitter(options.maxLineBytes());
+    }
+
+    /**
+     * Serves the member from the host's selector loop when its stream allows it: greets it and
+     * starts reading, and returns a future that completes when it has left and its stream is
+     * closed; null when the stream needs a thread ({@link #run} then).
+     */
+    CompletableFuture<Void> startOnLoop(long limit) throws IOException {
+        SocketLoop.Registration r = channel.register(limit, new SocketLoop.Client() {
             @Override
-            public void write(byte[][] batch) throws IOException {
-                writeAll(batch);
+            public void received(ByteBuffer data) {
+                if (!gone && !feed(data)) {
+                    leave("quit");
+                }
             }
 
             @Override
-            public void failed(Exception e) {
-                // The peer is gone: closing makes the reader end and the member leave.
-                if (!(e instanceof IOException)) {
-                    room.events().failed("writer of " + remote, e);
+            public void ended(IOException error) {
+                if (gone) {
+                    return;
                 }
-                closeChannel();
+                String reason = "closed";
+                if (error == null) {
+                    splitter.finish(Member.this::line);
+                } else if (!(error instanceof ClosedChannelException)) {
+                    reason = errorReason(error);
+                }
+                leave(reason);
             }
         });
-        this.splitter = new LineSplitter(options.maxLineBytes());
+        if (r == null) {
+            return null;
+        }
+        out = new Output() {
+            @Override
+            public boolean offer(ChatText.Line line, boolean crlf) {
+                return r.offer(line.buffer(crlf));
+            }
+
+            @Override
+            public void finish() {
+                r.finish(LEAVE_GRACE, Member.this::streamClosed);
+            }
+
+            @Override
+            public void abort() {
+                r.discard();
+            }
+
+            @Override
+            public boolean awaitIdle(Duration timeout) throws InterruptedException {
+                return r.awaitFlushed(timeout);
+            }
+        };
+        room.greet(this);
+        r.start();
+        return done;
+    }
+
+    /** The member leaves (loop thread): the room is told, then its queue is written and its stream closed. */
+    private void leave(String reason) {
+        gone = true;
+        if (disconnectReason != null) {
+            reason = disconnectReason;
+        }
+        try {
+            room.leave(this, reason);
+        } catch (RuntimeException e) {
+            room.events().failed("leave of " + remote, e);
+        }
+        out.finish();
+        if (untilDone.decrementAndGet() == 0) {
+            done.complete(null);
+        }
+    }
+
+    private void streamClosed() {
+        closeChannel();
+        if (untilDone.decrementAndGet() == 0) {
+            done.complete(null);
+        }
+    }
+
+    private static String errorReason(IOException e) {
+        return "error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    /** Splits what arrived into lines for the room; false once the member quit. */
+    private boolean feed(ByteBuffer in) {
+        try {
+            return splitter.feed(in, this::line);
+        } catch (RuntimeException | Error e) {
+            room.events().failed("reader of " + remote, e);
+            disconnect("error: internal");
+            return true;
+        }
     }
 
     /** The nickname, or {@code null} while the member is still choosing one. */
@@ -62,15 +173,51 @@ public final class Member {
         nickname = name;
     }
 
-    /** Runs the reader in the calling thread, until the member has left. */
-    void run() {
+    /** Serves the member with a reader (the calling thread) and a writer thread, until it has left. */
+    void run(long limit) {
+        Outbox outbox = new Outbox(limit, "chat-writer", new Outbox.Writer() {
+            @Override
+            public void write(byte[][] batch) throws IOException {
+                writeAll(batch);
+            }
+
+            @Override
+            public void failed(Exception e) {
+                // The peer is gone: closing makes the reader end and the member leave.
+                if (!(e instanceof IOException)) {
+                    room.events().failed("writer of " + remote, e);
+                }
+                closeChannel();
+            }
+        });
+        out = new Output() {
+            @Override
+            public boolean offer(ChatText.Line line, boolean crlf) {
+                return outbox.offer(line.bytes(crlf));
+            }
+
+            @Override
+            public void finish() {
+                outbox.finish();
+            }
+
+            @Override
+            public void abort() {
+                outbox.abort();
+            }
+
+            @Override
+            public boolean awaitIdle(Duration timeout) throws InterruptedException {
+                return outbox.awaitIdle(timeout);
+            }
+        };
         reader = Thread.currentThread();
         read();
     }
 
     /** Queues a line for this member; false when its outbox is full (it does not read) or closed. */
     boolean send(ChatText.Line line) {
-        return outbox.offer(line.bytes(crlf));
+        return out.offer(line, crlf);
     }
 
     /**
@@ -81,24 +228,30 @@ public final class Member {
         if (disconnectReason == null) {
             disconnectReason = reason;
         }
-        outbox.abort();
+        out.abort();
         closeChannel();
     }
 
     /** Lets the writer finish what is queued, then closes; the reader ends with it. */
     void finish() {
-        outbox.finish();
+        out.finish();
     }
 
     /** Waits up to {@code millis} until everything queued was written (after {@link #finish}). */
     void awaitWriter(long millis) throws InterruptedException {
-        outbox.awaitIdle(java.time.Duration.ofMillis(millis));
+        out.awaitIdle(Duration.ofMillis(millis));
     }
 
     /** Waits up to {@code millis} for the reader to end (the member has left then). */
     void awaitReader(long millis) throws InterruptedException {
         if (reader != null) {
-            reader.join(java.time.Duration.ofMillis(millis));
+            reader.join(Duration.ofMillis(millis));
+        } else {
+            try {
+                done.get(millis, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // gone or not: the room closes its stream either way
+            }
         }
     }
 
@@ -124,7 +277,7 @@ public final class Member {
         } catch (ClosedChannelException e) {
             reason = "closed";
         } catch (IOException e) {
-            reason = "error: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+            reason = errorReason(e);
         } catch (RuntimeException | Error e) {
             room.events().failed("reader of " + remote, e);
             reason = "error: internal";
@@ -137,10 +290,10 @@ public final class Member {
             } catch (RuntimeException e) {
                 room.events().failed("leave of " + remote, e);
             }
-            outbox.finish();
+            out.finish();
             try {
                 // A peer that stopped reading must not keep this thread: bounded wait, then close.
-                outbox.awaitIdle(java.time.Duration.ofSeconds(2));
+                out.awaitIdle(LEAVE_GRACE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
 import netkit.engine.chat.ChatRoom;
 import netkit.engine.chat.ChatTransport;
 import netkit.engine.stream.Endpoint;
+import netkit.engine.stream.SocketLoop;
 
 /**
  * {@code --chat}: every client becomes a member of one {@link ChatRoom}; the console (our stdin)
@@ -17,6 +19,7 @@ public final class ChatHandler implements ConnectionHandler {
     private final ChatRoom room;
     private final InputStream console;
     private final TcpEvents events;
+    private SocketLoop loop;
 
     /** {@code console} may be null: a room without console input. */
     public ChatHandler(ChatRoom room, InputStream console, TcpEvents events) {
@@ -61,23 +64,44 @@ public final class ChatHandler implements ConnectionHandler {
 
     @Override
     public Outcome serve(Connection connection) {
-        if (!room.serve(transport(connection))) { // rare: the room is closing, or filled after the listener's -m check
+        return serveDetached(connection).join();
+    }
+
+    /** A member on a plain socket is served by the room's selector loop: this thread ends at once. */
+    @Override
+    public CompletableFuture<Outcome> serveDetached(Connection connection) {
+        CompletableFuture<Void> left = room.open(transport(connection, this::loop));
+        if (left == null) { // rare: the room is closing, or filled after the listener's -m check
             events.rejected(connection.remote(), turnAway(connection));
+            return CompletableFuture.completedFuture(Outcome.CLOSED);
         }
-        return Outcome.CLOSED;
+        return left.thenApply(v -> Outcome.CLOSED);
+    }
+
+    /** The loop that serves the members on plain sockets, started with the first of them. */
+    private synchronized SocketLoop loop() throws IOException {
+        if (loop == null) {
+            loop = new SocketLoop("chat-loop");
+        }
+        return loop;
     }
 
     /** Closes the room, telling every member; idempotent, so a host may call it before the listener stops. */
     @Override
     public void close() {
         room.close();
+        synchronized (this) {
+            if (loop != null) {
+                loop.close();
+            }
+        }
     }
 
     /**
      * The member's byte stream through the {@link Connection}, so that its {@code bytesRead},
      * {@code bytesWritten} and close event count what the room moved.
      */
-    static ChatTransport transport(Connection c) {
+    static ChatTransport transport(Connection c, LoopSupplier loop) {
         return new ChatTransport() {
             @Override
             public int read(ByteBuffer dst) throws IOException {
@@ -98,6 +122,16 @@ public final class ChatHandler implements ConnectionHandler {
             public SocketAddress remote() {
                 return c.remote() instanceof Endpoint.Inet inet ? inet.socketAddress() : null;
             }
+
+            @Override
+            public SocketLoop.Registration register(long limit, SocketLoop.Client client) throws IOException {
+                return c.transport().plain() ? Hubs.register(loop.get(), c, limit, client) : null;
+            }
         };
+    }
+
+    /** The selector loop, made on first use. */
+    interface LoopSupplier {
+        SocketLoop get() throws IOException;
     }
 }

@@ -3,6 +3,8 @@ package netkit.engine.tcp;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import netkit.engine.stream.Endpoint;
+import netkit.engine.stream.SocketLoop;
 import netkit.engine.stream.Transport;
 
 /**
@@ -39,6 +42,8 @@ public final class Connection implements Closeable {
     private final List<Runnable> closeHooks = new CopyOnWriteArrayList<>();
     private final AtomicLong splicedOut = new AtomicLong();
     private final AtomicLong splicedIn = new AtomicLong();
+    /** Set when a hub's selector loop serves the socket (non-blocking then): writes are queued through it. */
+    private volatile SocketLoop.Registration loop;
 
     public Connection(long id, Transport transport, Totals totals) {
         this.id = id;
@@ -125,6 +130,12 @@ public final class Connection implements Closeable {
 
     /** Writes every remaining byte of {@code buf}, blocking while the peer's window is full. */
     public void write(ByteBuffer buf) throws IOException {
+        SocketLoop.Registration r = loop;
+        if (r != null) {
+            ByteBuffer copy = ByteBuffer.allocate(buf.remaining()).put(buf).flip();
+            queue(r, copy);
+            return;
+        }
         writeLock.lock();
         try {
             pendingWrite = buf.remaining();
@@ -147,6 +158,19 @@ public final class Connection implements Closeable {
 
     /** Writes every remaining byte of every buffer, in order (a gathering write), counted like {@link #write}. */
     public void write(ByteBuffer[] srcs) throws IOException {
+        SocketLoop.Registration r = loop;
+        if (r != null) {
+            long total = 0;
+            for (ByteBuffer b : srcs) {
+                total += b.remaining();
+            }
+            ByteBuffer copy = ByteBuffer.allocate(Math.toIntExact(total));
+            for (ByteBuffer b : srcs) {
+                copy.put(b);
+            }
+            queue(r, copy.flip());
+            return;
+        }
         writeLock.lock();
         try {
             ByteBuffer last = srcs[srcs.length - 1];
@@ -163,6 +187,29 @@ public final class Connection implements Closeable {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * A write to a socket that a hub's selector loop serves (it is non-blocking then): queued in
+     * the loop's order, waiting while the queue is full, as a blocking write waits for the window.
+     */
+    private void queue(SocketLoop.Registration r, ByteBuffer copy) throws IOException {
+        while (!r.offer(copy)) {
+            if (closed.get() || !r.accepting()) {
+                throw new ClosedChannelException();
+            }
+            try {
+                r.awaitFlushed(Duration.ofMillis(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while writing");
+            }
+        }
+    }
+
+    /** From now on, writes go through {@code r}: a hub's selector loop serves this connection's socket. */
+    void servedBy(SocketLoop.Registration r) {
+        loop = r;
     }
 
     /** Sends {@code bytes} to the peer (what a REPL's Enter does). */
@@ -186,6 +233,25 @@ public final class Connection implements Closeable {
         splicedIn.addAndGet(n);
         if (totals != null) {
             totals.read.addAndGet(n);
+        }
+        lastActivityNanos = System.nanoTime();
+    }
+
+    /** Counts bytes that a selector loop moved on this connection's socket, like {@link #read} and {@link #write} do. */
+    void counted(long read, long written) {
+        if (read > 0) {
+            bytesRead.addAndGet(read);
+        }
+        if (written > 0) {
+            bytesWritten.addAndGet(written);
+        }
+        if (totals != null) {
+            if (read > 0) {
+                totals.read.addAndGet(read);
+            }
+            if (written > 0) {
+                totals.written.addAndGet(written);
+            }
         }
         lastActivityNanos = System.nanoTime();
     }

@@ -1,5 +1,7 @@
 package netkit.engine.tcp;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * A server mode of {@code tcp-listen}: relay (default), echo, broker, exec, chat, … — a strategy
  * over one {@link Listener}, which owns binding, accepting, limits, ids and bookkeeping.
@@ -35,6 +37,17 @@ public interface ConnectionHandler {
      * listener closes the connection afterwards and reports the outcome.
      */
     Outcome serve(Connection connection);
+
+    /**
+     * Serves one accepted connection like {@link #serve}, but may return before it has ended: a hub
+     * that serves plain sockets from one selector thread ({@link netkit.engine.stream.SocketLoop})
+     * lets the connection's thread end instead of parking it for the client's lifetime. The future
+     * completes with the outcome when the connection has ended. By default, {@link #serve} in the
+     * calling thread.
+     */
+    default CompletableFuture<Outcome> serveDetached(Connection connection) {
+        return CompletableFuture.completedFuture(serve(connection));
+    }
 
     /** Called once, when the listener has stopped and every connection has ended. */
     default void close() {}

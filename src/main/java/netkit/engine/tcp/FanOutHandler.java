@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the relay and broker modes share: a session per client, registered at admission so that
@@ -47,6 +48,11 @@ abstract class FanOutHandler implements ConnectionHandler {
 
     @Override
     public final Outcome serve(Connection connection) {
+        return serveDetached(connection).join();
+    }
+
+    @Override
+    public final CompletableFuture<Outcome> serveDetached(Connection connection) {
         Session session;
         synchronized (sessions) {
             session = sessions.get(connection.id());
@@ -58,14 +64,21 @@ abstract class FanOutHandler implements ConnectionHandler {
             }
         }
         startInput();
-        try {
-            return session.start().join();
-        } finally {
-            fanOut.remove(session);
+        Session served = session;
+        return run(served).whenComplete((outcome, error) -> {
+            fanOut.remove(served);
             synchronized (sessions) {
                 sessions.remove(connection.id());
             }
-        }
+        });
+    }
+
+    /**
+     * Runs {@code session} until it ends: by default its receive pump, a thread of its own; a mode
+     * may serve it from a selector loop instead and end the session itself.
+     */
+    protected CompletableFuture<Outcome> run(Session session) {
+        return session.start();
     }
 
     /** Every session but {@code self}, in admission order. */

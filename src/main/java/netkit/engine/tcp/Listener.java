@@ -336,32 +336,36 @@ public final class Listener implements Closeable {
     private CompletableFuture<Outcome> start(ConnectionHandler handler, Connection c) {
         CompletableFuture<Outcome> f = new CompletableFuture<>();
         Threads.start("conn-" + c.id(), () -> {
-            Outcome outcome;
+            CompletableFuture<Outcome> served;
             try {
                 c.handshake();
                 events.handshaken(c);
-                outcome = handler.serve(c);
+                served = handler.serveDetached(c);
             } catch (IOException e) {
-                outcome = Outcome.error(
-                        NetkitException.from(e, "handshake with " + c.remote().text()));
+                served = CompletableFuture.completedFuture(Outcome.error(
+                        NetkitException.from(e, "handshake with " + c.remote().text())));
             } catch (RuntimeException e) {
-                outcome = Outcome.error(e);
-            } finally {
-                c.close();
+                served = CompletableFuture.completedFuture(Outcome.error(e));
             }
-            if (open.remove(c.id()) != null) {
-                openCount.decrementAndGet();
-            }
-            try {
-                events.closed(c, outcome);
-            } finally {
-                f.complete(outcome);
-                synchronized (idle) {
-                    idle.notifyAll();
-                }
-            }
+            // a detached mode completes it later, on its own thread: this one ends now
+            served.whenComplete((outcome, error) -> ended(c, outcome != null ? outcome : Outcome.error(error), f));
         });
         return f;
+    }
+
+    private void ended(Connection c, Outcome outcome, CompletableFuture<Outcome> f) {
+        c.close();
+        if (open.remove(c.id()) != null) {
+            openCount.decrementAndGet();
+        }
+        try {
+            events.closed(c, outcome);
+        } finally {
+            f.complete(outcome);
+            synchronized (idle) {
+                idle.notifyAll();
+            }
+        }
     }
 
     private void awaitAllClosed() {

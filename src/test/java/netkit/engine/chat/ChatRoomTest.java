@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -243,6 +245,45 @@ class ChatRoomTest {
             // the room goes on
             talker.send("still here");
             listener.expect("<talker> " + (sent) + " " + chunk, "<talker> still here");
+        }
+    }
+
+    @Test
+    void aMemberLeavingInTheMiddleOfAFloodCostsTheOthersNoLineAndNoOrder() throws Exception {
+        try (RoomFixture f = new RoomFixture()) {
+            ChatClient talker = f.join("talker");
+            List<ChatClient> listeners = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                listeners.add(f.join("l" + i));
+            }
+            ChatClient leaver = f.join("leaver");
+            // the last join notice (merged ones name only the first few): talker, 20, leaver and the server
+            for (ChatClient c : listeners) {
+                c.awaitLine(l -> l.endsWith(" joined (23 online)"));
+            }
+            talker.awaitLine(l -> l.endsWith(" joined (23 online)"));
+            String pad = "x".repeat(300);
+            int lines = 400;
+            for (int i = 0; i < lines; i++) {
+                talker.send("line " + i + " " + pad);
+                if (i == lines / 2) { // gone with unread lines, while the broadcasts go on
+                    leaver.socket.setSoLinger(true, 0);
+                    leaver.close();
+                }
+            }
+            for (ChatClient c : listeners) {
+                int next = 0;
+                while (next < lines) {
+                    String got = c.next();
+                    if (got.startsWith("* leaver left")) {
+                        continue;
+                    }
+                    assertEquals("<talker> line " + next + " " + pad, got);
+                    next++;
+                }
+            }
+            f.awaitLog(l -> l.startsWith("* leaver left"));
+            assertTrue(f.failures.isEmpty(), f.failures.toString());
         }
     }
 

@@ -75,7 +75,9 @@ class RobustnessUnitTest {
                 new Totals())) {
             Thread server = Thread.ofVirtual()
                     .start(() -> l.serve(new EchoHandler(
-                            new SessionOptions(null, StdinEofPolicy.SHUTDOWN, null, false, Traffic.BOTH, false),
+                            // an idle timeout keeps echo on its sessions (the selector loop has no receive buffers)
+                            new SessionOptions(
+                                    Duration.ofMinutes(5), StdinEofPolicy.SHUTDOWN, null, false, Traffic.BOTH, false),
                             TrafficTap.NONE)));
             for (int i = 0; i < 200; i++) {
                 try (java.net.Socket s = new java.net.Socket(
