@@ -230,7 +230,7 @@ for CASE in $CASES; do
       # the hub process itself (timeout's child), for /proc/PID/status; a second to settle first, so that
       # "hub CPU for the joins" does not count a JVM's start-up (its compilers go on after the port opens)
       sleep 1; rpid=$(pgrep -P $hpid | head -1); rpid=${rpid:-$hpid}
-      nick=$NICK; wel=0; case $hub in netkit-chat | netkit-chat-engine) nick=1; wel=1 ;; esac
+      nick=$NICK; wel=0; case $(label_of "$hub") in netkit-chat*) nick=1; wel=1 ;; esac
       bc=$CBC; [ "$hub" = netkit-echo ] && bc=0
       tmax=$TMAX; [ "$CB" = "$N" ] && tmax=$(( TMAX < 20 ? TMAX : 20 ))
       out=$(timeout "$((tmax + 10))" python3 "$BENCH_TMP/clients.py" "$HOST" "$port" "$N" "$bc" "$rpid" "$tmax" "$CB" "$nick" "$wel")
