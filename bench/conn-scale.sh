@@ -27,7 +27,7 @@
 # (ss: N established sockets on the hub's port), reads the hub's RSS, then sends B
 # lines, one at a time, and times how long each takes to reach all N-1 other clients.
 # Raises `ulimit -n` to the hard limit (needs about N+100 descriptors on each side).
-# Adapted for netkit's chat room from ../shared/bench/conn-scale.sh: the burst case, the
+# Adapted for netkit's chat room from the shared benchmark harness's conn-scale.sh: the burst case, the
 # acceptance test on the listen queue, netkit presets, paired ratios vs the first hub, and
 # receivers counted as the token arrives (the original recounted all N sockets after every
 # select(), which made a hub that spreads its writes over time look quadratic).
