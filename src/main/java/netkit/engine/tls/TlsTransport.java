@@ -46,6 +46,12 @@ public final class TlsTransport extends LayeredTransport {
     private static final int BULK_RECORDS = 16;
     /** How long {@link #close} may spend sending close_notify to a peer that does not read. */
     private static final long GOODBYE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * How long a failed write waits for the reader to decode the peer's alert: a TLS 1.3 server that rejects
+     * our client certificate does so after our handshake ended, and closes; whichever of our pumps notices
+     * first must report the alert (exit 7), not the broken pipe it caused (exit 1).
+     */
+    private static final long ALERT_WAIT_MILLIS = 250;
 
     private final SSLEngine engine;
     private final boolean client;
@@ -66,6 +72,10 @@ public final class TlsTransport extends LayeredTransport {
     private volatile boolean outboundClosed;
     private boolean inboundDone; // guarded by readLock
     private volatile Map<String, Object> details = Map.of();
+    /** The TLS failure the reader decoded (the peer's alert), for a writer that failed at the same time. */
+    private volatile NetkitException inboundFailure;
+
+    private final CountDownLatch inboundFailed = new CountDownLatch(1);
 
     private ByteBuffer netIn; // ciphertext received, write mode; guarded by readLock (handshake: both)
     private final ByteBuffer appIn; // plaintext decrypted, not yet returned, write mode; guarded by readLock
@@ -347,7 +357,10 @@ public final class TlsTransport extends LayeredTransport {
             }
             throw new IOException("TLS read made no progress");
         } catch (SSLException e) {
-            throw TlsErrors.named(TlsErrors.map(e, "TLS with " + peerText, client), optionPrefix);
+            NetkitException failure = TlsErrors.named(TlsErrors.map(e, "TLS with " + peerText, client), optionPrefix);
+            inboundFailure = failure;
+            inboundFailed.countDown();
+            throw failure;
         } finally {
             readLock.unlock();
         }
@@ -446,6 +459,31 @@ public final class TlsTransport extends LayeredTransport {
     @Override
     public long write(ByteBuffer[] srcs) throws IOException {
         handshake();
+        try {
+            return writeRecords(srcs);
+        } catch (SSLException e) {
+            throw e;
+        } catch (IOException e) {
+            throw peerAlertOr(e);
+        }
+    }
+
+    /**
+     * A write failed at the socket: the peer's alert, if the reader decodes one within {@link #ALERT_WAIT_MILLIS}
+     * (it says why the peer went away), else {@code e}. Called without the write lock.
+     */
+    private IOException peerAlertOr(IOException e) {
+        try {
+            if (inboundFailed.await(ALERT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+                throw inboundFailure;
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        return e;
+    }
+
+    private long writeRecords(ByteBuffer[] srcs) throws IOException {
         writeLock.lock();
         try {
             if (outboundClosed || engine.isOutboundDone()) {
@@ -492,12 +530,18 @@ public final class TlsTransport extends LayeredTransport {
     @Override
     public void shutdownOutput() throws IOException {
         handshake();
-        writeLock.lock();
         try {
-            sendCloseNotify();
-            inner.shutdownOutput();
-        } finally {
-            writeLock.unlock();
+            writeLock.lock();
+            try {
+                sendCloseNotify();
+                inner.shutdownOutput();
+            } finally {
+                writeLock.unlock();
+            }
+        } catch (SSLException e) {
+            throw e;
+        } catch (IOException e) {
+            throw peerAlertOr(e);
         }
     }
 
