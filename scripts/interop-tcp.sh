@@ -178,4 +178,23 @@ grep -q '^<alice> hello room$' <<<"$got"
 result "tcp-listen --chat relays between nc clients" $? "$got"
 kill "$chat_pid" 2>/dev/null
 
+# --- broker: a 3 MB binary from an nc client reaches an ncat client byte-exact -------------------
+nk_listen broker /dev/null /dev/null --broker -k 127.0.0.1 0
+broker_pid=$nk_pid
+timeout "$T" ncat --recv-only 127.0.0.1 "$p" >"$work/broker.out" &
+recv_pid=$!
+pids+=($recv_pid)
+for i in $(seq 100); do # the receiver is in before the sender speaks
+    grep -q 'connection from' "$work/broker.err" 2>/dev/null && break
+    sleep 0.05
+done
+timeout "$T" nc -N 127.0.0.1 "$p" <"$work/blob" >/dev/null
+for i in $(seq 200); do
+    [ "$(stat -c %s "$work/broker.out")" -ge 3000000 ] && break
+    sleep 0.05
+done
+kill "$recv_pid" 2>/dev/null
+check_digest "tcp-listen --broker relays nc -> ncat (3 MB)" "$work/broker.out"
+kill "$broker_pid" 2>/dev/null
+
 summary
