@@ -355,12 +355,14 @@ public final class Listener implements Closeable {
 
     private void ended(Connection c, Outcome outcome, CompletableFuture<Outcome> f) {
         c.close();
-        if (open.remove(c.id()) != null) {
-            openCount.decrementAndGet();
-        }
         try {
             events.closed(c, outcome);
         } finally {
+            // only after its close event: a listener that waits for its clients to close (awaitAllClosed) must
+            // not return, and print its own last line, before that event is out
+            if (open.remove(c.id()) != null) {
+                openCount.decrementAndGet();
+            }
             f.complete(outcome);
             synchronized (idle) {
                 idle.notifyAll();
