@@ -241,6 +241,59 @@ class TlsCommandTest {
     }
 
     @Test
+    void aChatMemberLeavingWithoutCloseNotifySimplyLeaves() throws Exception {
+        CommandRun server = CommandRun.start(
+                InputStream.nullInputStream(),
+                "tcp-listen",
+                "--tls",
+                "--chat",
+                "-v",
+                "--cert",
+                pki.serverChain.toString(),
+                "--key",
+                pki.serverKey.toString(),
+                "127.0.0.1",
+                "0");
+        int port = server.listeningPort();
+        try (Socket raw = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            SSLSocket tls = (SSLSocket) clientContext().getSocketFactory().createSocket(raw, "127.0.0.1", port, false);
+            tls.startHandshake();
+            tls.getOutputStream().write(bytes("alice\n"));
+            tls.getOutputStream().flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(tls.getInputStream(), StandardCharsets.UTF_8));
+            for (int i = 0; i < 10; i++) { // the greeting lines, then our welcome
+                String line = in.readLine();
+                if (line == null || line.contains("welcome, alice")) {
+                    break;
+                }
+            }
+            String closed = "closed 127.0.0.1:" + raw.getLocalPort();
+            raw.close(); // FIN without close_notify
+            server.err.await(l -> l.contains(closed), WAIT);
+        }
+        // a member who left without a TLS goodbye is not an internal failure with a class name
+        assertTrue(!server.err.text().contains("NetkitException"), server.err.text());
+        assertTrue(!server.err.text().contains("reader of"), server.err.text());
+    }
+
+    /** A JDK TLS client context that trusts the test CA. */
+    private static SSLContext clientContext() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        int i = 0;
+        for (X509Certificate c : Pki.get().certificates(pki.ca, "--cafile")) {
+            trust.setCertificateEntry("ca" + i++, c);
+        }
+        javax.net.ssl.TrustManagerFactory tmf =
+                javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(null, tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    @Test
     void binaryDataCrossesByteExact() throws Exception {
         byte[] payload = random(6 << 20, 14);
         CommandRun server = echoServer(pki.serverChain, pki.serverKey);

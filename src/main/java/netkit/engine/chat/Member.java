@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import netkit.NetkitException;
 import netkit.engine.stream.SocketLoop;
 
 /**
@@ -278,6 +279,10 @@ public final class Member {
             reason = "closed";
         } catch (IOException e) {
             reason = errorReason(e);
+        } catch (NetkitException e) {
+            // the stream's own failure in netkit's words, not a bug: a TLS member that left without
+            // close_notify (EPROTO: its lines were complete, so it simply closed), an alert
+            reason = "EPROTO".equals(e.code()) ? "closed" : "error: " + e.getMessage();
         } catch (RuntimeException | Error e) {
             room.events().failed("reader of " + remote, e);
             reason = "error: internal";
