@@ -122,18 +122,23 @@ public final class Member {
         return done;
     }
 
-    /** The member leaves (loop thread): the room is told, then its queue is written and its stream closed. */
-    private void leave(String reason) {
-        gone = true;
-        if (disconnectReason != null) {
-            reason = disconnectReason;
-        }
+    /**
+     * Tells the room this member left, with {@code reason} unless it was disconnected with one of its own,
+     * and lets what is still queued for it be written; either serving path ends with this.
+     */
+    private void leaveRoom(String reason) {
         try {
-            room.leave(this, reason);
+            room.leave(this, disconnectReason != null ? disconnectReason : reason);
         } catch (RuntimeException e) {
             room.events().failed("leave of " + remote, e);
         }
         out.finish();
+    }
+
+    /** The member leaves (loop thread): the room is told, then its queue is written and its stream closed. */
+    private void leave(String reason) {
+        gone = true;
+        leaveRoom(reason);
         if (untilDone.decrementAndGet() == 0) {
             done.complete(null);
         }
@@ -287,15 +292,7 @@ public final class Member {
             room.events().failed("reader of " + remote, e);
             reason = "error: internal";
         } finally {
-            if (disconnectReason != null) {
-                reason = disconnectReason;
-            }
-            try {
-                room.leave(this, reason);
-            } catch (RuntimeException e) {
-                room.events().failed("leave of " + remote, e);
-            }
-            out.finish();
+            leaveRoom(reason);
             try {
                 // A peer that stopped reading must not keep this thread: bounded wait, then close.
                 out.awaitIdle(LEAVE_GRACE);
