@@ -13,17 +13,9 @@ public final class Relay {
 
     /**
      * Runs a session until it ends. {@code input} may be null (recv-only, or a REPL that pushes into
-     * the returned session itself through {@link #start}).
-     */
-    public static Outcome run(
-            Connection connection, ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap) {
-        return run(connection, input, -1, options, sink, tap);
-    }
-
-    /**
-     * {@link #run(Connection, ReadableByteChannel, SessionOptions, DataSink, TrafficTap)} with the file
-     * descriptor under {@code input} (stdin: 0; -1 when there is none), which lets the relay send it with
-     * zero-copy ({@link SplicePump}) when nothing needs to see the bytes; likewise a sink with a
+     * the returned session itself through {@link #start}); {@code inputFd} is the file descriptor under
+     * it (stdin: 0; -1 when there is none), which lets the relay send it with zero-copy
+     * ({@link SplicePump}) when nothing needs to see the bytes; likewise a sink with a
      * {@link DataSink#descriptor}.
      */
     public static Outcome run(
@@ -36,13 +28,7 @@ public final class Relay {
         return start(connection, input, inputFd, options, sink, tap).done().join();
     }
 
-    /** Starts a session and, when there is input to send, the pump that feeds it. */
-    public static Session start(
-            Connection connection, ReadableByteChannel input, SessionOptions options, DataSink sink, TrafficTap tap) {
-        return start(connection, input, -1, options, sink, tap);
-    }
-
-    /** {@link #start(Connection, ReadableByteChannel, SessionOptions, DataSink, TrafficTap)} with {@code input}'s descriptor. */
+    /** Starts a session and, when there is input to send, the pump that feeds it ({@code inputFd} as for {@link #run}). */
     public static Session start(
             Connection connection,
             ReadableByteChannel input,
