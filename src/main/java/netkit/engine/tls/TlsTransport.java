@@ -7,8 +7,11 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.SSLEngine;
@@ -73,9 +76,7 @@ public final class TlsTransport extends LayeredTransport {
     private boolean inboundDone; // guarded by readLock
     private volatile Map<String, Object> details = Map.of();
     /** The TLS failure the reader decoded (the peer's alert), for a writer that failed at the same time. */
-    private volatile NetkitException inboundFailure;
-
-    private final CountDownLatch inboundFailed = new CountDownLatch(1);
+    private final CompletableFuture<NetkitException> inboundFailure = new CompletableFuture<>();
 
     private ByteBuffer netIn; // ciphertext received, write mode; guarded by readLock (handshake: both)
     private final ByteBuffer appIn; // plaintext decrypted, not yet returned, write mode; guarded by readLock
@@ -358,8 +359,7 @@ public final class TlsTransport extends LayeredTransport {
             throw new IOException("TLS read made no progress");
         } catch (SSLException e) {
             NetkitException failure = TlsErrors.named(TlsErrors.map(e, "TLS with " + peerText, client), optionPrefix);
-            inboundFailure = failure;
-            inboundFailed.countDown();
+            inboundFailure.complete(failure);
             throw failure;
         } finally {
             readLock.unlock();
@@ -473,14 +473,16 @@ public final class TlsTransport extends LayeredTransport {
      * (it says why the peer went away), else {@code e}. Called without the write lock.
      */
     private IOException peerAlertOr(IOException e) {
+        NetkitException alert;
         try {
-            if (inboundFailed.await(ALERT_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-                throw inboundFailure;
-            }
+            alert = inboundFailure.get(ALERT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException none) {
+            return e;
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+            return e;
         }
-        return e;
+        throw alert;
     }
 
     private long writeRecords(ByteBuffer[] srcs) throws IOException {
