@@ -48,6 +48,9 @@ final class TcpEventPrinter implements TcpEvents {
 
     @Override
     public void connection(Connection c, int open) {
+        if (!output.enabled(1)) {
+            return; // a hub accepting thousands of clients formats nothing nobody reads
+        }
         String text = "connection from " + c.remote().text() + (many ? " (id " + c.id() + ", " + open + " open)" : "");
         output.event(
                 1,
@@ -81,6 +84,9 @@ final class TcpEventPrinter implements TcpEvents {
 
     @Override
     public void rejected(Endpoint remote, String reason) {
+        if (!output.enabled(1)) {
+            return;
+        }
         output.event(
                 1,
                 "rejected " + remote.text() + ": " + reason,
@@ -94,6 +100,9 @@ final class TcpEventPrinter implements TcpEvents {
 
     /** The close event of a proxy tunnel: {@code destination} is where the client asked to go (may be null). */
     void closed(Connection c, Outcome outcome, String destination) {
+        if (!output.enabled(1)) {
+            return;
+        }
         long ms = (System.nanoTime() - c.startNanos()) / 1_000_000;
         String who = (many ? " " + c.remote().text() + " (id " + c.id() + ")" : "")
                 + (destination == null ? "" : " -> " + destination);

@@ -195,6 +195,30 @@ public final class Libc {
             }
         }
 
+        /**
+         * {@code ssize_t send(int fd, const void *buf, size_t len, int flags)}, errno captured: linked on
+         * first use (the hubs' fan-out, {@link ZeroCopy#send}).
+         */
+        public static final class Send {
+            private Send() {}
+
+            public static final MethodHandle SEND;
+
+            static {
+                MethodHandle h = null;
+                if (Linux.AVAILABLE) {
+                    Linker linker = Linker.nativeLinker();
+                    ValueLayout.OfInt i = ValueLayout.JAVA_INT;
+                    ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
+                    h = linker.downcallHandle(
+                            Linux.find(linker.defaultLookup(), "send"),
+                            FunctionDescriptor.of(l, i, ValueLayout.ADDRESS, l, i),
+                            Linker.Option.captureCallState("errno"));
+                }
+                SEND = h;
+            }
+        }
+
         private static MemorySegment find(SymbolLookup lookup, String name) {
             return lookup.find(name).orElseThrow(() -> new IllegalStateException("no native symbol " + name));
         }

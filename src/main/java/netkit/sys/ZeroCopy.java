@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * Moving bytes between descriptors inside the kernel (Linux): {@code splice(2)} between a pipe and
- * anything, {@code sendfile(2)} from a regular file to a socket, and {@code poll(2)} to wait. One
+ * anything, {@code sendfile(2)} from a regular file to a socket, and {@code poll(2)} to wait; and
+ * {@code send(2)} of native memory straight to a socket descriptor (the hubs' fan-out). One
  * object per thread (its call state lives in a confined arena); close it on that thread.
  *
  * <p>The calls never block in the kernel: pipes are spliced with {@code SPLICE_F_NONBLOCK} and the
@@ -29,6 +30,8 @@ public final class ZeroCopy implements AutoCloseable {
     public static final short POLLIN = 0x1;
     public static final short POLLOUT = 0x4;
 
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int MSG_NOSIGNAL = 0x4000;
     private static final int SPLICE_F_MOVE = 1;
     private static final int SPLICE_F_NONBLOCK = 2;
     private static final int O_NONBLOCK = 0x800;
@@ -88,6 +91,20 @@ public final class ZeroCopy implements AutoCloseable {
             return n < 0 ? -Libc.Linux.errno(state) : n;
         } catch (Throwable t) {
             throw new IllegalStateException("splice", t);
+        }
+    }
+
+    /**
+     * {@code send(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL)}: bytes taken by the socket, or -errno
+     * ({@code -EAGAIN} when it takes nothing now). Never blocks and never raises SIGPIPE. The caller
+     * must know that {@code fd} is still the socket it means (see {@code SocketLoop}).
+     */
+    public long send(int fd, MemorySegment data, long len) {
+        try {
+            long n = (long) Libc.Linux.Send.SEND.invokeExact(state, fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+            return n < 0 ? -Libc.Linux.errno(state) : n;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
         }
     }
 

@@ -2,6 +2,7 @@ package netkit.engine.stream;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ClosedSelectorException;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import netkit.sys.Descriptors;
+import netkit.sys.ZeroCopy;
 
 /**
  * One selector thread that serves the plain sockets of a hub ({@code --chat}, {@code --broker},
@@ -52,7 +55,11 @@ public final class SocketLoop implements Closeable {
          */
         void ended(IOException error);
 
-        /** {@code n} bytes went out (for byte counts); called on whichever thread wrote them. */
+        /**
+         * {@code n} bytes went out, called on whichever thread wrote them: for running totals over many
+         * sockets (each registration counts its own, {@link Registration#sentBytes}). A broadcast calls
+         * it once per client, so it must be cheap.
+         */
         default void sent(long n) {}
 
         /** The loop wrote the last queued byte: the socket takes more again. */
@@ -67,6 +74,12 @@ public final class SocketLoop implements Closeable {
 
     private final ByteBuffer in = ByteBuffer.allocateDirect(READ_BUFFER);
     private volatile boolean closed;
+
+    /**
+     * The loop thread's {@code send(2)}, or null (not Linux, no native access, or switched off with
+     * {@code -Dnetkit.zeroCopy=off}); made and used on the loop thread only. See {@link Registration#write}.
+     */
+    private ZeroCopy direct;
 
     public SocketLoop(String name) throws IOException {
         this.selector = Selector.open();
@@ -88,9 +101,19 @@ public final class SocketLoop implements Closeable {
         return new Registration(channel, limit, client);
     }
 
+    /** Whether offers on the loop thread may go straight to the descriptor ({@link Registration#write}). */
+    private static boolean directSends() {
+        return !"off".equals(System.getProperty("netkit.zeroCopy")) && ZeroCopy.available();
+    }
+
     private void run() {
         long lastTick = System.nanoTime();
         long closedAt = 0;
+        try {
+            direct = directSends() ? new ZeroCopy() : null;
+        } catch (RuntimeException | LinkageError e) {
+            direct = null; // the channels' own writes then
+        }
         try {
             while (true) {
                 if (closed) {
@@ -147,6 +170,9 @@ public final class SocketLoop implements Closeable {
             } catch (IOException ignored) {
                 // nothing left to report
             }
+            if (direct != null) {
+                direct.close();
+            }
         }
     }
 
@@ -196,15 +222,27 @@ public final class SocketLoop implements Closeable {
         private Runnable whenFlushed;
         private long finishDeadline;
         private boolean flushedRun;
+        /**
+         * Bytes written: counted here, where the lock is held anyway, and not in the owner's objects,
+         * which a broadcast to 10,000 clients would otherwise touch once each (BENCHMARKS.md, "Lean hubs").
+         */
+        private long sent;
+
+        /** Bytes read; written by the loop thread only. */
+        private volatile long received;
 
         // loop thread only
         private SelectionKey key;
         private boolean ended;
 
+        /** The socket's descriptor for {@link #write}, or -1 (the channel's own writes). */
+        private final int fd;
+
         private Registration(SocketChannel channel, long limit, Client client) {
             this.channel = channel;
             this.limit = limit;
             this.client = client;
+            this.fd = directSends() ? descriptor(channel) : -1;
         }
 
         /**
@@ -232,8 +270,9 @@ public final class SocketLoop implements Closeable {
                     return true;
                 }
                 try {
-                    int n = channel.write(src);
+                    int n = write(src);
                     if (n > 0) {
+                        sent += n;
                         client.sent(n);
                     }
                 } catch (IOException e) {
@@ -255,6 +294,36 @@ public final class SocketLoop implements Closeable {
             return true;
         }
 
+        /**
+         * Writes what the socket takes now, without blocking. On the loop thread, with the key still
+         * valid, a direct buffer goes straight to the descriptor with {@code send(2)}: a broadcast is one
+         * such call per client, and the channel's write (its two locks, its state checks, the native
+         * transition) cost more per client than the python hub's whole {@code sendall} (BENCHMARKS.md,
+         * "Lean hubs"). It is safe there: the JDK closes the descriptor of a channel registered with a
+         * selector only when that selector drops its cancelled key, which happens in {@code select} on
+         * this same thread, and a closing channel's key is cancelled before; so while the key is valid,
+         * the descriptor cannot be closed and reused before this call returns. Elsewhere, the channel.
+         */
+        private int write(ByteBuffer src) throws IOException {
+            if (fd < 0
+                    || Thread.currentThread() != thread
+                    || direct == null
+                    || !src.isDirect()
+                    || key == null
+                    || !key.isValid()) {
+                return channel.write(src);
+            }
+            long n = direct.send(fd, MemorySegment.ofBuffer(src), src.remaining());
+            if (n >= 0) {
+                src.position(src.position() + (int) n);
+                return (int) n;
+            }
+            if (n == -ZeroCopy.EAGAIN || n == -ZeroCopy.EINTR) {
+                return 0; // queued, and flushed when the socket is writable
+            }
+            throw ZeroCopy.error((int) -n);
+        }
+
         /** Starts reading: the client's callbacks may run from now on. */
         public void start() {
             changed();
@@ -263,6 +332,16 @@ public final class SocketLoop implements Closeable {
         /** Whether offers are still taken: not finishing, no write failed. */
         public synchronized boolean accepting() {
             return !finishing && failure == null && channel.isOpen();
+        }
+
+        /** Bytes written to the socket so far. */
+        public synchronized long sentBytes() {
+            return sent;
+        }
+
+        /** Bytes read from the socket so far. */
+        public long receivedBytes() {
+            return received;
         }
 
         /** Bytes waiting for the socket. */
@@ -395,6 +474,7 @@ public final class SocketLoop implements Closeable {
                         }
                         long n = channel.write(batch);
                         if (n > 0) {
+                            sent += n;
                             client.sent(n);
                             queuedBytes -= n;
                         }
@@ -437,6 +517,7 @@ public final class SocketLoop implements Closeable {
                 return;
             }
             if (n > 0) {
+                received += n; // the loop thread is the only writer
                 buf.flip();
                 client.received(buf);
             }
@@ -524,6 +605,14 @@ public final class SocketLoop implements Closeable {
                 then = whenFlushed;
             }
             then.run();
+        }
+    }
+
+    private static int descriptor(SocketChannel channel) {
+        try {
+            return Descriptors.fd(channel);
+        } catch (UnsupportedOperationException e) {
+            return -1;
         }
     }
 }

@@ -86,12 +86,19 @@ public final class Connection implements Closeable {
 
     /** Bytes received from the peer (Node {@code bytesRead}). */
     public long bytesRead() {
-        return bytesRead.get();
+        SocketLoop.Registration r = loop;
+        return bytesRead.get() + (r == null ? 0 : r.receivedBytes());
     }
 
     /** Bytes sent to the peer (Node {@code bytesWritten}). */
     public long bytesWritten() {
-        return bytesWritten.get();
+        SocketLoop.Registration r = loop;
+        return bytesWritten.get() + (r == null ? 0 : r.sentBytes());
+    }
+
+    /** The command's totals this connection adds to, or null. */
+    Totals totals() {
+        return totals;
     }
 
     /** Bytes handed to {@link #write} and not yet accepted by the kernel (Node {@code bufferSize}). */
@@ -207,7 +214,10 @@ public final class Connection implements Closeable {
         }
     }
 
-    /** From now on, writes go through {@code r}: a hub's selector loop serves this connection's socket. */
+    /**
+     * From now on, writes go through {@code r}: a hub's selector loop serves this connection's socket,
+     * and counts the bytes it moves ({@link #bytesRead}, {@link #bytesWritten} add its counts).
+     */
     void servedBy(SocketLoop.Registration r) {
         loop = r;
     }
@@ -233,25 +243,6 @@ public final class Connection implements Closeable {
         splicedIn.addAndGet(n);
         if (totals != null) {
             totals.read.addAndGet(n);
-        }
-        lastActivityNanos = System.nanoTime();
-    }
-
-    /** Counts bytes that a selector loop moved on this connection's socket, like {@link #read} and {@link #write} do. */
-    void counted(long read, long written) {
-        if (read > 0) {
-            bytesRead.addAndGet(read);
-        }
-        if (written > 0) {
-            bytesWritten.addAndGet(written);
-        }
-        if (totals != null) {
-            if (read > 0) {
-                totals.read.addAndGet(read);
-            }
-            if (written > 0) {
-                totals.written.addAndGet(written);
-            }
         }
         lastActivityNanos = System.nanoTime();
     }

@@ -1,9 +1,7 @@
 package netkit.engine.tcp;
 
 import java.nio.channels.ReadableByteChannel;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -79,19 +77,6 @@ abstract class FanOutHandler implements ConnectionHandler {
      */
     protected CompletableFuture<Outcome> run(Session session) {
         return session.start();
-    }
-
-    /** Every session but {@code self}, in admission order. */
-    protected final List<Session> others(Session self) {
-        synchronized (sessions) {
-            List<Session> list = new ArrayList<>(sessions.size());
-            for (Session s : sessions.values()) {
-                if (s != self) {
-                    list.add(s);
-                }
-            }
-            return list;
-        }
     }
 
     private synchronized void startInput() {

@@ -6,8 +6,9 @@ import netkit.engine.stream.SocketLoop;
 
 /**
  * What the hub modes ({@code --chat}, {@code --broker}, {@code --echo}) share to serve a plain
- * connection from a {@link SocketLoop}: the connection's byte counts and idle time see what the
- * loop moves, and closing the connection (a kick, the listener stopping) reaches the loop.
+ * connection from a {@link SocketLoop}: the connection's byte counts and the command's totals see
+ * what the loop moves, and closing the connection (a kick, the listener stopping) reaches the loop.
+ * Such a connection has no idle time: the hubs keep a thread per client under {@code -i}.
  */
 final class Hubs {
     private Hubs() {}
@@ -24,10 +25,13 @@ final class Hubs {
     /** Registers {@code c}'s socket with {@code loop} for {@code client}; not started yet. */
     static SocketLoop.Registration register(SocketLoop loop, Connection c, long limit, SocketLoop.Client client)
             throws IOException {
+        Totals totals = c.totals();
         SocketLoop.Registration r = loop.register(c.transport().socket(), limit, new SocketLoop.Client() {
             @Override
             public void received(ByteBuffer data) {
-                c.counted(data.remaining(), 0);
+                if (totals != null) {
+                    totals.read.addAndGet(data.remaining());
+                }
                 client.received(data);
             }
 
@@ -38,7 +42,9 @@ final class Hubs {
 
             @Override
             public void sent(long n) {
-                c.counted(0, n);
+                if (totals != null) {
+                    totals.written.addAndGet(n); // the connection's own count is the registration's
+                }
             }
 
             @Override

@@ -122,6 +122,7 @@ class SocketLoopTest {
             assertTrue(r.awaitFlushed(Duration.ofSeconds(WAIT_S)));
             assertEquals(0, r.queued());
             assertEquals(all.length, rec.sent.get());
+            assertEquals(all.length, r.sentBytes());
             assertTrue(rec.drained.get() > 0);
         }
     }
