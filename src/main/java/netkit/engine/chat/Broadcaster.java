@@ -86,6 +86,16 @@ final class Broadcaster {
         }
     }
 
+    /**
+     * Queues {@code line} like {@link #queueLocked} (not a notice) and sends everything queued at once,
+     * from the calling thread: a member's selector loop, which writes straight to the members' sockets,
+     * where the flusher would be one more thread to wake and slower writes (BENCHMARKS.md, "Lean hubs").
+     */
+    void sendNowLocked(Member sender, ChatText.Line line, List<Member> slow) {
+        pending.add(new Pending(line, sender, ++seq, null));
+        flushLocked(slow);
+    }
+
     /** A line for one member; lines broadcast before it are sent first, so the order holds. */
     void sendLocked(Member m, ChatText.Line line, List<Member> slow) {
         if (!pending.isEmpty() && m.joinSeq < seq) {

@@ -375,12 +375,21 @@ public final class ChatRoom implements AutoCloseable {
         disconnectSlow(slow);
     }
 
-    /** Sends {@code line} to every member with a nickname except {@code sender} (null: the console), and to the log. */
+    /**
+     * Sends {@code line} to every member with a nickname except {@code sender} (null: the console), and
+     * to the log. A member served by a selector loop says it on that loop's thread, which sends it then
+     * and there; other lines go through the flusher.
+     */
     void broadcast(Member sender, ChatText.Line line) {
         List<Member> slow = new ArrayList<>();
         lock.lock();
         try {
-            broadcastLocked(sender, line, slow);
+            if (sender != null && sender.onLoop()) {
+                broadcasts.sendNowLocked(sender, line, slow);
+                logLocked(line);
+            } else {
+                broadcastLocked(sender, line, slow);
+            }
         } finally {
             lock.unlock();
         }

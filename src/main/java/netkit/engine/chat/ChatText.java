@@ -1,9 +1,9 @@
 package netkit.engine.chat;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import netkit.engine.stream.SocketLoop;
 
 /**
  * The text rules of the room, as pure functions: what a nickname may be, how received bytes
@@ -276,9 +276,9 @@ public final class ChatText {
         private final String text;
         private final byte[] lf;
         private final byte[] crlf;
-        // made on first use, by whichever thread: a race makes two equal buffers, never a wrong one
-        private volatile ByteBuffer lfDirect;
-        private volatile ByteBuffer crlfDirect;
+        // made on second use, by whichever thread: a race makes two equal copies, never a wrong one
+        private volatile SocketLoop.Shared lfShared;
+        private volatile SocketLoop.Shared crlfShared;
         private int uses;
 
         private Line(String text, byte[] lf, byte[] crlf) {
@@ -309,28 +309,28 @@ public final class ChatText {
         }
 
         /**
-         * The bytes as a buffer for one member's socket. A line that goes to many (a broadcast) is
-         * copied outside the heap once, on its second use, and shared (each use gets a
-         * {@linkplain ByteBuffer#duplicate duplicate}): a socket write from a heap array first
-         * copies it into such a buffer, once per member. A line for one member (a greeting, a
-         * reply) stays a heap array: an off-heap copy per member cost more memory than it saved.
+         * The bytes outside the heap, shared by every member who gets them, or null for a line's first
+         * use (send {@link #bytes} then). A line that goes to many (a broadcast) is copied once, on
+         * its second use: a socket write from a heap array first copies it into such a buffer, once
+         * per member. A line for one member (a greeting, a reply) stays a heap array: an off-heap
+         * copy per member cost more memory than it saved.
          */
-        ByteBuffer buffer(boolean crlfLineEnds) {
-            ByteBuffer b = crlfLineEnds ? crlfDirect : lfDirect;
-            if (b != null) {
-                return b.duplicate();
+        SocketLoop.Shared shared(boolean crlfLineEnds) {
+            SocketLoop.Shared s = crlfLineEnds ? crlfShared : lfShared;
+            if (s != null) {
+                return s;
+            }
+            if (uses++ == 0) { // racy on purpose: at worst one more heap write, or two equal copies
+                return null;
             }
             byte[] bytes = bytes(crlfLineEnds);
-            if (uses++ == 0) { // racy on purpose: at worst one more heap write, or two equal copies
-                return ByteBuffer.wrap(bytes);
-            }
-            b = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip().asReadOnlyBuffer();
+            s = SocketLoop.Shared.copyOf(bytes, 0, bytes.length);
             if (crlfLineEnds) {
-                crlfDirect = b;
+                crlfShared = s;
             } else {
-                lfDirect = b;
+                lfShared = s;
             }
-            return b.duplicate();
+            return s;
         }
 
         @Override

@@ -47,6 +47,9 @@ public final class Member {
 
     private boolean gone; // loop thread only: the member left, later reads are ignored
 
+    /** Served by a selector loop: its lines arrive on the loop's thread. Set before it is started. */
+    private volatile boolean onLoop;
+
     /** What the room sends to one member: an {@link Outbox} and its thread, or a loop's queue. */
     private interface Output {
         boolean offer(ChatText.Line line, boolean crlf);
@@ -99,7 +102,10 @@ public final class Member {
         out = new Output() {
             @Override
             public boolean offer(ChatText.Line line, boolean crlf) {
-                return r.offer(line.buffer(crlf));
+                SocketLoop.Shared shared = line.shared(crlf);
+                return shared != null
+                        ? r.offer(shared) != SocketLoop.Offered.REFUSED
+                        : r.offer(ByteBuffer.wrap(line.bytes(crlf)));
             }
 
             @Override
@@ -117,6 +123,7 @@ public final class Member {
                 return r.awaitFlushed(timeout);
             }
         };
+        onLoop = true;
         room.greet(this);
         r.start();
         return done;
@@ -164,6 +171,11 @@ public final class Member {
             disconnect("error: internal");
             return true;
         }
+    }
+
+    /** Whether a selector loop serves this member (its lines arrive on the loop's thread). */
+    boolean onLoop() {
+        return onLoop;
     }
 
     /** The nickname, or {@code null} while the member is still choosing one. */

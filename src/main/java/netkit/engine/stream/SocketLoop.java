@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import netkit.sys.Descriptors;
 import netkit.sys.ZeroCopy;
 
@@ -55,15 +56,45 @@ public final class SocketLoop implements Closeable {
          */
         void ended(IOException error);
 
-        /**
-         * {@code n} bytes went out, called on whichever thread wrote them: for running totals over many
-         * sockets (each registration counts its own, {@link Registration#sentBytes}). A broadcast calls
-         * it once per client, so it must be cheap.
-         */
-        default void sent(long n) {}
-
         /** The loop wrote the last queued byte: the socket takes more again. */
         default void drained() {}
+    }
+
+    /** What an offer did with the bytes. */
+    public enum Offered {
+        /** Written, or queued with room to spare. */
+        TAKEN,
+        /** Queued, and the queue is now over half its limit: the client is falling behind. */
+        BACKLOGGED,
+        /** Not taken: the queue would exceed its limit, or the registration is finishing. */
+        REFUSED
+    }
+
+    /**
+     * Bytes that many clients get (a broadcast): copied outside the heap once and never changed,
+     * so a write takes them without a copy and a client that lags queues only a view of them.
+     */
+    public static final class Shared {
+        private final ByteBuffer buffer;
+        private final MemorySegment segment;
+
+        private Shared(ByteBuffer buffer) {
+            this.buffer = buffer;
+            this.segment = MemorySegment.ofBuffer(buffer);
+        }
+
+        /** {@code bytes[offset..offset+length)}, copied. */
+        public static Shared copyOf(byte[] bytes, int offset, int length) {
+            return new Shared(ByteBuffer.allocateDirect(length)
+                    .put(bytes, offset, length)
+                    .flip()
+                    .asReadOnlyBuffer());
+        }
+
+        /** How many bytes. */
+        public int length() {
+            return buffer.remaining();
+        }
     }
 
     private final Selector selector;
@@ -228,6 +259,14 @@ public final class SocketLoop implements Closeable {
          */
         private long sent;
 
+        /** Running totals over many sockets that this one adds to, or null; set before it starts. */
+        private AtomicLong totalSent;
+
+        private AtomicLong totalReceived;
+
+        /** Of {@link #sent}, the bytes that went straight to the descriptor ({@link #write}); guarded by this. */
+        private long sentDirectly;
+
         /** Bytes read; written by the loop thread only. */
         private volatile long received;
 
@@ -253,50 +292,77 @@ public final class SocketLoop implements Closeable {
          * refused here but ends the registration ({@link Client#ended}).
          */
         public boolean offer(ByteBuffer src) {
+            return offer(src, null) != Offered.REFUSED;
+        }
+
+        /**
+         * Sends {@code bytes} like {@link #offer(ByteBuffer)}, the same bytes many clients get: they
+         * are not copied, and only a part the socket did not take is queued (a view of them).
+         */
+        public Offered offer(Shared bytes) {
+            return offer(bytes.buffer, bytes);
+        }
+
+        private Offered offer(ByteBuffer src, Shared shared) {
+            Offered offered;
             synchronized (this) {
                 if (finishing) {
-                    return false;
+                    return Offered.REFUSED;
                 }
                 if (failure != null) {
-                    return true; // ending already: the owner hears it from ended()
+                    return Offered.TAKEN; // ending already: the owner hears it from ended()
                 }
                 int length = src.remaining();
                 if (queue != null && !queue.isEmpty()) {
                     if (queuedBytes + length > limit) {
-                        return false;
+                        return Offered.REFUSED;
                     }
-                    queue.add(src);
+                    queue.add(shared != null ? src.duplicate() : src);
                     queuedBytes += length;
-                    return true;
+                    return queuedBytes > limit / 2 ? Offered.BACKLOGGED : Offered.TAKEN;
                 }
+                int n = 0;
                 try {
-                    int n = write(src);
+                    n = write(src, shared);
                     if (n > 0) {
                         sent += n;
-                        client.sent(n);
+                        if (totalSent != null) {
+                            totalSent.addAndGet(n);
+                        }
                     }
                 } catch (IOException e) {
                     failure = e;
-                    src.position(src.limit());
                 }
-                if (failure == null && !src.hasRemaining()) {
-                    return true;
+                if (failure == null && n == length) {
+                    return Offered.TAKEN;
                 }
+                offered = Offered.TAKEN;
                 if (failure == null) {
+                    ByteBuffer rest = shared != null ? src.duplicate() : src;
+                    if (shared != null) {
+                        rest.position(rest.position() + n);
+                    }
                     if (queue == null) {
                         queue = new ArrayDeque<>(4);
                     }
-                    queue.add(src);
-                    queuedBytes = src.remaining();
+                    queue.add(rest);
+                    queuedBytes = rest.remaining();
+                    if (queuedBytes > limit / 2) {
+                        offered = Offered.BACKLOGGED;
+                    }
+                } else if (shared == null) {
+                    src.position(src.limit());
                 }
             }
             changed(); // the loop flushes the rest when the socket is writable, or ends a failed one
-            return true;
+            return offered;
         }
 
         /**
-         * Writes what the socket takes now, without blocking. On the loop thread, with the key still
-         * valid, a direct buffer goes straight to the descriptor with {@code send(2)}: a broadcast is one
+         * Writes what the socket takes now, without blocking, from {@code src} (moving its position)
+         * or, when {@code shared} is given, from its bytes ({@code src} is theirs and stays as it is).
+         * On the loop thread, with the key still
+         * valid, off-heap bytes go straight to the descriptor with {@code send(2)}: a broadcast is one
          * such call per client, and the channel's write (its two locks, its state checks, the native
          * transition) cost more per client than the python hub's whole {@code sendall} (BENCHMARKS.md,
          * "Lean hubs"). It is safe there: the JDK closes the descriptor of a channel registered with a
@@ -304,24 +370,40 @@ public final class SocketLoop implements Closeable {
          * this same thread, and a closing channel's key is cancelled before; so while the key is valid,
          * the descriptor cannot be closed and reused before this call returns. Elsewhere, the channel.
          */
-        private int write(ByteBuffer src) throws IOException {
+        private int write(ByteBuffer src, Shared shared) throws IOException {
             if (fd < 0
                     || Thread.currentThread() != thread
                     || direct == null
                     || !src.isDirect()
                     || key == null
                     || !key.isValid()) {
-                return channel.write(src);
+                if (shared == null) {
+                    return channel.write(src);
+                }
+                return channel.write(src.duplicate());
             }
-            long n = direct.send(fd, MemorySegment.ofBuffer(src), src.remaining());
+            MemorySegment bytes = shared != null ? shared.segment : MemorySegment.ofBuffer(src);
+            long n = direct.send(fd, bytes, src.remaining());
             if (n >= 0) {
-                src.position(src.position() + (int) n);
+                sentDirectly += n;
+                if (shared == null) {
+                    src.position(src.position() + (int) n);
+                }
                 return (int) n;
             }
             if (n == -ZeroCopy.EAGAIN || n == -ZeroCopy.EINTR) {
                 return 0; // queued, and flushed when the socket is writable
             }
             throw ZeroCopy.error((int) -n);
+        }
+
+        /**
+         * Adds the bytes this socket sends and receives to running totals over many sockets as well
+         * (a command's totals); before {@link #start}, and before any offer.
+         */
+        public void countInto(AtomicLong sent, AtomicLong received) {
+            this.totalSent = sent;
+            this.totalReceived = received;
         }
 
         /** Starts reading: the client's callbacks may run from now on. */
@@ -337,6 +419,11 @@ public final class SocketLoop implements Closeable {
         /** Bytes written to the socket so far. */
         public synchronized long sentBytes() {
             return sent;
+        }
+
+        /** Of {@link #sentBytes}, how many went straight to the descriptor with {@code send(2)}. */
+        public synchronized long sentDirectly() {
+            return sentDirectly;
         }
 
         /** Bytes read from the socket so far. */
@@ -475,7 +562,9 @@ public final class SocketLoop implements Closeable {
                         long n = channel.write(batch);
                         if (n > 0) {
                             sent += n;
-                            client.sent(n);
+                            if (totalSent != null) {
+                                totalSent.addAndGet(n);
+                            }
                             queuedBytes -= n;
                         }
                         while (!queue.isEmpty() && !queue.peekFirst().hasRemaining()) {
@@ -518,6 +607,9 @@ public final class SocketLoop implements Closeable {
             }
             if (n > 0) {
                 received += n; // the loop thread is the only writer
+                if (totalReceived != null) {
+                    totalReceived.addAndGet(n);
+                }
                 buf.flip();
                 client.received(buf);
             }

@@ -170,21 +170,24 @@ public final class BrokerHandler extends FanOutHandler {
                 from == null ? null : loopClients.get(from.connection().id());
         boolean holdBack = false;
         if (!loopClients.isEmpty()) {
-            // outside the heap: a write from a heap array copies it there first, per client
-            ByteBuffer shared =
-                    ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+            // outside the heap once: a write from a heap array copies it there first, per client
+            SocketLoop.Shared shared = SocketLoop.Shared.copyOf(bytes, 0, bytes.length);
             for (LoopClient other : loopClients.values()) {
                 if (other == sender) {
                     continue;
                 }
                 SocketLoop.Registration r = other.registration();
-                if (!r.offer(shared.duplicate())) {
-                    if (r.accepting()) { // twice the limit waiting: not reading, whoever sent
-                        notReading(other.session(), r);
+                switch (r.offer(shared)) {
+                    case TAKEN -> {}
+                    case BACKLOGGED -> { // over QUEUE_LIMIT (half its limit) waiting for it
+                        full.computeIfAbsent(other.session(), k -> new long[] {System.nanoTime(), r.queued()});
+                        holdBack = true;
                     }
-                } else if (r.queued() > QUEUE_LIMIT) {
-                    full.computeIfAbsent(other.session(), k -> new long[] {System.nanoTime(), r.queued()});
-                    holdBack = true;
+                    case REFUSED -> {
+                        if (r.accepting()) { // twice the limit waiting: not reading, whoever sent
+                            notReading(other.session(), r);
+                        }
+                    }
                 }
             }
         }

@@ -1,7 +1,6 @@
 package netkit.engine.tcp;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import netkit.engine.stream.SocketLoop;
 
 /**
@@ -25,33 +24,11 @@ final class Hubs {
     /** Registers {@code c}'s socket with {@code loop} for {@code client}; not started yet. */
     static SocketLoop.Registration register(SocketLoop loop, Connection c, long limit, SocketLoop.Client client)
             throws IOException {
+        SocketLoop.Registration r = loop.register(c.transport().socket(), limit, client);
         Totals totals = c.totals();
-        SocketLoop.Registration r = loop.register(c.transport().socket(), limit, new SocketLoop.Client() {
-            @Override
-            public void received(ByteBuffer data) {
-                if (totals != null) {
-                    totals.read.addAndGet(data.remaining());
-                }
-                client.received(data);
-            }
-
-            @Override
-            public void ended(IOException error) {
-                client.ended(error);
-            }
-
-            @Override
-            public void sent(long n) {
-                if (totals != null) {
-                    totals.written.addAndGet(n); // the connection's own count is the registration's
-                }
-            }
-
-            @Override
-            public void drained() {
-                client.drained();
-            }
-        });
+        if (totals != null) {
+            r.countInto(totals.written, totals.read); // the connection's own counts are the registration's
+        }
         c.servedBy(r);
         if (!c.onClose(r::changed)) {
             r.changed(); // closed already: the loop ends it
