@@ -371,6 +371,11 @@ class ChatRoomTest {
             for (int i = 0; i < 40; i++) {
                 assertTrue(f.closed.poll(5, TimeUnit.SECONDS) != null, "fuzzing client " + i + " was not closed");
             }
+            // the close event comes before the listener forgets the connection: wait for the count, bounded
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (f.listener.connectionCount() != 1 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
             assertEquals(1, f.listener.connectionCount());
             witness.send("/list");
             assertEquals("* 2 online: server, witness", witness.awaitLine(l -> l.startsWith("* 2 online: ")));
