@@ -178,21 +178,14 @@ public final class Libc {
         public static final class Sendfile {
             private Sendfile() {}
 
-            public static final MethodHandle SENDFILE;
-
-            static {
-                MethodHandle h = null;
-                if (Linux.AVAILABLE) {
-                    Linker linker = Linker.nativeLinker();
-                    ValueLayout.OfInt i = ValueLayout.JAVA_INT;
-                    ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-                    h = linker.downcallHandle(
-                            Linux.find(linker.defaultLookup(), "sendfile"),
-                            FunctionDescriptor.of(l, i, i, ValueLayout.ADDRESS, l),
-                            Linker.Option.captureCallState("errno"));
-                }
-                SENDFILE = h;
-            }
+            public static final MethodHandle SENDFILE = linkWithErrno(
+                    "sendfile",
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT,
+                            ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG));
         }
 
         /**
@@ -202,21 +195,24 @@ public final class Libc {
         public static final class Send {
             private Send() {}
 
-            public static final MethodHandle SEND;
+            public static final MethodHandle SEND = linkWithErrno(
+                    "send",
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT,
+                            ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT));
+        }
 
-            static {
-                MethodHandle h = null;
-                if (Linux.AVAILABLE) {
-                    Linker linker = Linker.nativeLinker();
-                    ValueLayout.OfInt i = ValueLayout.JAVA_INT;
-                    ValueLayout.OfLong l = ValueLayout.JAVA_LONG;
-                    h = linker.downcallHandle(
-                            Linux.find(linker.defaultLookup(), "send"),
-                            FunctionDescriptor.of(l, i, ValueLayout.ADDRESS, l, i),
-                            Linker.Option.captureCallState("errno"));
-                }
-                SEND = h;
+        /** A C library function with errno captured, or null when {@link #AVAILABLE} is false. */
+        private static MethodHandle linkWithErrno(String name, FunctionDescriptor descriptor) {
+            if (!AVAILABLE) {
+                return null;
             }
+            Linker linker = Linker.nativeLinker();
+            return linker.downcallHandle(
+                    find(linker.defaultLookup(), name), descriptor, Linker.Option.captureCallState("errno"));
         }
 
         private static MemorySegment find(SymbolLookup lookup, String name) {
