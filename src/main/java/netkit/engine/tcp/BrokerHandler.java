@@ -74,6 +74,12 @@ public final class BrokerHandler extends FanOutHandler {
         return loopable && c.transport().plain();
     }
 
+    /** A loop client is registered at its admission; serving it only starts its reading. */
+    @Override
+    public boolean servesWithoutBlocking(Connection c) {
+        return onLoop(c);
+    }
+
     @Override
     protected Session newSession(Connection connection) {
         Session[] self = new Session[1];

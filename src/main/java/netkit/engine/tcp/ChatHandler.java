@@ -78,6 +78,12 @@ public final class ChatHandler implements ConnectionHandler {
         return left.thenApply(v -> Outcome.CLOSED);
     }
 
+    /** A member on a plain socket: the room registers it with its loop, which serves it from then on. */
+    @Override
+    public boolean servesWithoutBlocking(Connection connection) {
+        return connection.transport().plain();
+    }
+
     /** The loop that serves the members on plain sockets, started with the first of them. */
     private synchronized SocketLoop loop() throws IOException {
         if (loop == null) {

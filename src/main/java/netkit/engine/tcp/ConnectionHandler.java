@@ -49,6 +49,16 @@ public interface ConnectionHandler {
         return CompletableFuture.completedFuture(serve(connection));
     }
 
+    /**
+     * Whether {@link #serveDetached} returns at once for {@code connection}, blocking on nothing but a
+     * short lock (a hub registering a plain socket with its selector loop): the listener then calls it
+     * on the accepting thread instead of starting a thread for it, which in a storm of joins costs more
+     * than the registration itself. By default, false.
+     */
+    default boolean servesWithoutBlocking(Connection connection) {
+        return false;
+    }
+
     /** Called once, when the listener has stopped and every connection has ended. */
     default void close() {}
 }

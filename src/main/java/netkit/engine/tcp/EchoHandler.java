@@ -39,11 +39,17 @@ public final class EchoHandler implements ConnectionHandler {
         return new Session(connection, options, back, tap, false).start().join();
     }
 
+    /** Whether {@code c} is served by the loop: a plain socket, without {@code -x} or {@code -i}. */
     @Override
-    public CompletableFuture<Outcome> serveDetached(Connection c) {
+    public boolean servesWithoutBlocking(Connection c) {
         boolean idleTimeout =
                 options.idleTimeout() != null && !options.idleTimeout().isZero();
-        if (!c.transport().plain() || tap != TrafficTap.NONE || idleTimeout) {
+        return c.transport().plain() && tap == TrafficTap.NONE && !idleTimeout;
+    }
+
+    @Override
+    public CompletableFuture<Outcome> serveDetached(Connection c) {
+        if (!servesWithoutBlocking(c)) {
             return CompletableFuture.completedFuture(serve(c));
         }
         CompletableFuture<Outcome> done = new CompletableFuture<>();

@@ -335,7 +335,7 @@ public final class Listener implements Closeable {
 
     private CompletableFuture<Outcome> start(ConnectionHandler handler, Connection c) {
         CompletableFuture<Outcome> f = new CompletableFuture<>();
-        Threads.start("conn-" + c.id(), () -> {
+        Runnable serve = () -> {
             CompletableFuture<Outcome> served;
             try {
                 c.handshake();
@@ -349,7 +349,12 @@ public final class Listener implements Closeable {
             }
             // a detached mode completes it later, on its own thread: this one ends now
             served.whenComplete((outcome, error) -> ended(c, outcome != null ? outcome : Outcome.error(error), f));
-        });
+        };
+        if (handler.servesWithoutBlocking(c)) {
+            serve.run(); // a hub's selector loop takes it: no thread to start (see ConnectionHandler)
+        } else {
+            Threads.start("conn-" + c.id(), serve);
+        }
         return f;
     }
 
