@@ -1,11 +1,8 @@
 package netkit.engine.chat;
 
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,11 +36,20 @@ final class Broadcaster {
 
     private final ReentrantLock lock;
     private final Condition ready;
-    private final Collection<Member> audience;
+    /**
+     * Who gets broadcasts (the members with a nickname), in an array rather than the room's map of
+     * names: a flush walks it once per line, and at 10,000 members every object reached per member is
+     * a cache miss (the kernel's socket structures evict them between broadcasts).
+     */
+    private Member[] audience = new Member[16];
+
+    private int audienceSize;
     private final Consumer<List<Member>> disconnectSlow;
     private final RoomEvents events;
     private final List<Pending> pending = new ArrayList<>();
     private long seq;
+    /** Flushes so far: the number of the current one marks who said a line in it. */
+    private long flushes;
     /** Queued lines that are not join or leave notices: a flush that carries one does not wait. */
     private int spoken;
 
@@ -51,22 +57,37 @@ final class Broadcaster {
 
     /**
      * @param lock the room's lock
-     * @param audience who gets broadcasts: a live view, read under {@code lock}
      * @param disconnectSlow called without the lock with the members whose outbox was full
      */
-    Broadcaster(
-            ReentrantLock lock, Collection<Member> audience, Consumer<List<Member>> disconnectSlow, RoomEvents events) {
+    Broadcaster(ReentrantLock lock, Consumer<List<Member>> disconnectSlow, RoomEvents events) {
         this.lock = lock;
         this.ready = lock.newCondition();
-        this.audience = audience;
         this.disconnectSlow = disconnectSlow;
         this.events = events;
         Thread.ofVirtual().name("chat-flusher").start(this::flushLoop);
     }
 
-    /** The number of the last line queued: a member that joins now gets only the lines after it. */
-    long seqLocked() {
-        return seq;
+    /** {@code m} gets every line queued from now on. */
+    void joinLocked(Member m) {
+        m.joinSeq = seq;
+        if (audienceSize == audience.length) {
+            audience = Arrays.copyOf(audience, audienceSize * 2);
+        }
+        m.audienceIndex = audienceSize;
+        audience[audienceSize++] = m;
+    }
+
+    /** {@code m} gets no more broadcasts; the last member takes its place. */
+    void leaveLocked(Member m) {
+        int i = m.audienceIndex;
+        if (i < 0) {
+            return;
+        }
+        Member last = audience[--audienceSize];
+        audience[i] = last;
+        last.audienceIndex = i;
+        audience[audienceSize] = null;
+        m.audienceIndex = -1;
     }
 
     /**
@@ -117,17 +138,19 @@ final class Broadcaster {
         }
         List<Item> items = NoticeMerger.merge(pending);
         long first = pending.get(0).seq();
-        Set<Member> senders = Collections.newSetFromMap(new IdentityHashMap<>());
+        long flush = ++flushes;
         for (Item i : items) {
             if (i.sender() != null) {
-                senders.add(i.sender());
+                i.sender().saidInFlush = flush; // a mark, not a set: no hashing per member
             }
         }
         ChatText.Line all = items.size() == 1
                 ? items.get(0).line()
                 : ChatText.join(items.stream().map(Item::line).toList());
-        for (Member m : audience) {
-            if (m.joinSeq < first && !senders.contains(m)) {
+        Member[] members = audience;
+        for (int k = 0, n = audienceSize; k < n; k++) {
+            Member m = members[k];
+            if (m.joinSeq < first && m.saidInFlush != flush) {
                 if (!m.send(all)) {
                     slow.add(m);
                 }
@@ -167,7 +190,7 @@ final class Broadcaster {
                 while (pending.isEmpty() && !closed) {
                     ready.await();
                 }
-                long gap = Math.min((long) audience.size() * FLUSH_NANOS_PER_MEMBER, MAX_FLUSH_GAP_NANOS);
+                long gap = Math.min((long) audienceSize * FLUSH_NANOS_PER_MEMBER, MAX_FLUSH_GAP_NANOS);
                 long wait = lastFlush + gap - System.nanoTime();
                 while (wait > 0 && !closed && !pending.isEmpty() && spoken == 0) {
                     wait = ready.awaitNanos(wait);

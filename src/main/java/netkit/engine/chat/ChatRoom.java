@@ -76,7 +76,7 @@ public final class ChatRoom implements AutoCloseable {
                         ChatRoom.this.events.failed("room log", e);
                     }
                 });
-        this.broadcasts = new Broadcaster(lock, named.values(), this::disconnectSlow, this.events);
+        this.broadcasts = new Broadcaster(lock, this::disconnectSlow, this.events);
     }
 
     public ChatOptions options() {
@@ -267,8 +267,8 @@ public final class ChatRoom implements AutoCloseable {
             problem = nicknameProblemLocked(name, null);
             if (problem == null) {
                 m.nickname(name);
-                m.joinSeq = broadcasts.seqLocked();
                 named.put(ChatText.key(name), m);
+                broadcasts.joinLocked(m);
                 online = onlineLocked();
                 broadcasts.sendLocked(
                         m,
@@ -436,6 +436,7 @@ public final class ChatRoom implements AutoCloseable {
             connected.remove(m);
             if (name != null && named.get(ChatText.key(name)) == m) {
                 named.remove(ChatText.key(name));
+                broadcasts.leaveLocked(m);
                 online = onlineLocked();
                 announced = true;
                 if (!closed) {
