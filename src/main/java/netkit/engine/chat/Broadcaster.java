@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import netkit.engine.chat.NoticeMerger.Item;
 import netkit.engine.chat.NoticeMerger.Notice;
 import netkit.engine.chat.NoticeMerger.Pending;
+import netkit.engine.stream.SocketLoop;
 
 /**
  * The room's broadcasts, batched: a broadcast line waits in a queue for the flusher thread, which
@@ -54,6 +55,10 @@ final class Broadcaster {
     private int spoken;
 
     private boolean closed;
+    /** The selector loop that serves the members on plain sockets, once there is one: flushes run there. */
+    private SocketLoop loop;
+    /** A flush was handed to {@link #loop} and has not run yet. */
+    private boolean flushScheduled;
 
     /**
      * @param lock the room's lock
@@ -65,6 +70,15 @@ final class Broadcaster {
         this.disconnectSlow = disconnectSlow;
         this.events = events;
         Thread.ofVirtual().name("chat-flusher").start(this::flushLoop);
+    }
+
+    /**
+     * Lets the flusher hand its flushes to {@code loop}'s thread, which writes straight to the members'
+     * sockets it serves, instead of writing them itself: a storm of joins then costs no contention
+     * between the loop (taking the nicknames) and the flusher (holding the room during a flush).
+     */
+    void flushOnLocked(SocketLoop loop) {
+        this.loop = loop;
     }
 
     /** {@code m} gets every line queued from now on. */
@@ -168,6 +182,23 @@ final class Broadcaster {
         spoken = 0;
     }
 
+    /** A flush the flusher handed to the loop, on the loop's thread. */
+    private void flushOnLoop() {
+        List<Member> slow = new ArrayList<>();
+        lock.lock();
+        try {
+            flushScheduled = false;
+            flushLocked(slow);
+        } catch (RuntimeException e) {
+            events.failed("room flusher", e);
+            pending.clear();
+            spoken = 0;
+        } finally {
+            lock.unlock();
+        }
+        disconnectSlow.accept(slow);
+    }
+
     /** Sends what is queued and ends the flusher; later lines are not queued by a closed room. */
     void closeLocked(List<Member> slow) {
         flushLocked(slow);
@@ -187,7 +218,7 @@ final class Broadcaster {
             List<Member> slow = new ArrayList<>();
             lock.lock();
             try {
-                while (pending.isEmpty() && !closed) {
+                while ((pending.isEmpty() || flushScheduled) && !closed) {
                     ready.await();
                 }
                 long gap = Math.min((long) audienceSize * FLUSH_NANOS_PER_MEMBER, MAX_FLUSH_GAP_NANOS);
@@ -195,7 +226,11 @@ final class Broadcaster {
                 while (wait > 0 && !closed && !pending.isEmpty() && spoken == 0) {
                     wait = ready.awaitNanos(wait);
                 }
-                flushLocked(slow);
+                if (!closed && loop != null && loop.execute(this::flushOnLoop)) {
+                    flushScheduled = true;
+                } else {
+                    flushLocked(slow);
+                }
                 lastFlush = System.nanoTime();
                 if (closed) {
                     return;

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantLock;
 import netkit.engine.chat.NoticeMerger.Notice;
+import netkit.engine.stream.SocketLoop;
 
 /**
  * A line-based chat room (SPEC §4) that any telnet or nc client can use. The host serves each
@@ -176,6 +177,19 @@ public final class ChatRoom implements AutoCloseable {
         }
         events.rejected(remote, reason);
         return reason;
+    }
+
+    /**
+     * The selector loop that serves the members on plain sockets: the room's batched broadcasts are
+     * written from its thread from now on, straight to those sockets.
+     */
+    public void flushOn(SocketLoop loop) {
+        lock.lock();
+        try {
+            broadcasts.flushOnLocked(loop);
+        } finally {
+            lock.unlock();
+        }
     }
 
     void greet(Member m) {

@@ -100,6 +100,7 @@ public final class SocketLoop implements Closeable {
     private final Selector selector;
     private final Thread thread;
     private final ConcurrentLinkedQueue<Registration> changes = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     /** Registrations whose owner waits for their queue to empty, with a deadline; loop thread only. */
     private final List<Registration> finishing = new ArrayList<>();
 
@@ -132,6 +133,21 @@ public final class SocketLoop implements Closeable {
         return new Registration(channel, limit, client);
     }
 
+    /**
+     * Runs {@code task} on the loop's thread, soon (where offers go straight to the sockets: one
+     * thread writing to many clients without a wake-up of the loop per client). The task handles its
+     * own failures and must not block for long: every client waits for it. False once the loop is
+     * closed; a task accepted just before may then never run.
+     */
+    public boolean execute(Runnable task) {
+        if (closed) {
+            return false;
+        }
+        tasks.add(task);
+        selector.wakeup();
+        return true;
+    }
+
     /** Whether offers on the loop thread may go straight to the descriptor ({@link Registration#write}). */
     private static boolean directSends() {
         return !"off".equals(System.getProperty("netkit.zeroCopy")) && ZeroCopy.available();
@@ -161,32 +177,7 @@ public final class SocketLoop implements Closeable {
                     }
                 }
                 selector.select(TICK_MILLIS);
-                Registration r;
-                while ((r = changes.poll()) != null) {
-                    try {
-                        r.apply();
-                    } catch (RuntimeException | Error e) {
-                        r.failedInside(e);
-                    }
-                }
-                Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-                while (keys.hasNext()) {
-                    SelectionKey k = keys.next();
-                    keys.remove();
-                    Registration reg = (Registration) k.attachment();
-                    try {
-                        if (k.isValid() && k.isWritable()) {
-                            reg.flush();
-                        }
-                        if (k.isValid() && k.isReadable()) {
-                            reg.read();
-                        }
-                    } catch (java.nio.channels.CancelledKeyException e) {
-                        reg.end(new ClosedChannelException());
-                    } catch (RuntimeException | Error e) {
-                        reg.failedInside(e);
-                    }
-                }
+                turn();
                 long now = System.nanoTime();
                 if (now - lastTick >= TICK_NANOS) {
                     lastTick = now;
@@ -203,6 +194,45 @@ public final class SocketLoop implements Closeable {
             }
             if (direct != null) {
                 direct.close();
+            }
+        }
+    }
+
+    /**
+     * What the loop does after each {@code select}: the registrations' changes, the tasks, the ready
+     * keys. A method of its own, not the body of {@link #run}'s loop: the JIT compiles a method after a
+     * few hundred calls, an endless loop only after tens of thousands of iterations (on-stack
+     * replacement), so a storm of joins ran this part interpreted.
+     */
+    private void turn() {
+        Registration r;
+        while ((r = changes.poll()) != null) {
+            try {
+                r.apply();
+            } catch (RuntimeException | Error e) {
+                r.failedInside(e);
+            }
+        }
+        Runnable task;
+        while ((task = tasks.poll()) != null) {
+            task.run();
+        }
+        Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
+        while (keys.hasNext()) {
+            SelectionKey k = keys.next();
+            keys.remove();
+            Registration reg = (Registration) k.attachment();
+            try {
+                if (k.isValid() && k.isWritable()) {
+                    reg.flush();
+                }
+                if (k.isValid() && k.isReadable()) {
+                    reg.read();
+                }
+            } catch (java.nio.channels.CancelledKeyException e) {
+                reg.end(new ClosedChannelException());
+            } catch (RuntimeException | Error e) {
+                reg.failedInside(e);
             }
         }
     }

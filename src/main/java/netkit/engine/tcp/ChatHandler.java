@@ -88,6 +88,7 @@ public final class ChatHandler implements ConnectionHandler {
     private synchronized SocketLoop loop() throws IOException {
         if (loop == null) {
             loop = new SocketLoop("chat-loop");
+            room.flushOn(loop);
         }
         return loop;
     }

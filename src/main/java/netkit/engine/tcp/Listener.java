@@ -250,38 +250,10 @@ public final class Listener implements Closeable {
                     pause();
                     continue;
                 }
-                Connection c;
-                try {
-                    // an accepted Unix client is unnamed: it is known by the path it came through
-                    c = new Connection(
-                            nextId++,
-                            layer.apply(new SocketTransport(ch, unixFile == null ? null : local), null),
-                            totals);
-                } catch (IOException | RuntimeException e) {
-                    closeQuietly(ch);
-                    events.warning("accept: " + e.getMessage());
+                Connection c = take(ch, handler);
+                if (c == null) {
                     continue;
                 }
-                Rejection rejection = admit(c);
-                if (rejection != null) {
-                    if (rejection.kind() == Rejection.Kind.LIMIT) {
-                        handler.overLimit(c);
-                    } else if (rejection.kind() == Rejection.Kind.FDS) {
-                        warnings.warn("turning clients away: " + rejection.text());
-                    }
-                    events.rejected(c.remote(), rejection.text());
-                    c.close();
-                    continue;
-                }
-                try {
-                    if (unixFile == null) {
-                        options.tuning().apply(ch);
-                    }
-                } catch (IOException e) {
-                    events.warning("socket options for " + c.remote().text() + ": " + e.getMessage());
-                }
-                open.put(c.id(), c);
-                openCount.incrementAndGet();
                 accepted++;
                 firstClient.countDown();
                 boolean last = options.oneShot() || options.count() > 0 && accepted >= options.count();
@@ -310,6 +282,46 @@ public final class Listener implements Closeable {
             return only.join();
         }
         return Outcome.CLOSED;
+    }
+
+    /**
+     * An accepted socket as an open connection, or null when it was turned away (and closed). A method
+     * of its own, not the accept loop's body: the JIT compiles a method after a few hundred calls, but
+     * a loop that runs once only after tens of thousands of iterations, so a storm of 10,000 joins ran
+     * this part interpreted.
+     */
+    private Connection take(SocketChannel ch, ConnectionHandler handler) {
+        Connection c;
+        try {
+            // an accepted Unix client is unnamed: it is known by the path it came through
+            c = new Connection(
+                    nextId++, layer.apply(new SocketTransport(ch, unixFile == null ? null : local), null), totals);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(ch);
+            events.warning("accept: " + e.getMessage());
+            return null;
+        }
+        Rejection rejection = admit(c);
+        if (rejection != null) {
+            if (rejection.kind() == Rejection.Kind.LIMIT) {
+                handler.overLimit(c);
+            } else if (rejection.kind() == Rejection.Kind.FDS) {
+                warnings.warn("turning clients away: " + rejection.text());
+            }
+            events.rejected(c.remote(), rejection.text());
+            c.close();
+            return null;
+        }
+        try {
+            if (unixFile == null) {
+                options.tuning().apply(ch);
+            }
+        } catch (IOException e) {
+            events.warning("socket options for " + c.remote().text() + ": " + e.getMessage());
+        }
+        open.put(c.id(), c);
+        openCount.incrementAndGet();
+        return c;
     }
 
     private Rejection admit(Connection c) {
@@ -360,14 +372,14 @@ public final class Listener implements Closeable {
 
     private void ended(Connection c, Outcome outcome, CompletableFuture<Outcome> f) {
         c.close();
+        // the count before the close event: a client that connects after that event is counted without this one
+        openCount.decrementAndGet();
         try {
             events.closed(c, outcome);
         } finally {
             // only after its close event: a listener that waits for its clients to close (awaitAllClosed) must
             // not return, and print its own last line, before that event is out
-            if (open.remove(c.id()) != null) {
-                openCount.decrementAndGet();
-            }
+            open.remove(c.id());
             f.complete(outcome);
             synchronized (idle) {
                 idle.notifyAll();
