@@ -21,7 +21,7 @@ import netkit.engine.stream.SocketLoop;
  * <p>It works under the room's lock: every method named {@code …Locked} must be called holding
  * it, and {@code audience} (the members with a nickname) is read only under it. Lines keep their
  * order: each queued line has a sequence number, a member remembers the number at which it joined
- * ({@link Member#joinSeq}), and a line to one member first flushes what was queued before it.
+ * ({@link Member.Seat#joinSeq}), and a line to one member first flushes what was queued before it.
  */
 final class Broadcaster {
     /** Most lines one flush carries; bounds the per-member work for those who joined meanwhile. */
@@ -42,7 +42,7 @@ final class Broadcaster {
      * names: a flush walks it once per line, and at 10,000 members every object reached per member is
      * a cache miss (the kernel's socket structures evict them between broadcasts).
      */
-    private Member[] audience = new Member[16];
+    private Member.Seat[] audience = new Member.Seat[16];
 
     private int audienceSize;
     private final Consumer<List<Member>> disconnectSlow;
@@ -83,25 +83,26 @@ final class Broadcaster {
 
     /** {@code m} gets every line queued from now on. */
     void joinLocked(Member m) {
-        m.joinSeq = seq;
+        Member.Seat seat = m.seat;
+        seat.joinSeq = seq;
         if (audienceSize == audience.length) {
             audience = Arrays.copyOf(audience, audienceSize * 2);
         }
-        m.audienceIndex = audienceSize;
-        audience[audienceSize++] = m;
+        seat.index = audienceSize;
+        audience[audienceSize++] = seat;
     }
 
     /** {@code m} gets no more broadcasts; the last member takes its place. */
     void leaveLocked(Member m) {
-        int i = m.audienceIndex;
+        int i = m.seat.index;
         if (i < 0) {
             return;
         }
-        Member last = audience[--audienceSize];
+        Member.Seat last = audience[--audienceSize];
         audience[i] = last;
-        last.audienceIndex = i;
+        last.index = i;
         audience[audienceSize] = null;
-        m.audienceIndex = -1;
+        m.seat.index = -1;
     }
 
     /**
@@ -133,7 +134,7 @@ final class Broadcaster {
 
     /** A line for one member; lines broadcast before it are sent first, so the order holds. */
     void sendLocked(Member m, ChatText.Line line, List<Member> slow) {
-        if (!pending.isEmpty() && m.joinSeq < seq) {
+        if (!pending.isEmpty() && m.seat.joinSeq < seq) {
             flushLocked(slow);
         }
         if (!m.send(line)) {
@@ -155,25 +156,25 @@ final class Broadcaster {
         long flush = ++flushes;
         for (Item i : items) {
             if (i.sender() != null) {
-                i.sender().saidInFlush = flush; // a mark, not a set: no hashing per member
+                i.sender().seat.saidInFlush = flush; // a mark, not a set: no hashing per member
             }
         }
         ChatText.Line all = items.size() == 1
                 ? items.get(0).line()
                 : ChatText.join(items.stream().map(Item::line).toList());
-        Member[] members = audience;
+        Member.Seat[] seats = audience;
         for (int k = 0, n = audienceSize; k < n; k++) {
-            Member m = members[k];
+            Member.Seat m = seats[k];
             if (m.joinSeq < first && m.saidInFlush != flush) {
                 if (!m.send(all)) {
-                    slow.add(m);
+                    slow.add(m.member);
                 }
                 continue;
             }
             // joined during this batch, or sent some of it: the lines meant for it, one by one
             for (Item i : items) {
-                if (i.lastSeq() > m.joinSeq && i.sender() != m && !m.send(i.line())) {
-                    slow.add(m);
+                if (i.lastSeq() > m.joinSeq && i.sender() != m.member && !m.send(i.line())) {
+                    slow.add(m.member);
                     break;
                 }
             }

@@ -31,19 +31,12 @@ public final class Member {
     private final SocketAddress remote;
     private final LineSplitter splitter;
     private volatile String nickname;
-    private volatile boolean crlf;
     private volatile String disconnectReason;
-    /** The {@link Broadcaster}'s sequence number when this member joined; guarded by the room lock. */
-    long joinSeq = Long.MAX_VALUE;
+    /** What a broadcast reads of this member. */
+    final Seat seat = new Seat(this);
 
     /** Where the member's lines go: set once, before it is served. */
     private volatile Output out;
-    /** The loop's registration behind {@link #out} for a member on a loop, else null; set with it. */
-    private volatile SocketLoop.Registration loopOut;
-    /** The number of the {@link Broadcaster}'s last flush that carried a line this member said; room lock. */
-    long saidInFlush;
-    /** Where this member sits in the {@link Broadcaster}'s audience, -1 when not in it; room lock. */
-    int audienceIndex = -1;
 
     private volatile Thread reader;
     /** Completes when the member has left the room and its stream is closed (the loop's members). */
@@ -129,7 +122,7 @@ public final class Member {
                 return r.awaitFlushed(timeout);
             }
         };
-        loopOut = r;
+        seat.loop = r;
         onLoop = true;
         room.greet(this);
         r.start();
@@ -242,13 +235,41 @@ public final class Member {
 
     /** Queues a line for this member; false when its outbox is full (it does not read) or closed. */
     boolean send(ChatText.Line line) {
-        SocketLoop.Registration r = loopOut;
-        SocketLoop.Shared shared;
-        if (r != null && (shared = line.shared(crlf)) != null) {
-            // what out.offer does on a loop, one object less to reach: a broadcast does this 10,000 times
-            return r.offer(shared) != SocketLoop.Offered.REFUSED;
+        return seat.send(line);
+    }
+
+    /**
+     * What a broadcast reads of a member, in one small object: the {@link Broadcaster} walks these, and at
+     * 10,000 members every object it reaches per member is a cache miss (the kernel's socket structures
+     * evict them between broadcasts); the member itself is ~100 bytes, two cache lines.
+     */
+    static final class Seat {
+        final Member member;
+        /** The {@link Broadcaster}'s sequence number when the member joined; room lock. */
+        long joinSeq = Long.MAX_VALUE;
+        /** The number of the {@link Broadcaster}'s last flush that carried a line the member said; room lock. */
+        long saidInFlush;
+        /** Where the seat is in the {@link Broadcaster}'s audience, -1 when not in it; room lock. */
+        int index = -1;
+        /** The member's loop registration, for a member on a loop; set before it is served. */
+        volatile SocketLoop.Registration loop;
+        /** The line ending the member used last: the one it gets. */
+        volatile boolean crlf;
+
+        Seat(Member member) {
+            this.member = member;
         }
-        return out.offer(line, crlf);
+
+        /** Queues a line for the member; false when its queue is full (it does not read) or closed. */
+        boolean send(ChatText.Line line) {
+            SocketLoop.Registration r = loop;
+            SocketLoop.Shared shared;
+            if (r != null && (shared = line.shared(crlf)) != null) {
+                // what the member's output does on a loop, without reaching the member
+                return r.offer(shared) != SocketLoop.Offered.REFUSED;
+            }
+            return member.out.offer(line, crlf);
+        }
     }
 
     /**
@@ -330,7 +351,7 @@ public final class Member {
 
     private boolean line(byte[] bytes, int length, boolean cut, boolean crlfLine) {
         if (!cut) { // a cut line's end is not known yet: keep the member's last line ending
-            crlf = crlfLine;
+            seat.crlf = crlfLine;
         }
         String text = ChatText.clean(bytes, 0, length);
         return room.received(this, text, bytes, length, cut);
