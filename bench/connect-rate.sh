@@ -21,7 +21,7 @@
 # about 1 ms here, is in every per-process figure alike). A scan passes when it exits 0.
 # The listener is a python3 accept-and-close loop (backlog 4096) started by the script.
 # example: bench/connect-rate.sh nc-z ncat-z python-loop nc-scan
-#          bench/connect-rate.sh -k 100 ncat-z netkit-z netkit-V java25-version-flags nc-z
+#          bench/connect-rate.sh -k 100 ncat-z netkit-z netkit-V java25-version-flags java25-hello-flags java25-portcheck-flags nc-z
 #          (netkit = ./netkit of this checkout; NETKIT='java -jar netkit.jar' to override;
 #          netkit-V and java25-version-flags are the JVM floor with the launcher's flags and AOT cache)
 set -u
@@ -42,12 +42,15 @@ JAVAC=${JAVAC:-$(dirname "$(readlink -f "$JAVA17")")/javac}
 W="$BENCH_TMP/connect"; mkdir -p "$W"; PJAR="$W/portcheck.jar"
 
 PRESETS="spawn-true nc-z ncat-z socat-z java17-z java25-z java25-aot-z bash-devtcp-loop python-loop java25-loop nc-scan python-scan"
-EXTRA="netkit-z netkit-V java25-version-flags netkit-scan"
-# The JVM floor of a netkit port check: the launcher's flags for short commands (C1 only, Serial GC, no
-# perf data) and its fast-path AOT cache, running the same jar's cheapest command (-V) or the JVM alone.
+EXTRA="netkit-z netkit-V java25-version-flags java25-hello-flags java25-portcheck-flags netkit-scan"
+# The JVM floor of a netkit port check: the launcher's flags for a single check or -V (interpreter only,
+# Serial GC, no perf data) and its fast-path AOT cache, running the same jar's cheapest command (-V) or the
+# JVM alone; and, with the same flags and an AOT cache of their own, a jar whose main prints one line
+# (java25-hello-flags: what starting any jar costs) and the plain Java port check (java25-portcheck-flags).
 NK_HOME=$(cd "$(dirname "$0")/.." && pwd)
 NK_AOT=$(ls -t "$NK_HOME"/target/aot/netkit-fast-25*.aot 2>/dev/null | head -n 1)
-NK_FLAGS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
+NK_FLAGS="-XX:+UseSerialGC -Xint -XX:-UsePerfData"
+HJAR="$W/hello.jar"
 spec_of() {
   case $1 in
     spawn-true)       echo 'per::true' ;;   # floor: timeout + exec of /bin/true, no network
@@ -65,6 +68,8 @@ spec_of() {
     netkit-z)         echo "per::$(nk NETKIT_Z "$NETKIT tcp-connect -z {HOST} {PORT}")" ;;
     netkit-V)         echo "per::$NETKIT -V" ;;
     java25-version-flags) echo "per::$JAVA25 $NK_FLAGS ${NK_AOT:+-XX:AOTCache=$NK_AOT -Xlog:aot=off -Xlog:cds=off} -version" ;;
+    java25-hello-flags) echo "per::$JAVA25 $NK_FLAGS -XX:AOTCache=$W/hello-flags.aot -Xlog:aot=off -Xlog:cds=off -jar $HJAR" ;;
+    java25-portcheck-flags) echo "per::$JAVA25 $NK_FLAGS -XX:AOTCache=$W/portcheck-flags.aot -Xlog:aot=off -Xlog:cds=off -cp $PJAR PortCheck {HOST} {PORT} 1" ;;
     netkit-scan)      echo "scan::$(nk NETKIT_SCAN "$NETKIT tcp-connect -z {HOST} {LO}-{HI}")" ;;
     *::per::*|*::loop::*|*::scan::*) echo "${1#*::}" ;;
     *) return 1 ;;
@@ -125,6 +130,14 @@ EOF
   "$JAVAC" --release 17 -d "$W/src" "$W/src/PortCheck.java" && (cd "$W/src" && jar --create --file "$PJAR" PortCheck.class)
 fi
 
+if [ ! -s "$HJAR" ]; then
+  # a jar with netkit's manifest attributes whose main prints one line, as -V does
+  mkdir -p "$W/hello" && printf 'public class Hello { public static void main(String[] a) { System.out.println("hello 0.1.0"); } }\n' >"$W/hello/Hello.java" &&
+    printf 'Main-Class: Hello\nAdd-Exports: java.base/sun.nio.ch\nEnable-Native-Access: ALL-UNNAMED\n' >"$W/hello/manifest" &&
+    "$JAVAC" --release 17 -d "$W/hello" "$W/hello/Hello.java" &&
+    (cd "$W/hello" && jar --create --file "$HJAR" --manifest manifest Hello.class)
+fi
+
 busy=$(ss -Hltn | awk -v lo="$LO" -v hi="$HI" '{ n = split($4, a, ":"); p = a[n] + 0; if (p >= lo && p <= hi) print p }')
 [ -z "$busy" ] || { echo "ports already listening in $RANGE: $busy - choose another -S range" >&2; exit 2; }
 PORT=$LO
@@ -134,6 +147,10 @@ trap 'kill_tree $LPID' EXIT
 wait_port tcp "$PORT" 5 || exit 1
 case " $* " in *java25-aot-z*) [ -s "$W/portcheck.aot" ] ||
   timeout 60 "$JAVA25" -XX:AOTCacheOutput="$W/portcheck.aot" -cp "$PJAR" PortCheck "$HOST" "$PORT" 1 >"$W/aot.log" 2>&1 ;; esac
+case " $* " in *java25-portcheck-flags*) [ -s "$W/portcheck-flags.aot" ] ||
+  timeout 60 "$JAVA25" $NK_FLAGS -XX:AOTCacheOutput="$W/portcheck-flags.aot" -cp "$PJAR" PortCheck "$HOST" "$PORT" 1 >"$W/aot.log" 2>&1 ;; esac
+case " $* " in *java25-hello-flags*) [ -s "$W/hello-flags.aot" ] ||
+  timeout 60 "$JAVA25" $NK_FLAGS -XX:AOTCacheOutput="$W/hello-flags.aot" -jar "$HJAR" >"$W/aot.log" 2>&1 ;; esac
 
 echo "# connect-rate: $(machine_info)"
 echo "# checks(per-process)=$CHECKS loops(in-process)=$LOOPS runs=$RUNS scan=$LO-$HI listener=python3 accept+close on $HOST:$PORT"

@@ -82,7 +82,7 @@ public final class AotTraining {
                     closedPort = s.getLocalPort();
                 }
                 // every invocation of the fast-path spec, with sample values: the one list the launcher reads too
-                for (List<String> pattern : FastPath.patterns()) {
+                for (List<String> pattern : FastPath.PATTERNS) {
                     for (String[] args :
                             samples(pattern, String.valueOf(open.getLocalPort()), String.valueOf(closedPort))) {
                         Netkit.runFast(

@@ -19,9 +19,21 @@ final class FastPath {
     private static final String VALUE = "VALUE";
     private static final String VALUES = "VALUE...";
 
+    /**
+     * The patterns of the resource, written out: reading a resource opens the jar (its central directory
+     * parsed by interpreted code), ~3 ms of a port check's ~45 (BENCHMARKS.md, "Per-process port checks").
+     * {@code FastPathTest} fails when this and the resource differ.
+     */
+    static final List<List<String>> PATTERNS = List.of(
+            List.of("-V"),
+            List.of("--version"),
+            List.of("tcp-connect", "-z", VALUE, VALUE),
+            List.of("tcp-connect", "--scan", VALUE, VALUE),
+            List.of("isip", VALUES));
+
     private FastPath() {}
 
-    /** The patterns of the resource, in order, each a list of words. */
+    /** The patterns of the resource, in order, each a list of words: the spec {@link #PATTERNS} must equal. */
     static List<List<String>> patterns() {
         try (InputStream in = FastPath.class.getResourceAsStream("/netkit/" + RESOURCE)) {
             if (in == null) {
@@ -43,7 +55,7 @@ final class FastPath {
 
     /** The pattern {@code args} match, or null when they must go through picocli. */
     static List<String> match(String[] args) {
-        for (List<String> p : patterns()) {
+        for (List<String> p : PATTERNS) {
             if (matches(p, args)) {
                 return p;
             }

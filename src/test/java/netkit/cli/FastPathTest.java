@@ -54,6 +54,11 @@ class FastPathTest {
     }
 
     @Test
+    void theWrittenOutPatternsAreTheResources() {
+        assertEquals(FastPath.patterns(), FastPath.PATTERNS, "change netkit/fast-paths and FastPath.PATTERNS together");
+    }
+
+    @Test
     void versionIsTheSameAsPicoclis() {
         assertEquals(full("", "-V"), fast("", "-V"));
         assertEquals(full("", "--version"), fast("", "--version"));
