@@ -3,7 +3,9 @@
 #                 and how long one broadcast takes to reach every client (loopback only).
 #
 # usage: bench/conn-scale.sh [-n N[,N...]] [-b BROADCASTS] [-r RUNS] [-t SECS] [-S BURST] HUB...
-#   HUB    preset: ncat-broker ncat-chat python-broker netkit-broker netkit-chat netkit-echo
+#   HUB    preset: ncat-broker ncat-chat python-broker python-chat netkit-broker netkit-chat netkit-echo
+#          (python-chat: the python hub speaking netkit's chat protocol: a greeting, a nickname, a welcome,
+#          then each line to every other member as `<nick> line`, so its sockets carry what a chat's do)
 #          (an echo server relays nothing: it gets no broadcasts, only the memory and CPU columns)
 #          netkit-chat-engine (the chat engine behind a bare test host, no CLI), or ad hoc
 #          'label::HUB_TEMPLATE' ({HOST} {PORT} {MAXC}=N+16 placeholders; see bench/lib.sh).
@@ -17,7 +19,7 @@
 #          shows the cost of a small listen backlog)
 #   -J     chat rooms that want a nickname first: every client sends `uI` (I = its index)
 #          as its first line once all are connected, and the broadcasts start only once
-#          every client got its own `* welcome, uI` line (netkit-chat* imply -J and wait
+#          every client got its own `* welcome, uI` line (netkit-chat* and python-chat imply -J and wait
 #          for the welcome; other hubs with -J do not wait)
 #   -S     also run a connect burst in the same run: BURST clients opened at once
 #          (batch = BURST), one broadcast; "accepted" = the hub's listen queue is empty
@@ -38,10 +40,10 @@ set -u
 NS=1000,5000; BC=5; RUNS=3; TMAX=90; BATCH=8; NICK=0; BURST=500
 while getopts "n:b:r:t:B:JS:h" o; do
   case $o in n) NS=$OPTARG ;; b) BC=$OPTARG ;; r) RUNS=$OPTARG ;; t) TMAX=$OPTARG ;; B) BATCH=$OPTARG ;; J) NICK=1 ;;
-    S) BURST=$OPTARG ;; *) sed -n '2,33p' "$0"; exit 2 ;; esac
+    S) BURST=$OPTARG ;; *) sed -n '2,36p' "$0"; exit 2 ;; esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,33p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,36p' "$0"; exit 2; }
 # the soft limit up to the hard one: N clients need N descriptors here and N in the hub
 ulimit -S -n "$(ulimit -H -n)" 2>/dev/null || true
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -51,6 +53,7 @@ preset() {
     ncat-broker)   echo 'ncat -l {HOST} {PORT} --broker --max-conns {MAXC}' ;;
     ncat-chat)     echo 'ncat -l {HOST} {PORT} --chat --max-conns {MAXC}' ;;
     python-broker) echo "python3 $BENCH_TMP/broker.py {HOST} {PORT}" ;;
+    python-chat)   echo "python3 $BENCH_TMP/chat.py {HOST} {PORT}" ;;
     netkit-broker) echo "$(nk NETKIT_BROKER "$NETKIT tcp-listen --broker {HOST} {PORT}")" ;;
     netkit-chat)   echo "$(nk NETKIT_CHAT "$NETKIT tcp-listen --chat {HOST} {PORT}")" ;;
     netkit-echo)   echo "$(nk NETKIT_ECHO "$NETKIT tcp-listen --echo {HOST} {PORT}")" ;;
@@ -85,6 +88,45 @@ while True:
             if c is not s:
                 try: c.sendall(data)
                 except OSError: pass
+EOF
+
+cat >"$BENCH_TMP/chat.py" <<'EOF'
+# chat.py HOST PORT: reference chat hub (selectors/epoll, one thread): greets a client, takes its first line
+# as its nickname, welcomes it, then sends each line it says to every other named member as `<nick> line`
+import selectors, socket, sys
+sel = selectors.DefaultSelector()
+ls = socket.create_server((sys.argv[1], int(sys.argv[2])), backlog=4096)
+ls.setblocking(False); sel.register(ls, selectors.EVENT_READ)
+names = {}; tails = {}
+def drop(s):
+    sel.unregister(s); names.pop(s, None); tails.pop(s, None); s.close()
+while True:
+    for key, _ in sel.select():
+        s = key.fileobj
+        if s is ls:
+            while True:
+                try: c, _ = ls.accept()
+                except BlockingIOError: break
+                sel.register(c, selectors.EVENT_READ); tails[c] = b""
+                try: c.sendall(b"* welcome to the room; your nickname?\n")
+                except OSError: pass
+            continue
+        try: data = s.recv(65536)
+        except ConnectionError: data = b""
+        if not data:
+            drop(s); continue
+        lines = (tails[s] + data).split(b"\n"); tails[s] = lines.pop()
+        for line in lines:
+            if s not in names:
+                names[s] = line.strip()
+                try: s.sendall(b"* welcome, %s (%d online)\n" % (names[s], len(names)))
+                except OSError: pass
+                continue
+            out = b"<%s> %s\n" % (names[s], line)
+            for c in names:
+                if c is not s:
+                    try: c.sendall(out)
+                    except OSError: pass
 EOF
 
 cat >"$BENCH_TMP/clients.py" <<'EOF'
@@ -230,7 +272,7 @@ for CASE in $CASES; do
       # the hub process itself (timeout's child), for /proc/PID/status; a second to settle first, so that
       # "hub CPU for the joins" does not count a JVM's start-up (its compilers go on after the port opens)
       sleep 1; rpid=$(pgrep -P $hpid | head -1); rpid=${rpid:-$hpid}
-      nick=$NICK; wel=0; case $(label_of "$hub") in netkit-chat*) nick=1; wel=1 ;; esac
+      nick=$NICK; wel=0; case $(label_of "$hub") in netkit-chat* | python-chat) nick=1; wel=1 ;; esac
       bc=$CBC; [ "$hub" = netkit-echo ] && bc=0
       tmax=$TMAX; [ "$CB" = "$N" ] && tmax=$(( TMAX < 20 ? TMAX : 20 ))
       out=$(timeout "$((tmax + 10))" python3 "$BENCH_TMP/clients.py" "$HOST" "$port" "$N" "$bc" "$rpid" "$tmax" "$CB" "$nick" "$wel")
