@@ -34,7 +34,7 @@ public final class Main {
      * The provider named is the one the JDK picks by default on this system; on any other system, or when that
      * class is not there, nothing changes.
      */
-    private static void nameTheSelectorProvider() {
+    static void nameTheSelectorProvider() {
         if (System.getProperty(SELECTOR_PROVIDER) != null) {
             return;
         }

@@ -101,6 +101,16 @@ class SocketLoopTest {
     }
 
     @Test
+    void aTaskRunsOnTheLoopsThreadAndNoneIsTakenOnceTheLoopIsClosed() throws Exception {
+        BlockingQueue<String> ranOn = new LinkedBlockingQueue<>();
+        assertTrue(loop.execute(() -> ranOn.add(Thread.currentThread().getName())));
+        assertEquals("test-loop", ranOn.poll(WAIT_S, TimeUnit.SECONDS));
+        loop.close();
+        assertFalse(loop.execute(() -> ranOn.add("after close")));
+        assertNull(ranOn.poll(200, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
     void partialWritesAreQueuedAndFlushedInOrderWhenTheReaderCatchesUp() throws Exception {
         try (Pair p = pair(16 * 1024)) {
             Recorder rec = new Recorder();

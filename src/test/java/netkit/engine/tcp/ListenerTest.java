@@ -195,6 +195,50 @@ class ListenerTest {
         }
     }
 
+    /** Serves a connection detached, recording the thread it was called on; the future ends with the client. */
+    private static final class ThreadRecording implements ConnectionHandler {
+        final boolean inline;
+        final BlockingQueue<Thread> threads = new LinkedBlockingQueue<>();
+
+        ThreadRecording(boolean inline) {
+            this.inline = inline;
+        }
+
+        @Override
+        public boolean servesWithoutBlocking(Connection connection) {
+            return inline;
+        }
+
+        @Override
+        public Outcome serve(Connection connection) {
+            return serveDetached(connection).join();
+        }
+
+        @Override
+        public CompletableFuture<Outcome> serveDetached(Connection connection) {
+            threads.add(Thread.currentThread());
+            return CompletableFuture.supplyAsync(() -> UNTIL_EOF.serve(connection));
+        }
+    }
+
+    @Test
+    void aModeThatServesWithoutBlockingIsCalledOnTheAcceptingThreadOthersOnAThreadOfTheirOwn() throws Exception {
+        for (boolean inline : new boolean[] {true, false}) {
+            Recorded ev = new Recorded();
+            ThreadRecording handler = new ThreadRecording(inline);
+            try (Listener l = Listener.bind(options(true, 0, 0, AccessRules.OPEN), ev, new Totals())) {
+                Thread accepting = Thread.ofVirtual().start(() -> l.serve(handler));
+                try (Socket s = new Socket(LOOPBACK, port(l))) {
+                    assertEquals("connection 1 open=1", ev.next());
+                    Thread served = handler.threads.poll(10, TimeUnit.SECONDS);
+                    assertNotNull(served, "never served");
+                    assertEquals(inline, served == accepting, "inline=" + inline + ", served on " + served);
+                }
+                assertEquals("closed 1 CLOSED", ev.next());
+            }
+        }
+    }
+
     @Test
     void kickClosesOneConnectionByIdAndKeepsTheOthers() throws Exception {
         Recorded ev = new Recorded();
