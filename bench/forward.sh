@@ -7,8 +7,10 @@
 #          talks to the upstream itself; netkit-zc = netkit with -Dnetkit.zeroCopy=all, splice socket to
 #          socket; netkit-buf = -Dnetkit.zeroCopy=off; socat-t60 = socat -t60, see below)
 #   -b     bulk: bytes through the forwarder in one connection (default 1073741824 = 1 GiB), from
-#          /dev/zero by socat -b256k to a socat -b256k sink behind the forwarder; time until the
-#          sink has everything. Runs interleaved (A B C, A B C, ...), paired ratios vs the first tool.
+#          /dev/zero by socat -b256k to a sink behind the forwarder that counts what it reads (python,
+#          recv_into a 256 KiB buffer: it writes nothing; a sink writing its gigabyte to a file made the
+#          page cache's writeback part of every figure); time until the sink has everything. Runs
+#          interleaved (A B C, A B C, ...), paired ratios vs the first tool.
 #   -r     bulk runs per tool (default 3)
 #   -n/-S  many: N concurrent connections (default 1000) each sending SIZE bytes (default 1048576)
 #          through the forwarder to an upstream that answers with the sha256 of what it got; every
@@ -90,12 +92,25 @@ echo "# forward.sh $(date -u +%FT%TZ) $(machine_info) load=$(cut -d' ' -f1-3 /pr
 echo "tools: $*"
 
 if [[ $PARTS == *b* ]]; then
+  cat >"$BENCH_TMP/sink.py" <<'EOF'
+# sink.py HOST PORT OUT: accepts one connection, reads it to its end, writes the byte count to OUT
+import socket, sys
+s = socket.create_server((sys.argv[1], int(sys.argv[2])))
+c, _ = s.accept()
+buf = bytearray(1 << 18); n = 0
+while True:
+    k = c.recv_into(buf)
+    if not k: break
+    n += k
+open(sys.argv[3], "w").write(str(n))
+EOF
   echo; echo "## bulk: $BYTES bytes through the forwarder, one connection, $RUNS runs"
   : >"$BENCH_TMP/bulk.txt"
   for ((r = 1; r <= RUNS; r++)); do
     for tool in "$@"; do
       up=$(pick_port tcp); fwd=$(pick_port tcp)
-      timeout 300 socat -u -b262144 "TCP-LISTEN:$up,bind=127.0.0.1,reuseaddr" STDOUT >"$BENCH_TMP/sink.out" &
+      rm -f "$BENCH_TMP/sink.count"
+      timeout 300 python3 "$BENCH_TMP/sink.py" 127.0.0.1 "$up" "$BENCH_TMP/sink.count" &
       sink=$!
       wait_port tcp "$up" 10 || { kill_tree $sink; continue; }
       target=$fwd; [ "$tool" = direct ] && target=$up
@@ -104,14 +119,14 @@ if [[ $PARTS == *b* ]]; then
       timeout 300 socat -u -b262144 "OPEN:/dev/zero,readbytes=$BYTES" "TCP:127.0.0.1:$target"
       wait $sink
       t1=$(now)
-      got=$(stat -c %s "$BENCH_TMP/sink.out")
+      got=$(cat "$BENCH_TMP/sink.count" 2>/dev/null || echo 0)
       stop_forwarder
       if [ "$got" != "$BYTES" ]; then echo "$tool run $r: sink got $got of $BYTES bytes" >&2; continue; fi
       secs=$(elapsed "$t0" "$t1")
       echo "$r $tool $(awk -v b="$BYTES" -v s="$secs" 'BEGIN{printf "%.1f", b/s/1e6}')" >>"$BENCH_TMP/bulk.txt"
     done
   done
-  rm -f "$BENCH_TMP/sink.out"
+  rm -f "$BENCH_TMP/sink.count"
   awk '{print $2, $3}' "$BENCH_TMP/bulk.txt" | stats_table MB/s 1
   echo; ratio_table "$1" <"$BENCH_TMP/bulk.txt"
 fi
