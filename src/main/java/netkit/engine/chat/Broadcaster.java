@@ -191,13 +191,18 @@ final class Broadcaster {
             flushScheduled = false;
             flushLocked(slow);
         } catch (RuntimeException e) {
-            events.failed("room flusher", e);
-            pending.clear();
-            spoken = 0;
+            failedLocked(e);
         } finally {
             lock.unlock();
         }
         disconnectSlow.accept(slow);
+    }
+
+    /** A flush failed (a bug): it is reported, and what it was sending dropped so that the next one can go. */
+    private void failedLocked(RuntimeException e) {
+        events.failed("room flusher", e);
+        pending.clear();
+        spoken = 0;
     }
 
     /** Sends what is queued and ends the flusher; later lines are not queued by a closed room. */
@@ -239,9 +244,7 @@ final class Broadcaster {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                events.failed("room flusher", e);
-                pending.clear();
-                spoken = 0;
+                failedLocked(e);
             } finally {
                 lock.unlock();
             }
