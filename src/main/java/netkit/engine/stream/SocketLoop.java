@@ -215,7 +215,12 @@ public final class SocketLoop implements Closeable {
         }
         Runnable task;
         while ((task = tasks.poll()) != null) {
-            task.run();
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                // a task handles its own failures; one that did not (a bug) must not stop the loop for every client
+                thread.getUncaughtExceptionHandler().uncaughtException(thread, e);
+            }
         }
         Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
         while (keys.hasNext()) {

@@ -105,6 +105,15 @@ class SocketLoopTest {
         BlockingQueue<String> ranOn = new LinkedBlockingQueue<>();
         assertTrue(loop.execute(() -> ranOn.add(Thread.currentThread().getName())));
         assertEquals("test-loop", ranOn.poll(WAIT_S, TimeUnit.SECONDS));
+        // a task that fails does not end the loop: the next one runs
+        Thread.UncaughtExceptionHandler quiet = (t, e) -> ranOn.add("failed: " + e.getMessage());
+        assertTrue(loop.execute(() -> Thread.currentThread().setUncaughtExceptionHandler(quiet)));
+        assertTrue(loop.execute(() -> {
+            throw new IllegalStateException("a bug");
+        }));
+        assertTrue(loop.execute(() -> ranOn.add("after the failure")));
+        assertEquals("failed: a bug", ranOn.poll(WAIT_S, TimeUnit.SECONDS));
+        assertEquals("after the failure", ranOn.poll(WAIT_S, TimeUnit.SECONDS));
         loop.close();
         assertFalse(loop.execute(() -> ranOn.add("after close")));
         assertNull(ranOn.poll(200, TimeUnit.MILLISECONDS));
