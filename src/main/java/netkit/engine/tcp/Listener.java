@@ -52,6 +52,8 @@ public final class Listener implements Closeable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch firstClient = new CountDownLatch(1);
     private final Object idle = new Object();
+    /** Connections whose close event is not out yet (they may be out of {@link #open} already); guarded by idle. */
+    private int unended;
     /** Descriptors kept free for what else the process opens; clients beyond them are turned away. */
     private netkit.sys.FdBudget fds;
 
@@ -319,6 +321,9 @@ public final class Listener implements Closeable {
         } catch (IOException e) {
             events.warning("socket options for " + c.remote().text() + ": " + e.getMessage());
         }
+        synchronized (idle) {
+            unended++;
+        }
         open.put(c.id(), c);
         openCount.incrementAndGet();
         return c;
@@ -372,16 +377,18 @@ public final class Listener implements Closeable {
 
     private void ended(Connection c, Outcome outcome, CompletableFuture<Outcome> f) {
         c.close();
-        // the count before the close event: a client that connects after that event is counted without this one
+        // out of the count and the list before the close event: a client that connects after that event is
+        // counted without this one, and /clients no longer lists it
+        open.remove(c.id());
         openCount.decrementAndGet();
         try {
             events.closed(c, outcome);
         } finally {
             // only after its close event: a listener that waits for its clients to close (awaitAllClosed) must
             // not return, and print its own last line, before that event is out
-            open.remove(c.id());
             f.complete(outcome);
             synchronized (idle) {
+                unended--;
                 idle.notifyAll();
             }
         }
@@ -389,7 +396,7 @@ public final class Listener implements Closeable {
 
     private void awaitAllClosed() {
         synchronized (idle) {
-            while (!open.isEmpty()) {
+            while (unended > 0) {
                 try {
                     idle.wait(1000);
                 } catch (InterruptedException e) {
