@@ -40,7 +40,10 @@ final class Broadcaster {
     /**
      * Who gets broadcasts (the members with a nickname), in an array rather than the room's map of
      * names: a flush walks it once per line, and at 10,000 members every object reached per member is
-     * a cache miss (the kernel's socket structures evict them between broadcasts).
+     * a cache miss (the kernel's socket structures evict them between broadcasts). Kept in the members'
+     * order of arrival, not of their nicknames: their sockets' kernel structures were allocated in that
+     * order, and a walk in it made a broadcast's kernel work ~10 % cheaper (BENCHMARKS.md, "Lean hubs").
+     * Arrivals mostly take a nickname in the order they came, so a join is mostly an append.
      */
     private Member.Seat[] audience = new Member.Seat[16];
 
@@ -88,21 +91,40 @@ final class Broadcaster {
         if (audienceSize == audience.length) {
             audience = Arrays.copyOf(audience, audienceSize * 2);
         }
-        seat.index = audienceSize;
-        audience[audienceSize++] = seat;
+        int at = -(find(seat.arrival) + 1);
+        System.arraycopy(audience, at, audience, at + 1, audienceSize - at);
+        audience[at] = seat;
+        audienceSize++;
+        seat.seated = true;
     }
 
-    /** {@code m} gets no more broadcasts; the last member takes its place. */
+    /** {@code m} gets no more broadcasts. */
     void leaveLocked(Member m) {
-        int i = m.seat.index;
-        if (i < 0) {
+        if (!m.seat.seated) {
             return;
         }
-        Member.Seat last = audience[--audienceSize];
-        audience[i] = last;
-        last.index = i;
-        audience[audienceSize] = null;
-        m.seat.index = -1;
+        int at = find(m.seat.arrival);
+        System.arraycopy(audience, at + 1, audience, at, audienceSize - at - 1);
+        audience[--audienceSize] = null;
+        m.seat.seated = false;
+    }
+
+    /** Where the seat that arrived {@code arrival}-th is in the audience, or -(insertion point) - 1. */
+    private int find(long arrival) {
+        int lo = 0;
+        int hi = audienceSize - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long a = audience[mid].arrival;
+            if (a < arrival) {
+                lo = mid + 1;
+            } else if (a > arrival) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
     }
 
     /**

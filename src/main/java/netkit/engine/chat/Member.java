@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import netkit.NetkitException;
 import netkit.engine.stream.SocketLoop;
 
@@ -243,18 +244,23 @@ public final class Member {
      * 10,000 members every object it reaches per member is a cache miss (the kernel's socket structures
      * evict them between broadcasts); the member itself is ~100 bytes, two cache lines.
      */
+    private static final AtomicLong ARRIVALS = new AtomicLong();
+
     static final class Seat {
         final Member member;
         /** The {@link Broadcaster}'s sequence number when the member joined; room lock. */
         long joinSeq = Long.MAX_VALUE;
         /** The number of the {@link Broadcaster}'s last flush that carried a line the member said; room lock. */
         long saidInFlush;
-        /** Where the seat is in the {@link Broadcaster}'s audience, -1 when not in it; room lock. */
-        int index = -1;
+        /** Whether the seat is in the {@link Broadcaster}'s audience; room lock. */
+        boolean seated;
         /** The member's loop registration, for a member on a loop; set before it is served. */
         volatile SocketLoop.Registration loop;
         /** The line ending the member used last: the one it gets. */
         volatile boolean crlf;
+
+        /** The member's place in the order of arrival: the audience is kept in it (see {@link Broadcaster}). */
+        final long arrival = ARRIVALS.getAndIncrement();
 
         Seat(Member member) {
             this.member = member;

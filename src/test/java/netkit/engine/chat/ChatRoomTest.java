@@ -288,6 +288,46 @@ class ChatRoomTest {
     }
 
     @Test
+    void membersWhoTakeNicknamesOutOfTheirOrderOfArrivalAndLeaveInAnotherAllGetWhatIsSaid() throws Exception {
+        try (RoomFixture f = new RoomFixture()) {
+            // arrival order a, b, c, d, e; nicknames taken in the order d, b, e, a, c
+            List<ChatClient> arrived = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ChatClient c = f.connect();
+                c.awaitLine(l -> l.startsWith("* choose a nickname"));
+                arrived.add(c);
+            }
+            String[] names = {"a", "b", "c", "d", "e"};
+            for (int i : new int[] {3, 1, 4, 0, 2}) {
+                arrived.get(i).send(names[i]);
+                String welcome = "* welcome, " + names[i] + " ";
+                arrived.get(i).awaitLine(l -> l.startsWith(welcome));
+            }
+            // b and e leave (the second and last to arrive among the rest), then everyone left hears each other
+            for (int i : new int[] {1, 4}) {
+                arrived.get(i).send("/quit");
+                String left = "* " + names[i] + " left";
+                f.awaitLog(l -> l.startsWith(left));
+            }
+            for (int speaker : new int[] {0, 2, 3}) {
+                arrived.get(speaker).send("from " + names[speaker]);
+                for (int listener : new int[] {0, 2, 3}) {
+                    if (listener != speaker) {
+                        String said = "<" + names[speaker] + "> from " + names[speaker];
+                        arrived.get(listener).awaitLine(l -> l.equals(said));
+                    }
+                }
+            }
+            // a late arrival joins after the leaves and hears the others too
+            ChatClient late = f.join("late");
+            arrived.get(3).send("to all");
+            late.awaitLine(l -> l.equals("<d> to all"));
+            arrived.get(0).awaitLine(l -> l.equals("<d> to all"));
+            arrived.get(2).awaitLine(l -> l.equals("<d> to all"));
+        }
+    }
+
+    @Test
     void killedClientLeaveIsAnnounced() throws Exception {
         try (RoomFixture f = new RoomFixture()) {
             ChatClient a = f.join("a");
