@@ -30,6 +30,8 @@ public final class ZeroCopy implements AutoCloseable {
     public static final short POLLIN = 0x1;
     public static final short POLLOUT = 0x4;
 
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVLOWAT = 18;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int SPLICE_F_MOVE = 1;
@@ -52,6 +54,8 @@ public final class ZeroCopy implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment state = arena.allocate(Libc.Linux.STATE);
     private final MemorySegment pollFds = arena.allocate(16, 8);
+    private final MemorySegment optionState = Libc.newCallState(arena);
+    private final MemorySegment optionValue = arena.allocate(ValueLayout.JAVA_INT);
 
     public ZeroCopy() {
         if (!available()) {
@@ -177,6 +181,14 @@ public final class ZeroCopy implements AutoCloseable {
      * then reports) or {@code waker} was woken. True when {@code fd} is ready, false when woken.
      */
     public boolean await(int fd, short events, Waker waker) throws IOException {
+        return await(fd, events, waker, -1) > 0;
+    }
+
+    /**
+     * {@link #await} for at most {@code timeoutMillis} (-1: no bound): 1 when {@code fd} is ready, 0 when the
+     * time ran out, -1 when {@code waker} was woken.
+     */
+    public int await(int fd, short events, Waker waker, int timeoutMillis) throws IOException {
         pollFds.set(ValueLayout.JAVA_INT, 0, fd);
         pollFds.set(ValueLayout.JAVA_INT, 8, waker.readFd);
         while (true) {
@@ -186,7 +198,7 @@ public final class ZeroCopy implements AutoCloseable {
             pollFds.set(ValueLayout.JAVA_SHORT, 14, (short) 0);
             int rc;
             try {
-                rc = (int) Libc.Linux.POLL.invokeExact(state, pollFds, 2L, -1);
+                rc = (int) Libc.Linux.POLL.invokeExact(state, pollFds, 2L, timeoutMillis);
             } catch (Throwable t) {
                 throw new IllegalStateException("poll", t);
             }
@@ -198,11 +210,27 @@ public final class ZeroCopy implements AutoCloseable {
                 throw error(e);
             }
             if (pollFds.get(ValueLayout.JAVA_SHORT, 14) != 0) {
-                return false;
+                return -1;
             }
             if (pollFds.get(ValueLayout.JAVA_SHORT, 6) != 0) {
-                return true;
+                return 1;
             }
+            if (rc == 0 && timeoutMillis >= 0) {
+                return 0;
+            }
+        }
+    }
+
+    /**
+     * Sets the socket {@code fd}'s receive low-water mark ({@code SO_RCVLOWAT}): {@code poll} reports it
+     * readable only once that many bytes are queued, or at its end or an error. False when it could not be set.
+     */
+    public boolean setReceiveLowWater(int fd, int bytes) {
+        optionValue.set(ValueLayout.JAVA_INT, 0, bytes);
+        try {
+            return (int) Libc.SETSOCKOPT.invokeExact(optionState, fd, SOL_SOCKET, SO_RCVLOWAT, optionValue, 4) == 0;
+        } catch (Throwable t) {
+            return false;
         }
     }
 
