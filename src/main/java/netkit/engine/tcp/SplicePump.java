@@ -367,6 +367,7 @@ final class SplicePump {
                 z.setPipeSize(pipeOut, PIPE_SIZE);
                 boolean received = false;
                 boolean sent = false;
+                BulkWait bulk = new BulkWait(z, in, waker);
                 while (true) {
                     from.awaitResumed();
                     if (!from.isOpen() || !to.isOpen()) {
@@ -375,6 +376,7 @@ final class SplicePump {
                     long n = z.splice(in, pipeOut, CHUNK);
                     if (n > 0) {
                         received = true;
+                        bulk.moved(n);
                         from.receivedDirectly(n);
                         long left = n;
                         while (left > 0) {
@@ -409,7 +411,7 @@ final class SplicePump {
                         continue;
                     }
                     if (errno == ZeroCopy.EAGAIN) {
-                        if (!z.await(in, ZeroCopy.POLLIN, waker)) {
+                        if (!bulk.awaitReadable()) {
                             return End.CLOSED;
                         }
                         continue;
