@@ -54,7 +54,6 @@ public final class ZeroCopy implements AutoCloseable {
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment state = arena.allocate(Libc.Linux.STATE);
     private final MemorySegment pollFds = arena.allocate(16, 8);
-    private final MemorySegment optionState = Libc.newCallState(arena);
     private final MemorySegment optionValue = arena.allocate(ValueLayout.JAVA_INT);
 
     public ZeroCopy() {
@@ -228,7 +227,7 @@ public final class ZeroCopy implements AutoCloseable {
     public boolean setReceiveLowWater(int fd, int bytes) {
         optionValue.set(ValueLayout.JAVA_INT, 0, bytes);
         try {
-            return (int) Libc.SETSOCKOPT.invokeExact(optionState, fd, SOL_SOCKET, SO_RCVLOWAT, optionValue, 4) == 0;
+            return (int) Libc.SETSOCKOPT.invokeExact(state, fd, SOL_SOCKET, SO_RCVLOWAT, optionValue, 4) == 0;
         } catch (Throwable t) {
             return false;
         }

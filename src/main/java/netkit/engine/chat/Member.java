@@ -239,13 +239,14 @@ public final class Member {
         return seat.send(line);
     }
 
+    /** Members made so far: a seat's place in the order of arrival. */
+    private static final AtomicLong ARRIVALS = new AtomicLong();
+
     /**
      * What a broadcast reads of a member, in one small object: the {@link Broadcaster} walks these, and at
      * 10,000 members every object it reaches per member is a cache miss (the kernel's socket structures
      * evict them between broadcasts); the member itself is ~100 bytes, two cache lines.
      */
-    private static final AtomicLong ARRIVALS = new AtomicLong();
-
     static final class Seat {
         final Member member;
         /** The {@link Broadcaster}'s sequence number when the member joined; room lock. */

@@ -69,6 +69,8 @@ final class SplicePump {
         private boolean bulk;
         private boolean raised;
         private boolean ranOut;
+        /** False once the low-water mark could not be set: then every wait is unbounded, as before. */
+        private boolean settable = true;
 
         BulkWait(ZeroCopy z, int sock, ZeroCopy.Waker waker) {
             this.z = z;
@@ -92,8 +94,8 @@ final class SplicePump {
                     raised = false;
                 }
             }
-            if (bulk && !raised) {
-                raised = z.setReceiveLowWater(sock, LOW_WATER);
+            if (bulk && !raised && settable) {
+                raised = settable = z.setReceiveLowWater(sock, LOW_WATER);
             }
             if (!raised) {
                 return z.await(sock, ZeroCopy.POLLIN, waker);
