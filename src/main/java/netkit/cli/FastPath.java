@@ -1,21 +1,14 @@
 package netkit.cli;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The grammar of the invocations netkit runs without picocli ({@link Netkit#runFast}). It lives in one
- * resource, {@code netkit/fast-paths}, which the launcher reads too (to pick the small start-up archive) and
- * {@link AotTraining} trains from, so the three never disagree.
+ * The grammar of the invocations netkit runs without picocli ({@link Netkit#runFast}). It is written in the
+ * resource {@code netkit/fast-paths}, which the launcher reads (to pick the small start-up archive), and out
+ * in {@link #PATTERNS}, which this class matches and {@link AotTraining} trains from; {@code FastPathTest}
+ * keeps the two equal.
  */
 final class FastPath {
-    static final String RESOURCE = "fast-paths";
     private static final String VALUE = "VALUE";
     private static final String VALUES = "VALUE...";
 
@@ -32,26 +25,6 @@ final class FastPath {
             List.of("isip", VALUES));
 
     private FastPath() {}
-
-    /** The patterns of the resource, in order, each a list of words: the spec {@link #PATTERNS} must equal. */
-    static List<List<String>> patterns() {
-        try (InputStream in = FastPath.class.getResourceAsStream("/netkit/" + RESOURCE)) {
-            if (in == null) {
-                return List.of(); // a jar without the spec: everything goes through picocli
-            }
-            List<List<String>> patterns = new ArrayList<>();
-            BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-            for (String line; (line = r.readLine()) != null; ) {
-                line = line.strip();
-                if (!line.isEmpty() && !line.startsWith("#")) {
-                    patterns.add(List.of(line.split(" +")));
-                }
-            }
-            return patterns;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** The pattern {@code args} match, or null when they must go through picocli. */
     static List<String> match(String[] args) {
