@@ -129,6 +129,17 @@ class SplicePumpTest {
         void accept(Pipe pipe) throws Exception;
     }
 
+    /** Relays what the peer of {@code p} sends into {@code out}, without stdin (the peer decides the end). */
+    private static Session relayInto(Pair p, Pipe out, TrafficTap tap) {
+        return Relay.start(
+                p.ours(),
+                null,
+                -1,
+                SessionOptions.defaults(),
+                DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())),
+                tap);
+    }
+
     /** The peer sends {@code data} and closes; we relay it into a pipe read by a digest. */
     private static Connection receiveIntoPipe(byte[] data, TrafficTap tap) throws Exception {
         return receiveIntoPipe(data, tap, out -> {});
@@ -157,15 +168,7 @@ class SplicePumpTest {
                         }
                     },
                     EXEC);
-            Outcome o = Relay.start(
-                            p.ours(),
-                            null,
-                            -1,
-                            SessionOptions.defaults(),
-                            DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())),
-                            tap)
-                    .done()
-                    .get(30, TimeUnit.SECONDS);
+            Outcome o = relayInto(p, out, tap).done().get(30, TimeUnit.SECONDS);
             check.accept(out);
             out.sink().close();
             assertEquals(Outcome.CLOSED, o);
@@ -181,13 +184,7 @@ class SplicePumpTest {
         try (ServerSocket server = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
             Pair p = pair(server);
             Pipe out = Pipe.open();
-            Session relay = Relay.start(
-                    p.ours(),
-                    null,
-                    -1,
-                    SessionOptions.defaults(),
-                    DataSink.to(out.sink(), "the output", Descriptors.fd(out.sink())),
-                    TrafficTap.NONE);
+            Session relay = relayInto(p, out, TrafficTap.NONE);
             byte[] bulk = random(8 << 20, 31); // bulk: the socket's low-water mark goes up
             byte[] tail = "a short tail, then nothing\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
             InputStream in = Channels.newInputStream(out.source());
