@@ -52,8 +52,8 @@ preset() {
   case $1 in
     ncat-broker)   echo 'ncat -l {HOST} {PORT} --broker --max-conns {MAXC}' ;;
     ncat-chat)     echo 'ncat -l {HOST} {PORT} --chat --max-conns {MAXC}' ;;
-    python-broker) echo "python3 $BENCH_TMP/broker.py {HOST} {PORT}" ;;
-    python-chat)   echo "python3 $BENCH_TMP/chat.py {HOST} {PORT}" ;;
+    python-broker) echo "python3 $BENCH_TMP/hub.py broker {HOST} {PORT}" ;;
+    python-chat)   echo "python3 $BENCH_TMP/hub.py chat {HOST} {PORT}" ;;
     netkit-broker) echo "$(nk NETKIT_BROKER "$NETKIT tcp-listen --broker {HOST} {PORT}")" ;;
     netkit-chat)   echo "$(nk NETKIT_CHAT "$NETKIT tcp-listen --chat {HOST} {PORT}")" ;;
     netkit-echo)   echo "$(nk NETKIT_ECHO "$NETKIT tcp-listen --echo {HOST} {PORT}")" ;;
@@ -64,13 +64,22 @@ preset() {
 }
 label_of() { case $1 in *::*) echo "${1%%::*}" ;; *) echo "$1" ;; esac; }
 
-cat >"$BENCH_TMP/broker.py" <<'EOF'
-# broker.py HOST PORT: reference hub (selectors/epoll, one thread), relays bytes to all others
+cat >"$BENCH_TMP/hub.py" <<'EOF'
+# hub.py MODE HOST PORT: reference hub (selectors/epoll, one thread). MODE broker relays the bytes a client
+# sends to all the others; MODE chat greets a client, takes its first line as its nickname, welcomes it, then
+# sends each line it says to every other named member as `<nick> line` (netkit's chat protocol)
 import selectors, socket, sys
+chat = sys.argv[1] == "chat"
 sel = selectors.DefaultSelector()
-ls = socket.create_server((sys.argv[1], int(sys.argv[2])), backlog=4096)
+ls = socket.create_server((sys.argv[2], int(sys.argv[3])), backlog=4096)
 ls.setblocking(False); sel.register(ls, selectors.EVENT_READ)
-clients = set()
+clients = set(); names = {}; tails = {}
+audience = names if chat else clients
+def relay(data, s):
+    for c in audience:
+        if c is not s:
+            try: c.sendall(data)
+            except OSError: pass
 while True:
     for key, _ in sel.select():
         s = key.fileobj
@@ -79,42 +88,17 @@ while True:
                 try: c, _ = ls.accept()
                 except BlockingIOError: break
                 clients.add(c); sel.register(c, selectors.EVENT_READ)
+                if chat:
+                    tails[c] = b""
+                    try: c.sendall(b"* welcome to the room; your nickname?\n")
+                    except OSError: pass
             continue
         try: data = s.recv(65536)
         except ConnectionError: data = b""
         if not data:
-            sel.unregister(s); clients.discard(s); s.close(); continue
-        for c in clients:
-            if c is not s:
-                try: c.sendall(data)
-                except OSError: pass
-EOF
-
-cat >"$BENCH_TMP/chat.py" <<'EOF'
-# chat.py HOST PORT: reference chat hub (selectors/epoll, one thread): greets a client, takes its first line
-# as its nickname, welcomes it, then sends each line it says to every other named member as `<nick> line`
-import selectors, socket, sys
-sel = selectors.DefaultSelector()
-ls = socket.create_server((sys.argv[1], int(sys.argv[2])), backlog=4096)
-ls.setblocking(False); sel.register(ls, selectors.EVENT_READ)
-names = {}; tails = {}
-def drop(s):
-    sel.unregister(s); names.pop(s, None); tails.pop(s, None); s.close()
-while True:
-    for key, _ in sel.select():
-        s = key.fileobj
-        if s is ls:
-            while True:
-                try: c, _ = ls.accept()
-                except BlockingIOError: break
-                sel.register(c, selectors.EVENT_READ); tails[c] = b""
-                try: c.sendall(b"* welcome to the room; your nickname?\n")
-                except OSError: pass
-            continue
-        try: data = s.recv(65536)
-        except ConnectionError: data = b""
-        if not data:
-            drop(s); continue
+            sel.unregister(s); clients.discard(s); names.pop(s, None); tails.pop(s, None); s.close(); continue
+        if not chat:
+            relay(data, s); continue
         lines = (tails[s] + data).split(b"\n"); tails[s] = lines.pop()
         for line in lines:
             if s not in names:
@@ -122,11 +106,7 @@ while True:
                 try: s.sendall(b"* welcome, %s (%d online)\n" % (names[s], len(names)))
                 except OSError: pass
                 continue
-            out = b"<%s> %s\n" % (names[s], line)
-            for c in names:
-                if c is not s:
-                    try: c.sendall(out)
-                    except OSError: pass
+            relay(b"<%s> %s\n" % (names[s], line), s)
 EOF
 
 cat >"$BENCH_TMP/clients.py" <<'EOF'
