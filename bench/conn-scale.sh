@@ -3,7 +3,9 @@
 #                 and how long one broadcast takes to reach every client (loopback only).
 #
 # usage: bench/conn-scale.sh [-n N[,N...]] [-b BROADCASTS] [-r RUNS] [-t SECS] [-S BURST] HUB...
-#   HUB    preset: ncat-broker ncat-chat python-broker python-chat netkit-broker netkit-chat netkit-echo
+#   HUB    preset: ncat-broker ncat-chat python-broker python-chat c-broker netkit-broker netkit-chat netkit-echo
+#          (c-broker: the floor, bench/ref/chub.c built with cc: one thread, epoll, one send(2) per client
+#          from an array of descriptors, nothing else; what the kernel's loopback sends cost)
 #          (python-chat: the python hub speaking netkit's chat protocol: a greeting, a nickname, a welcome,
 #          then each line to every other member as `<nick> line`, so its sockets carry what a chat's do)
 #          (an echo server relays nothing: it gets no broadcasts, only the memory and CPU columns)
@@ -54,6 +56,9 @@ preset() {
     ncat-chat)     echo 'ncat -l {HOST} {PORT} --chat --max-conns {MAXC}' ;;
     python-broker) echo "python3 $BENCH_TMP/hub.py broker {HOST} {PORT}" ;;
     python-chat)   echo "python3 $BENCH_TMP/hub.py chat {HOST} {PORT}" ;;
+    c-broker)      [ "$BENCH_TMP/chub" -nt "$ROOT/bench/ref/chub.c" ] || cc -O2 -o "$BENCH_TMP/chub" "$ROOT/bench/ref/chub.c" ||
+                     { echo "c-broker needs cc (gcc)" >&2; return 1; }
+                   echo "$BENCH_TMP/chub {HOST} {PORT}" ;;
     netkit-broker) echo "$(nk NETKIT_BROKER "$NETKIT tcp-listen --broker {HOST} {PORT}")" ;;
     netkit-chat)   echo "$(nk NETKIT_CHAT "$NETKIT tcp-listen --chat {HOST} {PORT}")" ;;
     netkit-echo)   echo "$(nk NETKIT_ECHO "$NETKIT tcp-listen --echo {HOST} {PORT}")" ;;
@@ -129,6 +134,14 @@ def status(pid):
         d["fds"] = len(os.listdir(f"/proc/{pid}/fd"))
     except OSError: d["dead"] = True
     return d
+def cpu_s(pid):                          # CPU time of the hub's threads, in ns (schedstat), not clock ticks
+    total = 0
+    try:
+        for t in os.listdir(f"/proc/{pid}/task"):
+            try: total += int(open(f"/proc/{pid}/task/{t}/schedstat").read().split()[0])
+            except OSError: pass
+    except OSError: pass
+    return total / 1e9
 def hub_established():
     out = subprocess.run(["ss", "-Htn", "state", "established", f"( sport = :{port} )"], capture_output=True, text=True).stdout
     return sum(1 for l in out.splitlines() if l.strip())
@@ -209,7 +222,7 @@ end_quiet = time.time() + 0.5            # let join announcements (chat) settle
 while time.time() < end_quiet and time.time() < deadline: drain(0.05)
 while drain(0.2) > 0 and time.time() < deadline: pass
 r["hub_after_connect"] = status(hubpid)
-lat = []; reached = []
+lat = []; reached = []; ccpu = []; hcpu = []
 alive = [s for s in socks if seen.get(s) != "closed"]
 for k in range(bc):
     if time.time() > deadline or len(alive) < 2: break
@@ -217,6 +230,7 @@ for k in range(bc):
     sender = alive[(k * 97) % len(alive)]
     for s in alive: seen.pop(s, None); tails[s] = b""
     hits[0] = 0; hits[1] = sender
+    h0 = cpu_s(hubpid); c0 = time.process_time()
     ts = time.time()
     sender.sendall(token + b"\n")
     target = len(alive) - 1
@@ -225,8 +239,9 @@ for k in range(bc):
         cnt = hits[0]   # counted as they arrive: a per-select O(N) count would time the harness
         if cnt >= target: break
     lat.append(round((time.time() - ts) * 1000, 2)); reached.append(cnt)
+    ccpu.append(round((time.process_time() - c0) * 1000, 1)); hcpu.append(round((cpu_s(hubpid) - h0) * 1000, 1))
     while drain(0.05) > 0 and time.time() < deadline: pass
-r["broadcast_ms"] = lat; r["reached"] = reached; r["receivers"] = len(alive) - 1
+r["broadcast_ms"] = lat; r["reached"] = reached; r["clients_cpu_ms"] = ccpu; r["hub_cpu_ms"] = hcpu; r["receivers"] = len(alive) - 1
 r["hub_after_broadcast"] = status(hubpid)
 print(json.dumps(r))
 for s in socks: s.close()
@@ -275,8 +290,8 @@ for line in open(sys.argv[1]):
 def m(v, f="%.1f"):
     return (f % st.median(v)) + " (" + (f % min(v)) + " - " + (f % max(v)) + ")" if v else "-"
 print("\n## hub with N idle clients: accepted, connect phase, hub RSS, one-line broadcast to all")
-print("| hub | N/batch | runs | accepted (min) | connect+accept s | hub CPU s for the joins | hub RSS MiB idle -> N clients | KiB per client | broadcast ms median (min - max) | reached all? | note |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| hub | N/batch | runs | accepted (min) | connect+accept s | hub CPU s for the joins | hub RSS MiB idle -> N clients | KiB per client | broadcast ms median (min - max) | hub CPU ms per broadcast | clients' CPU ms per broadcast | reached all? | note |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for (n, lab), rs in rows.items():
     acc = min(r["accepted"] for r in rs)
     rss0 = [r["hub_before"].get("VmRSS", 0) / 1024 for r in rs]
@@ -284,10 +299,11 @@ for (n, lab), rs in rows.items():
     rss1 = [r["hub_after_connect"].get("VmRSS", 0) / 1024 for r in live]
     per = [(r["hub_after_connect"].get("VmRSS", 0) - r["hub_before"].get("VmRSS", 0)) / max(1, r["accepted"]) for r in live if "VmRSS" in r["hub_after_connect"]] or [0]
     lat = [x for r in rs for x in r["broadcast_ms"]]
+    hcpu = [x for r in rs for x in r.get("hub_cpu_ms", [])]; ccpu = [x for r in rs for x in r.get("clients_cpu_ms", [])]
     cpu = [r["hub_after_connect"]["cpu_s"] - r["hub_before"]["cpu_s"] for r in live if "cpu_s" in r["hub_after_connect"] and "cpu_s" in r["hub_before"]]
     ok = all(all(c == r["receivers"] for c in r["reached"]) and r["reached"] for r in rs)
     reached = min((min(r["reached"]) if r["reached"] else 0) for r in rs)
-    print(f"| {lab} | {n} | {len(rs)} | {acc} | {m([r['connect_s'] for r in rs], '%.2f')} | {m(cpu, '%.2f')} | {st.median(rss0):.1f} -> {st.median(rss1):.1f} | {st.median(per):.1f} | {m(lat)} | {'-' if not lat else 'yes' if ok else 'NO (min reached %d)' % reached} | {'hub died: ' if any(r.get('hub_died') for r in rs) else ''}{next((r['note'] for r in rs if r.get('note')), '')} |")
+    print(f"| {lab} | {n} | {len(rs)} | {acc} | {m([r['connect_s'] for r in rs], '%.2f')} | {m(cpu, '%.2f')} | {st.median(rss0):.1f} -> {st.median(rss1):.1f} | {st.median(per):.1f} | {m(lat)} | {m(hcpu)} | {m(ccpu)} | {'-' if not lat else 'yes' if ok else 'NO (min reached %d)' % reached} | {'hub died: ' if any(r.get('hub_died') for r in rs) else ''}{next((r['note'] for r in rs if r.get('note')), '')} |")
 EOF
 python3 - "$res" <<'EOF'
 import json, sys, statistics as st

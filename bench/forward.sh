@@ -2,16 +2,20 @@
 # forward.sh - TCP forwarders side by side over loopback: netkit tcp-listen --forward, socat
 # TCP-LISTEN,fork TCP:, ncat -l -k -c 'ncat ...'.
 #
-# usage: bench/forward.sh [-b BYTES] [-r RUNS] [-n CONNS] [-S SIZE] [-i IDLE_CONNS] [-p PARTS] TOOL...
-#   TOOL   netkit netkit-zc netkit-buf socat socat-t60 ncat direct (direct = no forwarder: the client
-#          talks to the upstream itself; netkit-zc = netkit with -Dnetkit.zeroCopy=all, splice socket to
-#          socket; netkit-buf = -Dnetkit.zeroCopy=off; socat-t60 = socat -t60, see below)
+# usage: bench/forward.sh [-b BYTES] [-r RUNS] [-n CONNS] [-S SIZE] [-i IDLE_CONNS] [-p PARTS] [-W] TOOL...
+#   TOOL   netkit netkit-zc netkit-buf socat socat-t60 ncat c-copy c-splice direct (direct = no forwarder:
+#          the client talks to the upstream itself; netkit-zc = netkit with -Dnetkit.zeroCopy=all, splice
+#          socket to socket; netkit-buf = -Dnetkit.zeroCopy=off, the JDK's channels; socat-t60 = socat -t60,
+#          see below; c-copy and c-splice = the floor, bench/ref/cfwd.c built with cc: a thread per direction
+#          and nothing else, recv/send through 256 KiB or splice through a 1 MiB pipe)
 #   -b     bulk: bytes through the forwarder in one connection (default 1073741824 = 1 GiB), from
 #          /dev/zero by socat -b256k to a sink behind the forwarder that counts what it reads (python,
 #          recv_into a 256 KiB buffer: it writes nothing; a sink writing its gigabyte to a file made the
 #          page cache's writeback part of every figure); time until the sink has everything. Runs
 #          interleaved (A B C, A B C, ...), paired ratios vs the first tool.
 #   -r     bulk runs per tool (default 3)
+#   -W     bulk, warm: each forwarder first carries one untimed transfer of the same size, then the timed one
+#          (a long-running forwarder's figure: a JVM's class loading and compiling done; a forking one's unchanged)
 #   -n/-S  many: N concurrent connections (default 1000) each sending SIZE bytes (default 1048576)
 #          through the forwarder to an upstream that answers with the sha256 of what it got; every
 #          digest is checked (bench/ref/FwdLoad.java, one JVM; `direct` = the harness alone). Time
@@ -30,15 +34,15 @@ LOAD="python3 $(dirname "$0")/ref/fwd_load.py"
 JAVA25=${JAVA25:-$(ls -d /usr/lib/jvm/*-25*/bin/java "$HOME"/.sdkman/candidates/java/25*/bin/java 2>/dev/null | head -n 1)}
 MANY="${JAVA25:-java} -XX:+UseSerialGC -Xmx1g $(dirname "$0")/ref/FwdLoad.java"
 
-BYTES=1073741824; RUNS=3; CONNS=1000; SIZE=1048576; IDLE=1000; PARTS=bmi
-while getopts "b:r:n:S:i:p:h" o; do
+BYTES=1073741824; RUNS=3; CONNS=1000; SIZE=1048576; IDLE=1000; PARTS=bmi; WARM=0
+while getopts "b:r:n:S:i:p:Wh" o; do
   case $o in
-    b) BYTES=$OPTARG ;; r) RUNS=$OPTARG ;; n) CONNS=$OPTARG ;; S) SIZE=$OPTARG ;; i) IDLE=$OPTARG ;;
-    p) PARTS=$OPTARG ;; *) sed -n '2,22p' "$0"; exit 2 ;;
+    b) BYTES=$OPTARG ;; r) RUNS=$OPTARG ;; n) CONNS=$OPTARG ;; S) SIZE=$OPTARG ;; i) IDLE=$OPTARG ;; W) WARM=1 ;;
+    p) PARTS=$OPTARG ;; *) sed -n '2,26p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,22p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,26p' "$0"; exit 2; }
 for t in socat python3; do command -v $t >/dev/null || { echo "needs $t" >&2; exit 2; }; done
 
 # forwarder TOOL FWD_PORT UP_PORT -> the command line of a forwarder listening on FWD_PORT
@@ -52,6 +56,10 @@ forwarder() {
     # later is lost. socat-t60 is socat as one tunes it for request/FIN/reply protocols.
     socat-t60) echo "socat -t60 TCP-LISTEN:$2,bind=127.0.0.1,fork,reuseaddr,backlog=4096 TCP:127.0.0.1:$3" ;;
     ncat) echo "ncat -l -k --max-conns 5000 127.0.0.1 $2 -c 'ncat 127.0.0.1 $3'" ;;
+    c-copy | c-splice)
+      [ "$BENCH_TMP/cfwd" -nt "$(dirname "$0")/ref/cfwd.c" ] ||
+        cc -O2 -pthread -o "$BENCH_TMP/cfwd" "$(dirname "$0")/ref/cfwd.c" || { echo "$1 needs cc (gcc)" >&2; return 1; }
+      echo "$BENCH_TMP/cfwd 127.0.0.1 $2 127.0.0.1 $3 ${1#c-}" ;;
     direct) echo "" ;;
     *) echo "unknown tool $1" >&2; return 1 ;;
   esac
@@ -93,15 +101,18 @@ echo "tools: $*"
 
 if [[ $PARTS == *b* ]]; then
   cat >"$BENCH_TMP/sink.py" <<'EOF'
-# sink.py HOST PORT OUT: accepts one connection, reads it to its end, writes the byte count to OUT
+# sink.py HOST PORT OUT [CONNS]: accepts CONNS connections (default 1) one after the other, reads each to its
+# end, writes the byte count of the last one to OUT
 import socket, sys
 s = socket.create_server((sys.argv[1], int(sys.argv[2])))
-c, _ = s.accept()
-buf = bytearray(1 << 18); n = 0
-while True:
-    k = c.recv_into(buf)
-    if not k: break
-    n += k
+buf = bytearray(1 << 18)
+for _ in range(int(sys.argv[4]) if len(sys.argv) > 4 else 1):
+    c, _ = s.accept(); n = 0
+    while True:
+        k = c.recv_into(buf)
+        if not k: break
+        n += k
+    c.close()
 open(sys.argv[3], "w").write(str(n))
 EOF
   echo; echo "## bulk: $BYTES bytes through the forwarder, one connection, $RUNS runs"
@@ -110,11 +121,13 @@ EOF
     for tool in "$@"; do
       up=$(pick_port tcp); fwd=$(pick_port tcp)
       rm -f "$BENCH_TMP/sink.count"
-      timeout 300 python3 "$BENCH_TMP/sink.py" 127.0.0.1 "$up" "$BENCH_TMP/sink.count" &
+      timeout 300 python3 "$BENCH_TMP/sink.py" 127.0.0.1 "$up" "$BENCH_TMP/sink.count" $((WARM + 1)) &
       sink=$!
       wait_port tcp "$up" 10 || { kill_tree $sink; continue; }
       target=$fwd; [ "$tool" = direct ] && target=$up
       start_forwarder "$tool" "$fwd" "$up" || { echo "$tool did not start" >&2; kill_tree $sink; continue; }
+      # -W: one untimed transfer first, through the same forwarder process (a JVM's classes loaded, its code compiled)
+      [ "$WARM" = 1 ] && timeout 300 socat -u -b262144 "OPEN:/dev/zero,readbytes=$BYTES" "TCP:127.0.0.1:$target"
       t0=$(now)
       timeout 300 socat -u -b262144 "OPEN:/dev/zero,readbytes=$BYTES" "TCP:127.0.0.1:$target"
       wait $sink

@@ -141,33 +141,47 @@ public final class Splice {
         }
         ByteBuffer buf = ByteBuffer.allocateDirect(FIRST_BUFFER);
         try {
-            while (true) {
-                buf.clear();
-                int n = from.read(buf);
-                if (n < 0) {
-                    break;
-                }
-                buf.flip();
-                if (fromClient) {
-                    tap.received(client, buf.asReadOnlyBuffer());
-                } else {
-                    tap.sent(client, buf.asReadOnlyBuffer());
-                }
-                try {
-                    to.write(buf);
-                } catch (IOException e) {
-                    sendFailed(e, to, fromClient);
-                    return;
-                }
-                if (n == buf.capacity() && buf.capacity() < maxBuffer) {
-                    buf = ByteBuffer.allocateDirect(Math.min(maxBuffer, buf.capacity() * 4));
-                }
+            while ((buf = relay(from, to, fromClient, buf)) != null) {
+                // a chunk per call: relay() is compiled after a few hundred calls, where this loop's body (a
+                // few thousand chunks per GiB) would run interpreted until on-stack replacement, tens of
+                // thousands of iterations in
             }
+        } catch (SplicePump.OutputFailed e) {
+            sendFailed(e.getCause(), to, fromClient);
+            return;
         } catch (IOException | RuntimeException e) {
             fail(e, "receive from " + from.remote().text());
             return;
         }
         ended(to, fromClient);
+    }
+
+    /**
+     * Reads what {@code from} has into {@code buf} and writes it to {@code to} (a failure to write thrown as
+     * {@link SplicePump.OutputFailed}): the buffer for the next chunk, larger when this one filled it, or
+     * null at {@code from}'s EOF.
+     */
+    private ByteBuffer relay(Connection from, Connection to, boolean fromClient, ByteBuffer buf) throws IOException {
+        buf.clear();
+        int n = from.read(buf);
+        if (n < 0) {
+            return null;
+        }
+        buf.flip();
+        if (fromClient) {
+            tap.received(client, buf.asReadOnlyBuffer());
+        } else {
+            tap.sent(client, buf.asReadOnlyBuffer());
+        }
+        try {
+            to.write(buf);
+        } catch (IOException e) {
+            throw new SplicePump.OutputFailed(e);
+        }
+        if (n == buf.capacity() && buf.capacity() < maxBuffer) {
+            return ByteBuffer.allocateDirect(Math.min(maxBuffer, buf.capacity() * 4));
+        }
+        return buf;
     }
 
     /** Writing to {@code to} failed. */
