@@ -97,15 +97,26 @@ public final class ZeroCopy implements AutoCloseable {
         }
     }
 
-    /**
-     * {@code send(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL)}: bytes taken by the socket, or -errno
-     * ({@code -EAGAIN} when it takes nothing now). Never blocks and never raises SIGPIPE. The caller
-     * must know that {@code fd} is still the socket it means (see {@code SocketLoop}).
-     */
-    public long send(int fd, MemorySegment data, long len) {
+    /** Whether {@link #send} is linked here (linking it now, once): false where {@link #available} is false. */
+    public static boolean sendLinked() {
         try {
-            long n = (long) Libc.Linux.Send.SEND.invokeExact(state, fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
-            return n < 0 ? -Libc.Linux.errno(state) : n;
+            return available() && Libc.Linux.Send.SEND != null;
+        } catch (LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * {@code send(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL)}: bytes taken by the socket, or -1 when it took
+     * none: full ({@code EAGAIN}) or failed, without saying which (the reason is not captured: that costs an
+     * object per call, see {@link Libc.Linux.Send}); the caller queues the bytes for the channel's own write,
+     * which waits for room or reports the error. Never blocks and never raises SIGPIPE. The caller must know
+     * that {@code fd} is still the socket it means (see {@code SocketLoop}).
+     */
+    public static long send(int fd, MemorySegment data, long len) {
+        try {
+            long n = (long) Libc.Linux.Send.SEND.invokeExact(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+            return n < 0 ? -1 : n;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }

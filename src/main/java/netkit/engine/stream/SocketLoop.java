@@ -108,10 +108,11 @@ public final class SocketLoop implements Closeable {
     private volatile boolean closed;
 
     /**
-     * The loop thread's {@code send(2)}, or null (not Linux, no native access, or switched off with
-     * {@code -Dnetkit.zeroCopy=off}); made and used on the loop thread only. See {@link Registration#write}.
+     * Whether the loop thread's offers go straight to the descriptor with {@code send(2)} (not on other
+     * systems, without native access, or with {@code -Dnetkit.zeroCopy=off}); loop thread only. See
+     * {@link Registration#write}.
      */
-    private ZeroCopy direct;
+    private boolean direct;
 
     public SocketLoop(String name) throws IOException {
         this.selector = Selector.open();
@@ -156,11 +157,7 @@ public final class SocketLoop implements Closeable {
     private void run() {
         long lastTick = System.nanoTime();
         long closedAt = 0;
-        try {
-            direct = directSends() ? new ZeroCopy() : null;
-        } catch (RuntimeException | LinkageError e) {
-            direct = null; // the channels' own writes then
-        }
+        direct = directSends() && ZeroCopy.sendLinked(); // else the channels' own writes
         try {
             while (true) {
                 if (closed) {
@@ -191,9 +188,6 @@ public final class SocketLoop implements Closeable {
                 selector.close();
             } catch (IOException ignored) {
                 // nothing left to report
-            }
-            if (direct != null) {
-                direct.close();
             }
         }
     }
@@ -410,7 +404,7 @@ public final class SocketLoop implements Closeable {
         private int write(ByteBuffer src, Shared shared) throws IOException {
             if (fd < 0
                     || Thread.currentThread() != thread
-                    || direct == null
+                    || !direct
                     || !src.isDirect()
                     || key == null
                     || !key.isValid()) {
@@ -420,18 +414,17 @@ public final class SocketLoop implements Closeable {
                 return channel.write(src.duplicate());
             }
             MemorySegment bytes = shared != null ? shared.segment : MemorySegment.ofBuffer(src);
-            long n = direct.send(fd, bytes, src.remaining());
-            if (n >= 0) {
-                sentDirectly += n;
-                if (shared == null) {
-                    src.position(src.position() + (int) n);
-                }
-                return (int) n;
+            long n = ZeroCopy.send(fd, bytes, src.remaining());
+            if (n < 0) {
+                // full, or failed: queued either way, the loop's flush (the channel's write) waits for room or
+                // reports the error
+                return 0;
             }
-            if (n == -ZeroCopy.EAGAIN || n == -ZeroCopy.EINTR) {
-                return 0; // queued, and flushed when the socket is writable
+            sentDirectly += n;
+            if (shared == null) {
+                src.position(src.position() + (int) n);
             }
-            throw ZeroCopy.error((int) -n);
+            return (int) n;
         }
 
         /**

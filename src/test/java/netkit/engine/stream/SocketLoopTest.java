@@ -280,6 +280,41 @@ class SocketLoopTest {
         }
     }
 
+    /**
+     * A direct send does not say why it took nothing (full, or failed): the bytes are queued either way, and the
+     * loop's flush finds the error. Here the peer reset the connection and the registration does not read, so
+     * only that flush can end it.
+     */
+    @Test
+    void aDirectSendToAResetPeerEndsTheRegistrationThroughTheFlush() throws Exception {
+        assumeTrue(ZeroCopy.available(), "send(2) needs Linux and native access");
+        try (Pair trigger = pair(0);
+                Pair reset = pair(0)) {
+            Recorder resetEnds = new Recorder();
+            SocketLoop.Registration toReset = loop.register(reset.served(), 1 << 20, resetEnds);
+            toReset.pauseReading(); // the loop must not learn of the reset by reading
+            toReset.start();
+            SocketLoop.Shared bytes = SocketLoop.Shared.copyOf(new byte[] {1, 2, 3}, 0, 3);
+            SocketLoop.Registration from = loop.register(trigger.served(), 1 << 20, new Recorder() {
+                @Override
+                public void received(ByteBuffer data) {
+                    data.position(data.limit());
+                    toReset.offer(bytes);
+                }
+            });
+            from.start();
+            reset.client().setSoLinger(true, 0);
+            reset.client().close(); // RST
+            String end = null;
+            for (int i = 0; i < 50 && end == null; i++) { // each trigger byte makes the loop offer once more
+                trigger.client().getOutputStream().write('x');
+                end = resetEnds.ends.poll(200, TimeUnit.MILLISECONDS);
+            }
+            assertEquals("error", end);
+            assertEquals(0, toReset.sentBytes());
+        }
+    }
+
     /** Off the loop's thread an offer goes through the channel, never by descriptor. */
     @Test
     void offersFromOtherThreadsUseTheChannel() throws Exception {
