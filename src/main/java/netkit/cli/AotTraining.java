@@ -147,6 +147,7 @@ public final class AotTraining {
         }
         tls();
         relay();
+        forward();
     }
 
     /**
@@ -204,6 +205,77 @@ public final class AotTraining {
             }
         } catch (Exception | LinkageError e) {
             // no TLS classes in the archive, then
+        }
+    }
+
+    /**
+     * One connection through a forwarder ({@code tcp-listen --forward}, which ends after it) to an echo peer of
+     * its own: the listener's accept path, the forwarder's pumps and their buffers start from the archive too
+     * (a fresh forwarder otherwise loads and links them during its first transfer). Loopback only; every wait
+     * is bounded, and a failure only makes the archive smaller.
+     */
+    private static void forward() {
+        InetAddress lo = InetAddress.getLoopbackAddress();
+        try (ServerSocketChannel upstream = ServerSocketChannel.open()) {
+            upstream.bind(new InetSocketAddress(lo, 0));
+            Thread echo = Thread.ofVirtual().start(() -> {
+                try (SocketChannel peer = upstream.accept()) {
+                    ByteBuffer b = ByteBuffer.allocateDirect(64 * 1024);
+                    while (peer.read(b) >= 0) {
+                        b.flip();
+                        while (b.hasRemaining()) {
+                            peer.write(b);
+                        }
+                        b.clear();
+                    }
+                } catch (IOException ignored) {
+                    // training only
+                }
+            });
+            int port;
+            try (ServerSocket probe = new ServerSocket(0, 1, lo)) {
+                port = probe.getLocalPort(); // free a moment ago: if taken meanwhile, this step is skipped
+            }
+            String[] args = {
+                "tcp-listen",
+                "127.0.0.1",
+                String.valueOf(port),
+                "--forward",
+                "127.0.0.1:" + upstream.socket().getLocalPort()
+            };
+            PrintStream nowhere = new PrintStream(OutputStream.nullOutputStream());
+            Thread listener = Thread.ofVirtual()
+                    .start(() -> Netkit.commandLine(
+                                    Stdio.of(InputStream.nullInputStream(), OutputStream.nullOutputStream(), nowhere),
+                                    args)
+                            .execute(args));
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            Socket client = null;
+            while (client == null && System.nanoTime() < deadline && listener.isAlive()) {
+                try {
+                    client = new Socket(lo, port);
+                } catch (IOException notYet) {
+                    Thread.sleep(10); // the listener is binding: a bounded retry, training only
+                }
+            }
+            if (client != null) {
+                try (Socket c = client) {
+                    c.setSoTimeout(3000);
+                    byte[] chunk = new byte[64 * 1024];
+                    for (int i = 0; i < 16; i++) { // 1 MiB, a chunk and its echo at a time: no buffer fills
+                        c.getOutputStream().write(chunk);
+                        if (c.getInputStream().readNBytes(chunk, 0, chunk.length) < chunk.length) {
+                            break;
+                        }
+                    }
+                    c.shutdownOutput();
+                    c.getInputStream().read(); // the forwarder's end
+                }
+            }
+            listener.join(5000);
+            echo.join(2000);
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            // training is best effort: a cache without this part is still valid
         }
     }
 
