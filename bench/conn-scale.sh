@@ -247,7 +247,7 @@ print(json.dumps(r))
 for s in socks: s.close()
 EOF
 
-echo "# conn-scale: $(machine_info) ulimit -n=$(ulimit -n)"
+echo "# conn-scale: $(date -u +%FT%TZ) $(machine_info) load=$(cut -d' ' -f1-3 /proc/loadavg) ulimit -n=$(ulimit -n)"
 echo "# Ns=$NS broadcasts=$BC runs=$RUNS connect-batch=$BATCH hubs=$*"
 res="$BENCH_TMP/conn-res.$$"; : >"$res"
 CASES=""

@@ -12,8 +12,9 @@ import java.nio.file.Path;
 /**
  * Moving bytes between descriptors inside the kernel (Linux): {@code splice(2)} between a pipe and
  * anything, {@code sendfile(2)} from a regular file to a socket, and {@code poll(2)} to wait; and
- * {@code send(2)} of native memory straight to a socket descriptor (the hubs' fan-out). One
- * object per thread (its call state lives in a confined arena); close it on that thread.
+ * {@code send(2)} of native memory straight to a socket descriptor (the hubs' fan-out: static, it keeps
+ * no call state, see {@link #send}). One object per thread for the rest (its call state lives in a
+ * confined arena); close it on that thread.
  *
  * <p>The calls never block in the kernel: pipes are spliced with {@code SPLICE_F_NONBLOCK} and the
  * caller puts the socket in non-blocking mode ({@link #setNonBlocking}; the JDK's blocking channels
