@@ -218,20 +218,7 @@ public final class AotTraining {
         InetAddress lo = InetAddress.getLoopbackAddress();
         try (ServerSocketChannel upstream = ServerSocketChannel.open()) {
             upstream.bind(new InetSocketAddress(lo, 0));
-            Thread echo = Thread.ofVirtual().start(() -> {
-                try (SocketChannel peer = upstream.accept()) {
-                    ByteBuffer b = ByteBuffer.allocateDirect(64 * 1024);
-                    while (peer.read(b) >= 0) {
-                        b.flip();
-                        while (b.hasRemaining()) {
-                            peer.write(b);
-                        }
-                        b.clear();
-                    }
-                } catch (IOException ignored) {
-                    // training only
-                }
-            });
+            Thread echo = echoPeer(upstream);
             int port;
             try (ServerSocket probe = new ServerSocket(0, 1, lo)) {
                 port = probe.getLocalPort(); // free a moment ago: if taken meanwhile, this step is skipped
@@ -279,6 +266,24 @@ public final class AotTraining {
         }
     }
 
+    /** A virtual thread that accepts one connection on {@code server} and sends back what it reads. */
+    private static Thread echoPeer(ServerSocketChannel server) {
+        return Thread.ofVirtual().start(() -> {
+            try (SocketChannel peer = server.accept()) {
+                ByteBuffer b = ByteBuffer.allocate(64 * 1024);
+                while (peer.read(b) >= 0) {
+                    b.flip();
+                    while (b.hasRemaining()) {
+                        peer.write(b);
+                    }
+                    b.clear();
+                }
+            } catch (IOException ignored) {
+                // training only
+            }
+        });
+    }
+
     /**
      * A short zero-copy relay (a pipe → the socket → an echo peer → a pipe), so the classes of the
      * native calls, their linking and the relay's session start from the archive too.
@@ -286,20 +291,7 @@ public final class AotTraining {
     private static void relay() {
         try (ServerSocketChannel server = ServerSocketChannel.open()) {
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            Thread echo = Thread.ofVirtual().start(() -> {
-                try (SocketChannel peer = server.accept()) {
-                    ByteBuffer b = ByteBuffer.allocate(8192);
-                    while (peer.read(b) >= 0) {
-                        b.flip();
-                        while (b.hasRemaining()) {
-                            peer.write(b);
-                        }
-                        b.clear();
-                    }
-                } catch (IOException ignored) {
-                    // training only
-                }
-            });
+            Thread echo = echoPeer(server);
             Pipe in = Pipe.open();
             Pipe out = Pipe.open();
             in.sink().write(ByteBuffer.wrap(new byte[16384]));
