@@ -31,11 +31,12 @@ wait_text() { # FILE TEXT: up to 10 s for TEXT to appear in FILE
     return 1
 }
 
-wait_udp_bound() { # PORT: up to 10 s for some UDP socket to be bound to PORT (peers print nothing)
+wait_udp_bound() { # PORT [COUNT]: up to 10 s for COUNT (default 1) UDP sockets to be bound to PORT (peers print nothing)
     local hex
     hex=$(printf ':%04X ' "$1")
     for _ in $(seq 100); do
-        cat /proc/net/udp /proc/net/udp6 2>/dev/null | awk '{print $2" "}' | grep -qF -- "$hex" && return 0
+        [ "$(cat /proc/net/udp /proc/net/udp6 2>/dev/null | awk '{print $2" "}' | grep -cF -- "$hex")" -ge "${2:-1}" ] &&
+            return 0
         sleep 0.1
     done
     return 1
@@ -242,9 +243,11 @@ check_bind_in_use_exit_6() {
 check_broadcast_discovery() {
     local port; port=$(free_port)
     bg python3 "$work/py_recv.py" 0.0.0.0 "$port" 1 "py here" >/dev/null; local py=$bg_pid
-    bg socat "UDP4-RECVFROM:$port,reuseaddr" "SYSTEM:printf socat-here" >/dev/null 2>&1; local so=$bg_pid
-    wait_udp_bound "$port" || return 1
-    sleep 0.3 # the second responder binds the same port: no per-socket signal to poll
+    # the reply's child reads the request first: one that exits before socat hands it the datagram makes socat
+    # fail on the closed pipe (EPIPE) and exit without replying
+    bg socat "UDP4-RECVFROM:$port,reuseaddr" "SYSTEM:head -c1 >/dev/null; printf socat-here" >/dev/null 2>&1
+    local so=$bg_pid
+    wait_udp_bound "$port" 2 || return 1 # both responders, on the same port
     timeout "$T" "$NK" broadcast --json -r1s --address 127.255.255.255 "$port" "who is there?" >"$work/k.out" || return 1
     finish "$py"
     kill "$so" 2>/dev/null
