@@ -42,10 +42,10 @@ set -u
 NS=1000,5000; BC=5; RUNS=3; TMAX=90; BATCH=8; NICK=0; BURST=500
 while getopts "n:b:r:t:B:JS:h" o; do
   case $o in n) NS=$OPTARG ;; b) BC=$OPTARG ;; r) RUNS=$OPTARG ;; t) TMAX=$OPTARG ;; B) BATCH=$OPTARG ;; J) NICK=1 ;;
-    S) BURST=$OPTARG ;; *) sed -n '2,36p' "$0"; exit 2 ;; esac
+    S) BURST=$OPTARG ;; *) sed -n '2,38p' "$0"; exit 2 ;; esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,36p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,38p' "$0"; exit 2; }
 # the soft limit up to the hard one: N clients need N descriptors here and N in the hub
 ulimit -S -n "$(ulimit -H -n)" 2>/dev/null || true
 ROOT=$(cd "$(dirname "$0")/.." && pwd)

@@ -38,11 +38,11 @@ BYTES=1073741824; RUNS=3; CONNS=1000; SIZE=1048576; IDLE=1000; PARTS=bmi; WARM=0
 while getopts "b:r:n:S:i:p:Wh" o; do
   case $o in
     b) BYTES=$OPTARG ;; r) RUNS=$OPTARG ;; n) CONNS=$OPTARG ;; S) SIZE=$OPTARG ;; i) IDLE=$OPTARG ;; W) WARM=1 ;;
-    p) PARTS=$OPTARG ;; *) sed -n '2,26p' "$0"; exit 2 ;;
+    p) PARTS=$OPTARG ;; *) sed -n '2,27p' "$0"; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '2,26p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,27p' "$0"; exit 2; }
 for t in socat python3; do command -v $t >/dev/null || { echo "needs $t" >&2; exit 2; }; done
 
 # forwarder TOOL FWD_PORT UP_PORT -> the command line of a forwarder listening on FWD_PORT
