@@ -1,5 +1,7 @@
 package netkit.engine.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,5 +86,28 @@ final class ForwardFixture {
             Thread.sleep(1000);
         }
         return new Flood(writer, written.get());
+    }
+
+    /**
+     * Backpressure through a forwarder: a flood of {@code up} into a client that reads nothing stalls at a bounded
+     * number of bytes with the writer blocked; once {@code client} reads, the stalled bytes and 1 MiB more arrive.
+     */
+    static void assertBoundedThenResumes(Socket up, Socket client, long offered) throws Exception {
+        Flood flood = floodUntilStalled(up, offered);
+        long stalled = flood.stalled();
+        assertTrue(stalled < 64L << 20, "the forwarder took " + stalled + " bytes for a client that reads nothing");
+        assertTrue(flood.writer().isAlive(), "the upstream's writer is blocked, not finished");
+        client.setSoTimeout(20_000);
+        InputStream in = client.getInputStream();
+        byte[] buf = new byte[1 << 16];
+        long read = 0;
+        while (read < stalled + (1 << 20)) {
+            int n = in.read(buf);
+            if (n < 0) {
+                break;
+            }
+            read += n;
+        }
+        assertTrue(read >= stalled + (1 << 20), "reading resumed the upstream: " + read);
     }
 }
