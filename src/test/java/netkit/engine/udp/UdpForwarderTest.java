@@ -75,6 +75,18 @@ class UdpForwarderTest {
         });
     }
 
+    /** {@code fwd}, running on a virtual thread until the test closes it. */
+    private static UdpForwarder started(UdpForwarder fwd) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                fwd.run();
+            } catch (Exception ignored) {
+                // closed
+            }
+        });
+        return fwd;
+    }
+
     private static String text(Datagram d) {
         return new String(d.payload(), StandardCharsets.UTF_8);
     }
@@ -87,14 +99,8 @@ class UdpForwarderTest {
                 DatagramEndpoint b = bound()) {
             answering(upstream, "up");
             Recorder events = new Recorder();
-            UdpForwarder fwd = new UdpForwarder(front, upstream.localAddress(), Duration.ofSeconds(30), 0, events);
-            Thread.ofVirtual().start(() -> {
-                try {
-                    fwd.run();
-                } catch (Exception ignored) {
-                    // closed
-                }
-            });
+            UdpForwarder fwd =
+                    started(new UdpForwarder(front, upstream.localAddress(), Duration.ofSeconds(30), 0, events));
             try (fwd) {
                 a.send("one".getBytes(StandardCharsets.UTF_8), front.localAddress());
                 Datagram ra = a.receive(WAIT);
@@ -131,14 +137,8 @@ class UdpForwarderTest {
                 DatagramEndpoint a = bound()) {
             answering(upstream, "up");
             Recorder events = new Recorder();
-            UdpForwarder fwd = new UdpForwarder(front, upstream.localAddress(), Duration.ofMillis(300), 0, events);
-            Thread.ofVirtual().start(() -> {
-                try {
-                    fwd.run();
-                } catch (Exception ignored) {
-                    // closed
-                }
-            });
+            UdpForwarder fwd =
+                    started(new UdpForwarder(front, upstream.localAddress(), Duration.ofMillis(300), 0, events));
             try (fwd) {
                 a.send("x".getBytes(StandardCharsets.UTF_8), front.localAddress());
                 assertNotNull(a.receive(WAIT));
@@ -161,14 +161,8 @@ class UdpForwarderTest {
                 DatagramEndpoint b = bound()) {
             answering(upstream, "up");
             Recorder events = new Recorder();
-            UdpForwarder fwd = new UdpForwarder(front, upstream.localAddress(), Duration.ofSeconds(30), 1, events);
-            Thread.ofVirtual().start(() -> {
-                try {
-                    fwd.run();
-                } catch (Exception ignored) {
-                    // closed
-                }
-            });
+            UdpForwarder fwd =
+                    started(new UdpForwarder(front, upstream.localAddress(), Duration.ofSeconds(30), 1, events));
             try (fwd) {
                 a.send("a".getBytes(StandardCharsets.UTF_8), front.localAddress());
                 assertNotNull(a.receive(WAIT));
@@ -189,14 +183,7 @@ class UdpForwarderTest {
         try (DatagramEndpoint front = bound();
                 DatagramEndpoint a = bound()) {
             Recorder events = new Recorder();
-            UdpForwarder fwd = new UdpForwarder(front, nobody, Duration.ofSeconds(30), 0, events);
-            Thread.ofVirtual().start(() -> {
-                try {
-                    fwd.run();
-                } catch (Exception ignored) {
-                    // closed
-                }
-            });
+            UdpForwarder fwd = started(new UdpForwarder(front, nobody, Duration.ofSeconds(30), 0, events));
             try (fwd) {
                 a.send("hello?".getBytes(StandardCharsets.UTF_8), front.localAddress());
                 events.next(); // mapped
