@@ -114,6 +114,20 @@ public final class SocketLoop implements Closeable {
      */
     private boolean direct;
 
+    /**
+     * How many registrations hold a key they have not given up (cancelled, or closed their channel; see
+     * {@link Registration#counted}); loop thread only.
+     */
+    private int registeredKeys;
+
+    /**
+     * Whether the last {@code select} found fewer keys than {@link #registeredKeys}: then a channel closed by
+     * another thread lost its key (and its descriptor) there, and the loop has not yet heard of it, so this
+     * turn's direct sends check each key. Otherwise every counted registration's descriptor is still open:
+     * the JDK closes a registered channel's descriptor only when a {@code select} drops its key. Loop thread only.
+     */
+    private boolean keysLost;
+
     public SocketLoop(String name) throws IOException {
         this.selector = Selector.open();
         this.thread = Thread.ofPlatform().daemon().name(name).unstarted(this::run);
@@ -174,6 +188,7 @@ public final class SocketLoop implements Closeable {
                     }
                 }
                 selector.select(TICK_MILLIS);
+                keysLost = selector.keys().size() < registeredKeys;
                 turn();
                 long now = System.nanoTime();
                 if (now - lastTick >= TICK_NANOS) {
@@ -303,6 +318,12 @@ public final class SocketLoop implements Closeable {
         private SelectionKey key;
         private boolean ended;
 
+        /**
+         * Whether this registration's key is counted in {@link #registeredKeys}: from its registration until the
+         * loop cancels it or closes the channel, or learns that the channel was closed. Loop thread only.
+         */
+        private boolean counted;
+
         /** The socket's descriptor for {@link #write}, or -1 (the channel's own writes). */
         private final int fd;
 
@@ -398,16 +419,19 @@ public final class SocketLoop implements Closeable {
          * transition) cost more per client than the python hub's whole {@code sendall} (BENCHMARKS.md,
          * "Lean hubs"). It is safe there: the JDK closes the descriptor of a channel registered with a
          * selector only when that selector drops its cancelled key, which happens in {@code select} on
-         * this same thread, and a closing channel's key is cancelled before; so while the key is valid,
-         * the descriptor cannot be closed and reused before this call returns. Elsewhere, the channel.
+         * this same thread, and a closing channel's key is cancelled before; so while the key is still
+         * registered, the descriptor cannot be closed and reused before this call returns. Which keys are:
+         * every {@link #counted} one, unless the last {@code select} dropped a key the loop had not given up
+         * ({@link #keysLost}); then each key is asked, as it was for every send before (the key is one more
+         * object per client, a cache miss each at 10,000). Elsewhere, the channel.
          */
         private int write(ByteBuffer src, Shared shared) throws IOException {
             if (fd < 0
                     || Thread.currentThread() != thread
                     || !direct
                     || !src.isDirect()
-                    || key == null
-                    || !key.isValid()) {
+                    || !counted
+                    || keysLost && !key.isValid()) {
                 if (shared == null) {
                     return channel.write(src);
                 }
@@ -536,6 +560,7 @@ public final class SocketLoop implements Closeable {
 
         private void apply() {
             if (ended && !channel.isOpen()) {
+                uncount();
                 runFlushed();
                 return;
             }
@@ -561,6 +586,8 @@ public final class SocketLoop implements Closeable {
                 int ops = (paused || ended ? 0 : SelectionKey.OP_READ) | (pending ? SelectionKey.OP_WRITE : 0);
                 if (key == null) {
                     key = channel.register(selector, ops, this);
+                    counted = true;
+                    registeredKeys++;
                 } else if (key.isValid()) {
                     key.interestOps(ops);
                 }
@@ -649,6 +676,7 @@ public final class SocketLoop implements Closeable {
         private void end(IOException error) {
             if (error != null && key != null) {
                 key.cancel();
+                uncount();
             }
             if (error != null) {
                 synchronized (this) {
@@ -680,6 +708,7 @@ public final class SocketLoop implements Closeable {
             } catch (IOException ignored) {
                 // closing it is all that is left to do
             }
+            uncount();
             if (!ended) {
                 try {
                     end(new IOException("internal error: " + e, e));
@@ -696,6 +725,7 @@ public final class SocketLoop implements Closeable {
             } catch (IOException ignored) {
                 // closing it is all that is left to do
             }
+            uncount();
             try {
                 if (!ended) {
                     end(new ClosedChannelException());
@@ -703,6 +733,14 @@ public final class SocketLoop implements Closeable {
                 runFlushed();
             } catch (RuntimeException | Error e) {
                 // its owner failed: the loop ends anyway
+            }
+        }
+
+        /** This registration gives up its key (cancelled, or its channel closed): no more direct sends. */
+        private void uncount() {
+            if (counted) {
+                counted = false;
+                registeredKeys--;
             }
         }
 

@@ -315,6 +315,74 @@ class SocketLoopTest {
         }
     }
 
+    /**
+     * The loop sends straight to a descriptor without asking its key while no {@code select} dropped a key it had
+     * not given up. A channel closed by another thread, and not told to the loop, loses its key and descriptor in
+     * the next {@code select}; a new connection then gets that descriptor's number. The loop must ask the keys
+     * from then on: an offer to the closed registration must not reach the new connection.
+     */
+    @Test
+    void aChannelClosedBehindTheLoopsBackIsNotSentToOnceItsDescriptorIsReused() throws Exception {
+        assumeTrue(ZeroCopy.available(), "send(2) needs Linux and native access");
+        Pair victim = pair(0);
+        try (Pair trigger = pair(0)) {
+            SocketLoop.Registration v = loop.register(victim.served(), 1 << 20, new Recorder());
+            v.start();
+            int victimFd = netkit.sys.Descriptors.fd(victim.served());
+            SocketLoop.Shared stray = SocketLoop.Shared.copyOf("stray\n".getBytes(), 0, 6);
+            BlockingQueue<String> turns = new LinkedBlockingQueue<>();
+            SocketLoop.Registration from = loop.register(trigger.served(), 1 << 20, new Recorder() {
+                @Override
+                public void received(ByteBuffer data) {
+                    while (data.hasRemaining()) {
+                        turns.add(data.get() == 'o' ? String.valueOf(v.offer(stray)) : "turn");
+                    }
+                }
+            });
+            from.start();
+            OutputStream t = trigger.client().getOutputStream();
+            t.write('x'); // a turn of the loop: the victim's key is registered by now
+            assertEquals("turn", turns.poll(WAIT_S, TimeUnit.SECONDS));
+            victim.served().close(); // by this thread; the loop is not told
+            t.write('x'); // the select before this turn dropped the key and closed the descriptor
+            assertEquals("turn", turns.poll(WAIT_S, TimeUnit.SECONDS));
+            SocketChannel fresh = null;
+            List<SocketChannel> others = new ArrayList<>();
+            for (int i = 0; i < 8 && fresh == null; i++) { // the lowest free number is taken first: the victim's
+                SocketChannel c = SocketChannel.open(server.getLocalAddress());
+                if (netkit.sys.Descriptors.fd(c) == victimFd) {
+                    fresh = c;
+                } else {
+                    others.add(c);
+                }
+            }
+            assumeTrue(fresh != null, "no new socket got the closed descriptor's number");
+            try (SocketChannel peer = server.accept()) {
+                t.write('o');
+                String offered = turns.poll(WAIT_S, TimeUnit.SECONDS);
+                assertTrue(offered != null && !offered.equals("turn"), "the loop offered: " + offered);
+                assertEquals(0, v.sentDirectly(), "nothing went to the closed registration's old descriptor");
+                // every accepted peer: the one that belongs to the fresh socket may be any of them
+                List<SocketChannel> peers = new ArrayList<>(List.of(peer));
+                for (int i = 0; i < others.size(); i++) {
+                    peers.add(server.accept());
+                }
+                for (SocketChannel p : peers) {
+                    p.configureBlocking(false);
+                    assertEquals(0, p.read(ByteBuffer.allocate(64)), "bytes reached the new connection");
+                    p.close();
+                }
+            } finally {
+                fresh.close();
+                for (SocketChannel c : others) {
+                    c.close();
+                }
+            }
+        } finally {
+            victim.client().close();
+        }
+    }
+
     /** Off the loop's thread an offer goes through the channel, never by descriptor. */
     @Test
     void offersFromOtherThreadsUseTheChannel() throws Exception {
