@@ -452,6 +452,15 @@ public final class SocketLoop implements Closeable {
         }
 
         /**
+         * Reads, without the lock, fields at both ends of this object that an offer reads: a caller about to
+         * offer to many registrations brings them into the cache ahead (see the chat's broadcasts). The value
+         * means nothing.
+         */
+        public long touch() {
+            return queuedBytes + sentDirectly + fd + (counted ? 1 : 0);
+        }
+
+        /**
          * Adds the bytes this socket sends and receives to running totals over many sockets as well
          * (a command's totals); before {@link #start}, and before any offer.
          */
