@@ -197,27 +197,28 @@ public final class Libc {
         public static final class Send {
             private Send() {}
 
-            public static final MethodHandle SEND = AVAILABLE
-                    ? Linker.nativeLinker()
-                            .downcallHandle(
-                                    find(Linker.nativeLinker().defaultLookup(), "send"),
-                                    FunctionDescriptor.of(
-                                            ValueLayout.JAVA_LONG,
-                                            ValueLayout.JAVA_INT,
-                                            ValueLayout.ADDRESS,
-                                            ValueLayout.JAVA_LONG,
-                                            ValueLayout.JAVA_INT))
-                    : null;
+            public static final MethodHandle SEND = link(
+                    "send",
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT,
+                            ValueLayout.ADDRESS,
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT));
         }
 
         /** A C library function with errno captured, or null when {@link #AVAILABLE} is false. */
         private static MethodHandle linkWithErrno(String name, FunctionDescriptor descriptor) {
+            return link(name, descriptor, Linker.Option.captureCallState("errno"));
+        }
+
+        /** A C library function linked with {@code options}, or null when {@link #AVAILABLE} is false. */
+        private static MethodHandle link(String name, FunctionDescriptor descriptor, Linker.Option... options) {
             if (!AVAILABLE) {
                 return null;
             }
             Linker linker = Linker.nativeLinker();
-            return linker.downcallHandle(
-                    find(linker.defaultLookup(), name), descriptor, Linker.Option.captureCallState("errno"));
+            return linker.downcallHandle(find(linker.defaultLookup(), name), descriptor, options);
         }
 
         private static MemorySegment find(SymbolLookup lookup, String name) {
